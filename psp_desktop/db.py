@@ -1,0 +1,325 @@
+"""Opening the database: where it lives, refusing files that are not ours, backups and migrations.
+
+Start-up must be fast, so a current database is recognised by reading `alembic_version` directly; Alembic is
+imported only when a migration is actually needed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from . import migrations
+from .errors import QT_TRANSLATE_NOOP, DatabaseOpenError
+
+APP_NAME = "PSPDesktop"
+ENV_URL = "PSP_DATABASE_URL"
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+BACKUPS_KEPT = 10
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_db_path() -> Path:
+    return data_dir() / "psp.db"
+
+
+def resolve_url(db_path: str | os.PathLike[str] | None = None) -> str:
+    """--db PATH (a file or a URL) wins, then PSP_DATABASE_URL, then the file in the user's data directory."""
+    chosen = str(db_path) if db_path else os.environ.get(ENV_URL, "")
+    if not chosen:
+        return f"sqlite:///{default_db_path()}"
+    if "://" in chosen:
+        url = make_url(chosen)
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")
+        return url.render_as_string(hide_password=False)
+    return f"sqlite:///{Path(chosen).expanduser().resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+@dataclass
+class Database:
+    """An open, current database: the engine plus one lock that serializes writes."""
+
+    engine: Engine
+    url: str
+    sessions: sessionmaker[Session]
+    write_lock: threading.RLock
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def describe(self) -> str:
+        """What the status bar shows: the file path, or the server and database name without the password."""
+        if self.path:
+            return str(self.path)
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One short transaction; commits on success, rolls back on any error. Writers queue on one lock."""
+        with self.write_lock, self.sessions() as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _set_sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+
+
+# --- inspecting a file without changing it -------------------------------------------------------------
+
+
+def _inspect_sqlite_file(path: Path) -> str | None:
+    """The file's schema revision (None for an empty file). Opens read-only; refuses files that are not ours."""
+    with path.open("rb") as fh:
+        header = fh.read(len(SQLITE_HEADER))
+    if not header:
+        return None
+    if header != SQLITE_HEADER:
+        raise DatabaseOpenError(
+            QT_TRANSLATE_NOOP("Errors", "{path} is not a PSP Desktop database (not an SQLite file)."), path=path
+        )
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise _corrupt(path) from exc
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            return None
+        if "alembic_version" not in tables:
+            raise DatabaseOpenError(
+                QT_TRANSLATE_NOOP("Errors", "{path} is an SQLite file but not a PSP Desktop database."), path=path
+            )
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        return row[0] if row else None
+    except sqlite3.DatabaseError as exc:
+        raise _corrupt(path) from exc
+    finally:
+        conn.close()
+
+
+def _corrupt(path: Path) -> DatabaseOpenError:
+    return DatabaseOpenError(
+        QT_TRANSLATE_NOOP("Errors", "{path} is damaged and cannot be read. Restore it from a backup."), path=path
+    )
+
+
+def _check_revision(revision: str | None, where: str) -> None:
+    if revision is not None and revision not in migrations.REVISIONS:
+        raise DatabaseOpenError(
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "{where} was written by a newer version of PSP Desktop (schema {revision}). "
+                "Install the newer version to open it; the database was not changed.",
+            ),
+            where=where,
+            revision=revision,
+        )
+
+
+def _ensure_writable_dir(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _unwritable(path.parent) from exc
+    if not os.access(path.parent, os.W_OK):
+        raise _unwritable(path.parent)
+
+
+def _unwritable(folder: Path) -> DatabaseOpenError:
+    return DatabaseOpenError(
+        QT_TRANSLATE_NOOP("Errors", "Cannot write to the folder {folder}. Choose another location."), folder=folder
+    )
+
+
+# --- backups ---------------------------------------------------------------------------------------------
+
+
+def backup_sqlite(path: Path, dest_dir: Path, label: str) -> Path:
+    """A consistent copy made with SQLite's backup API (never a file copy of a live database)."""
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    dest = dest_dir / f"{path.stem}-{label}-{stamp}.db"
+    source = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    try:
+        target = sqlite3.connect(dest)
+        with target:
+            source.backup(target)
+        target.close()
+    finally:
+        source.close()
+    _rotate(dest_dir, f"{path.stem}-{label}-")
+    return dest
+
+
+def _rotate(folder: Path, prefix: str) -> None:
+    old = sorted(folder.glob(f"{prefix}*.db"))[:-BACKUPS_KEPT]
+    for stale in old:
+        stale.unlink(missing_ok=True)
+
+
+# --- opening ---------------------------------------------------------------------------------------------
+
+
+def open_database(db_path: str | os.PathLike[str] | None = None, *, create: bool = True) -> Database:
+    """Open (creating or upgrading as needed) the database chosen by --db, PSP_DATABASE_URL or the default."""
+    url = resolve_url(db_path)
+    path = sqlite_path(url)
+    if path is not None:
+        return _open_sqlite(url, path, create=create)
+    return _open_server(url)
+
+
+def _open_sqlite(url: str, path: Path, *, create: bool) -> Database:
+    if path.exists():
+        if path.is_dir():
+            raise DatabaseOpenError(QT_TRANSLATE_NOOP("Errors", "{path} is a folder, not a database file."),
+                                    path=path)
+        revision = _inspect_sqlite_file(path)
+        _check_revision(revision, str(path))
+        if revision is not None and revision != migrations.HEAD:
+            _ensure_writable_dir(path)
+            backup_sqlite(path, path.parent / "backups", f"before-{migrations.HEAD}")
+    elif not create:
+        raise DatabaseOpenError(QT_TRANSLATE_NOOP("Errors", "There is no database at {path}."), path=path)
+    else:
+        revision = None
+    if revision != migrations.HEAD:
+        _ensure_writable_dir(path)
+    engine = make_engine(url)
+    try:
+        _bring_to_head(engine, revision)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise DatabaseOpenError(
+            QT_TRANSLATE_NOOP("Errors", "Cannot open {path}: {reason}"), path=path, reason=_short(exc)
+        ) from exc
+    return Database(engine, url, sessionmaker(engine, expire_on_commit=False), threading.RLock())
+
+
+def _open_server(url: str) -> Database:
+    engine = make_engine(url)
+    where = make_url(url).render_as_string(hide_password=True)
+    try:
+        with engine.connect() as conn:
+            has_version = engine.dialect.has_table(conn, "alembic_version")
+            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar() if has_version else None
+        _check_revision(revision, where)
+        _bring_to_head(engine, revision)
+    except OperationalError as exc:
+        engine.dispose()
+        raise DatabaseOpenError(
+            QT_TRANSLATE_NOOP("Errors", "Cannot connect to the database server {where}: {reason}"),
+            where=where, reason=_short(exc),
+        ) from exc
+    except DatabaseOpenError:
+        engine.dispose()
+        raise
+    return Database(engine, url, sessionmaker(engine, expire_on_commit=False), threading.RLock())
+
+
+def _short(exc: BaseException) -> str:
+    text_ = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text_[0] if text_ else type(exc).__name__
+
+
+def _bring_to_head(engine: Engine, revision: str | None) -> None:
+    if revision == migrations.HEAD:
+        return
+    if revision is None and _is_empty(engine):
+        create_schema(engine)
+        return
+    run_migrations(engine, migrations.HEAD)
+
+
+def _is_empty(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return not engine.dialect.get_table_names(conn)
+
+
+def create_schema(engine: Engine) -> None:
+    """A new database: every table from the models, then stamped at the head revision."""
+    from .models import Base
+
+    with engine.begin() as conn:
+        Base.metadata.create_all(conn)
+        conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
+        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": migrations.HEAD})
+
+
+def run_migrations(engine: Engine, target: str) -> None:
+    """Upgrade with Alembic. On SQLite, foreign keys are off while tables are rebuilt (else a batch rebuild
+    of a parent table cascades into its children), then checked and switched back on."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations.SCRIPT_LOCATION))
+    with engine.connect() as conn:
+        sqlite = engine.dialect.name == "sqlite"
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
+            config.attributes["connection"] = conn
+            command.upgrade(config, target)
+            conn.commit()
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DatabaseOpenError(
+                        QT_TRANSLATE_NOOP("Errors", "The upgrade left {count} broken references; restore the backup."),
+                        count=len(broken),
+                    )
+        finally:
+            if sqlite:
+                conn.exec_driver_sql("PRAGMA foreign_keys=ON")

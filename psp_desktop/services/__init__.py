@@ -1,0 +1,1 @@
+"""Every rule, query and use case. Plain Python over SQLAlchemy; never imports Qt."""
