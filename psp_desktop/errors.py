@@ -1,6 +1,6 @@
 """Errors that reach people. Messages are English source strings translated by the UI and the CLI.
 
-`translatable(context, text)` marks a string for Qt's lupdate without importing Qt, so the services stay Qt-free.
+`QT_TRANSLATE_NOOP(context, text)` marks a string for lupdate without importing Qt: the services stay Qt-free.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 ERROR_CONTEXT = "Errors"
 
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
     return text
 
 

@@ -24,7 +24,7 @@ class MoneyError(ValueError):
 
 def parse_yuan(text: str | int | Decimal) -> int:
     """Read an amount in yuan ("1,234.5", "¥50000", "3万", Decimal) and return fen. Floats are refused."""
-    if isinstance(text, bool) or isinstance(text, float):
+    if isinstance(text, (bool, float)):
         raise MoneyError(f"amount must be text or Decimal, not {type(text).__name__}")
     if isinstance(text, int):
         return text * 100

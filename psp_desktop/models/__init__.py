@@ -1,7 +1,15 @@
 """The whole domain as typed SQLAlchemy tables. Importing this package registers every table on Base.metadata."""
 
 from .base import Base
-from .competition import Competition, CompetitionTheme, Criterion, JudgeGroup, Round, RubricTemplate, TenderProject
+from .competition import (
+    Competition,
+    CompetitionTheme,
+    Criterion,
+    JudgeGroup,
+    Round,
+    RubricTemplate,
+    TenderProject,
+)
 from .enums import *  # noqa: F403
 from .funding import Award, Clawback, MatchingFundReceipt, Payment, Tranche
 from .judging import (
@@ -10,8 +18,8 @@ from .judging import (
     ImportedArtifact,
     Judge,
     Laptop,
-    PanelMember,
     Panel,
+    PanelMember,
     PaperEntry,
     RoundSnapshot,
     Score,

@@ -1,0 +1,161 @@
+"""`psp-desktop`: paints the window first, then opens the database and loads data in the background."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+
+PROCESS_START = time.perf_counter()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="psp-desktop", description="PSP Desktop")
+    parser.add_argument("--version", action="version", version=f"psp-desktop {__version__}")
+    parser.add_argument("--db", metavar="PATH_OR_URL", help="database file or URL (default: PSP_DATABASE_URL, "
+                        "then psp.db in the user's data directory)")
+    parser.add_argument("--demo", action="store_true", help="open the demo database (created on first use)")
+    parser.add_argument("--screenshot", metavar="FILE.png", help="render the window offscreen, save it and exit")
+    parser.add_argument("--page", metavar="NAME", help="page to show (with --screenshot): Dashboard, Needs, "
+                        "Organizations, Competitions, Proposals, Judging, Results, Funding, Monitoring, "
+                        "Documents, Settings")
+    parser.add_argument("--size", default="1280x800", help="window size for --screenshot (default 1280x800)")
+    parser.add_argument("--bench-startup", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.screenshot or args.bench_startup:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        os.environ["PSP_NO_DIALOGS"] = "1"
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from . import i18n
+    from .settings import Settings
+    from .ui.fonts import setup_fonts
+    from .ui.main_window import PAGE_NAMES, MainWindow
+
+    page = _page_name(args.page, PAGE_NAMES) if args.page else None
+    if args.page and page is None:
+        print(f"unknown page {args.page!r}; choose one of: {', '.join(PAGE_NAMES)}", file=sys.stderr)
+        return 2
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("PSP Desktop")
+    app.setApplicationVersion(__version__)
+    settings = Settings()
+    i18n.install(settings["language"])
+    setup_fonts(app)
+    automated = bool(args.screenshot or args.bench_startup)
+    window = MainWindow(settings, remember_geometry=not automated)
+    if automated:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+        window.resize(width, height)
+    if page:
+        window.show_page(page)
+    if args.bench_startup:
+        window.probe = _StartupProbe(window)  # type: ignore[attr-defined]
+    if args.screenshot:
+        window.screenshot = _Screenshot(window, Path(args.screenshot))  # type: ignore[attr-defined]
+    window.show()
+    QTimer.singleShot(0, lambda: window.open_database(lambda: _open(args.db, args.demo)))
+    return app.exec()
+
+
+def _open(db_path: str | None, demo: bool):  # type: ignore[no-untyped-def]
+    from .services.startup import open_for_app
+
+    return open_for_app(db_path, demo=demo)
+
+
+def _page_name(given: str, names: Sequence[str]) -> str | None:
+    return next((name for name in names if name.lower() == given.lower()), None)
+
+
+class _AfterPaint:
+    """Calls back once `widget` has painted after `arm()`."""
+
+    def __init__(self, widget, callback) -> None:  # type: ignore[no-untyped-def]
+        from PySide6.QtCore import QEvent, QObject
+
+        class Filter(QObject):
+            def eventFilter(self_, obj, event):  # type: ignore[no-untyped-def]  # noqa: N802, N805
+                if event.type() == QEvent.Type.Paint and self.armed:
+                    self.armed = False
+                    from PySide6.QtCore import QTimer
+
+                    QTimer.singleShot(0, callback)
+                return False
+
+        self.armed = False
+        self.filter = Filter()
+        widget.installEventFilter(self.filter)
+
+    def arm(self) -> None:
+        self.armed = True
+
+
+class _StartupProbe:
+    """Prints when the window is first painted and when the first page's data is painted, then quits."""
+
+    def __init__(self, window) -> None:  # type: ignore[no-untyped-def]
+        self.window = window
+        self.painted = _AfterPaint(window, lambda: self._mark("painted"))
+        self.painted.arm()
+        page = window.current_page()
+        self.data = _AfterPaint(page, self._data_painted)
+        page.loaded.connect(lambda: (self.data.arm(), page.update()))
+        window.database_failed.connect(lambda _m: os._exit(2))
+
+    def _mark(self, what: str) -> None:
+        print(f"{what} {time.perf_counter() - PROCESS_START:.4f}", flush=True)
+
+    def _data_painted(self) -> None:
+        self._mark("data")
+        os._exit(0)  # the benchmark measures start-up only
+
+
+class _Screenshot:
+    def __init__(self, window, path: Path) -> None:  # type: ignore[no-untyped-def]
+        self.window = window
+        self.path = path
+        window.database_opened.connect(self._wait_for_page)
+        window.database_failed.connect(self._failed)
+
+    def _wait_for_page(self) -> None:
+        page = self.window.current_page()
+        if page.is_loaded:
+            self._shoot()
+        else:
+            page.loaded.connect(self._shoot)
+            page.failed.connect(lambda exc: self._failed(str(exc)))
+
+    def _shoot(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(100, self._save)
+
+    def _save(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ok = self.window.grab().save(str(self.path))
+        print(self.path if ok else f"could not write {self.path}", file=sys.stdout if ok else sys.stderr)
+        QApplication.exit(0 if ok else 2)
+
+    def _failed(self, message: str) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        print(message, file=sys.stderr)
+        QApplication.exit(2)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+"""Opening the database the GUI asked for, building the demo on first launch of `--demo`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..db import Database, data_dir, open_database
+
+
+def demo_db_path() -> Path:
+    return data_dir() / "demo.db"
+
+
+def open_for_app(db_path: str | os.PathLike[str] | None, *, demo: bool) -> Database:
+    """The database for a GUI or CLI session; with demo=True the demo file is created and filled if new."""
+    if demo and not db_path:
+        db_path = demo_db_path()
+    database = open_database(db_path)
+    if demo:
+        from . import demo as demo_data
+        from .overview import counts
+
+        if counts(database)["competitions"] == 0:
+            demo_data.create_demo(database)
+    return database

@@ -1,0 +1,88 @@
+"""People-facing names of stored values (enums), translated at display time so a language switch applies."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+from .. import enums as e
+
+LABELS: dict[Enum, str] = {
+    e.ServiceDomain.ELDERLY: QT_TRANSLATE_NOOP("Labels", "Elderly care"),
+    e.ServiceDomain.CHILDREN: QT_TRANSLATE_NOOP("Labels", "Children and youth"),
+    e.ServiceDomain.DISABILITY: QT_TRANSLATE_NOOP("Labels", "Disability support"),
+    e.ServiceDomain.POVERTY: QT_TRANSLATE_NOOP("Labels", "Families in hardship"),
+    e.ServiceDomain.COMMUNITY: QT_TRANSLATE_NOOP("Labels", "Community governance"),
+    e.ServiceDomain.CULTURE: QT_TRANSLATE_NOOP("Labels", "Culture and sports"),
+    e.ServiceDomain.ENVIRONMENT: QT_TRANSLATE_NOOP("Labels", "Environment"),
+    e.ServiceDomain.HEALTH: QT_TRANSLATE_NOOP("Labels", "Health"),
+    e.ServiceDomain.VOLUNTEER: QT_TRANSLATE_NOOP("Labels", "Volunteering"),
+    e.ServiceDomain.OTHER: QT_TRANSLATE_NOOP("Labels", "Other"),
+    e.NeedSource.SURVEY: QT_TRANSLATE_NOOP("Labels", "Survey"),
+    e.NeedSource.MEETING: QT_TRANSLATE_NOOP("Labels", "Residents' meeting"),
+    e.NeedSource.HOTLINE: QT_TRANSLATE_NOOP("Labels", "Hotline"),
+    e.NeedSource.GRID: QT_TRANSLATE_NOOP("Labels", "Grid worker visit"),
+    e.NeedSource.OTHER: QT_TRANSLATE_NOOP("Labels", "Other source"),
+    e.OrgType.SOCIAL_GROUP: QT_TRANSLATE_NOOP("Labels", "Social group"),
+    e.OrgType.SERVICE_AGENCY: QT_TRANSLATE_NOOP("Labels", "Social service agency"),
+    e.OrgType.FOUNDATION: QT_TRANSLATE_NOOP("Labels", "Foundation"),
+    e.OrgType.COMMUNITY_ORG: QT_TRANSLATE_NOOP("Labels", "Community organization"),
+    e.OrgType.OTHER: QT_TRANSLATE_NOOP("Labels", "Other type"),
+    e.InspectionResult.PASSED: QT_TRANSLATE_NOOP("Labels", "Passed"),
+    e.InspectionResult.BASIC: QT_TRANSLATE_NOOP("Labels", "Basically passed"),
+    e.InspectionResult.FAILED: QT_TRANSLATE_NOOP("Labels", "Failed"),
+    e.InspectionResult.NONE: QT_TRANSLATE_NOOP("Labels", "Not inspected"),
+    e.Rating.NONE: QT_TRANSLATE_NOOP("Labels", "Not rated"),
+    e.Rating.A1: "1A",
+    e.Rating.A2: "2A",
+    e.Rating.A3: "3A",
+    e.Rating.A4: "4A",
+    e.Rating.A5: "5A",
+    e.CompetitionMode.VENTURE: QT_TRANSLATE_NOOP("Labels", "Venture philanthropy"),
+    e.CompetitionMode.BIDDING: QT_TRANSLATE_NOOP("Labels", "Project bidding"),
+    e.CompetitionMode.COMMISSION: QT_TRANSLATE_NOOP("Labels", "Project commission"),
+    e.CompetitionStatus.PLANNING: QT_TRANSLATE_NOOP("Labels", "Planning"),
+    e.CompetitionStatus.OPEN: QT_TRANSLATE_NOOP("Labels", "Accepting applications"),
+    e.CompetitionStatus.SCREENING: QT_TRANSLATE_NOOP("Labels", "Screening"),
+    e.CompetitionStatus.REVIEW: QT_TRANSLATE_NOOP("Labels", "Under review"),
+    e.CompetitionStatus.NOTICE: QT_TRANSLATE_NOOP("Labels", "Public notice"),
+    e.CompetitionStatus.SIGNING: QT_TRANSLATE_NOOP("Labels", "Signing"),
+    e.CompetitionStatus.IMPLEMENTING: QT_TRANSLATE_NOOP("Labels", "Implementing"),
+    e.CompetitionStatus.CLOSED: QT_TRANSLATE_NOOP("Labels", "Closed"),
+    e.RoundKind.WRITTEN: QT_TRANSLATE_NOOP("Labels", "Written review"),
+    e.RoundKind.ROADSHOW: QT_TRANSLATE_NOOP("Labels", "Roadshow"),
+    e.RoundKind.OTHER: QT_TRANSLATE_NOOP("Labels", "Other round"),
+    e.ProposalStatus.DRAFT: QT_TRANSLATE_NOOP("Labels", "Draft"),
+    e.ProposalStatus.SUBMITTED: QT_TRANSLATE_NOOP("Labels", "Received"),
+    e.ProposalStatus.ELIGIBLE: QT_TRANSLATE_NOOP("Labels", "Eligible"),
+    e.ProposalStatus.INELIGIBLE: QT_TRANSLATE_NOOP("Labels", "Ineligible"),
+    e.ProposalStatus.RETURNED: QT_TRANSLATE_NOOP("Labels", "Returned for changes"),
+    e.ProposalStatus.IN_REVIEW: QT_TRANSLATE_NOOP("Labels", "Under review"),
+    e.ProposalStatus.RANKED: QT_TRANSLATE_NOOP("Labels", "Ranked"),
+    e.ProposalStatus.AWARDED: QT_TRANSLATE_NOOP("Labels", "Funded"),
+    e.ProposalStatus.NOT_AWARDED: QT_TRANSLATE_NOOP("Labels", "Not funded"),
+    e.ProposalStatus.RESERVE: QT_TRANSLATE_NOOP("Labels", "Reserve list"),
+    e.ProposalStatus.IMPLEMENTING: QT_TRANSLATE_NOOP("Labels", "Implementing"),
+    e.ProposalStatus.COMPLETED: QT_TRANSLATE_NOOP("Labels", "Completed"),
+    e.ProposalStatus.TERMINATED: QT_TRANSLATE_NOOP("Labels", "Terminated"),
+    e.ProposalStatus.WITHDRAWN: QT_TRANSLATE_NOOP("Labels", "Withdrawn"),
+    e.DocumentType.INTAKE_RECEIPT: QT_TRANSLATE_NOOP("Labels", "Intake receipt"),
+    e.DocumentType.SCREENING_LIST: QT_TRANSLATE_NOOP("Labels", "Screening list"),
+    e.DocumentType.AWARD_CERTIFICATE: QT_TRANSLATE_NOOP("Labels", "Award certificate"),
+    e.DocumentType.PARTICIPATION_CERTIFICATE: QT_TRANSLATE_NOOP("Labels", "Participation certificate"),
+    e.DocumentType.APPOINTMENT_LETTER: QT_TRANSLATE_NOOP("Labels", "Appointment letter"),
+    e.DocumentType.GRANT_AGREEMENT: QT_TRANSLATE_NOOP("Labels", "Grant agreement"),
+    e.DocumentType.DISBURSEMENT_NOTICE: QT_TRANSLATE_NOOP("Labels", "Disbursement notice"),
+    e.DocumentType.PUBLIC_NOTICE: QT_TRANSLATE_NOOP("Labels", "Public notice list"),
+    e.DocumentType.EVALUATION_REPORT: QT_TRANSLATE_NOOP("Labels", "Evaluation report"),
+    e.DocumentType.BID_REPORT: QT_TRANSLATE_NOOP("Labels", "Bid evaluation report"),
+    e.DocumentType.SCORE_SHEET: QT_TRANSLATE_NOOP("Labels", "Score sheet"),
+}
+
+
+def label(value: Enum | None) -> str:
+    if value is None:
+        return ""
+    source = LABELS.get(value)
+    return QCoreApplication.translate("Labels", source) if source else str(value.value)

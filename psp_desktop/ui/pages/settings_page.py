@@ -1,0 +1,65 @@
+"""Settings: language (applied at once), and facts about the open database and this installation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
+
+from ... import __version__
+from ...settings import LANGUAGES, OPTIONS
+from .base import Page
+
+if TYPE_CHECKING:
+    from ...db import Database
+
+translate = QCoreApplication.translate
+
+LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}  # each language named in itself, never translated
+
+
+class SettingsPage(Page):
+    name = "Settings"
+    title_source = QT_TRANSLATE_NOOP("Pages", "Settings")
+    language_chosen = Signal(str)
+
+    def __init__(self, current_language: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form = QFormLayout()
+        self.language = QComboBox(self)
+        for code in LANGUAGES:
+            self.language.addItem(LANGUAGE_NAMES[code], code)
+        self.language.setCurrentIndex(LANGUAGES.index(current_language))
+        self.language.currentIndexChanged.connect(
+            lambda i: self.language_chosen.emit(self.language.itemData(i)))
+        self.database = QLabel()
+        self.database.setWordWrap(True)
+        self.revision = QLabel()
+        self.version = QLabel(__version__)
+        self.labels = [QLabel() for _ in range(4)]
+        for caption, field in zip(self.labels, (self.language, self.database, self.revision, self.version),
+                                  strict=True):
+            self.form.addRow(caption, field)
+        self.layout_.addLayout(self.form)
+        self.layout_.addStretch(1)
+        self._facts: dict[str, Any] = {}
+        self.retranslate()
+
+    def fetch(self, db: Database) -> dict[str, Any]:
+        from ...services import system
+
+        return system.database_facts(db)
+
+    def fill(self, facts: dict[str, Any]) -> None:
+        self._facts = facts
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        captions = (translate("Settings", OPTIONS["language"].label), translate("Pages", "Database"),
+                    translate("Pages", "Schema revision"), translate("Pages", "PSP Desktop version"))
+        for caption, text in zip(self.labels, captions, strict=True):
+            caption.setText(text)
+        self.database.setText(self._facts.get("where", translate("Pages", "No database open")))
+        self.revision.setText(self._facts.get("revision", "—"))

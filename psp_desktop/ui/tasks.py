@@ -1,0 +1,86 @@
+"""One background-task helper: work runs in Qt's thread pool, results come back on the GUI thread.
+
+Workers never touch widgets. `run_task(fn, on_done, on_error)` for plain calls; `run_steps` for Qt-free
+generators that yield (done, total, text) and can be cancelled between steps.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+_live: set[_Job] = set()  # keeps jobs alive until their result has been delivered
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int, str)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[_Job], Any]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)
+        self.fn = fn
+        self.signals = _Signals()
+        self.cancelled = False
+
+    def run(self) -> None:
+        try:
+            result = self.fn(self)
+        except BaseException as exc:  # delivered to the GUI thread, which decides what to show
+            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+def _start(job: _Job, on_done: Callable[[Any], None], on_error: Callable[[BaseException], None] | None) -> _Job:
+    def finish(callback: Callable[[Any], None] | None, value: Any) -> None:
+        _live.discard(job)
+        if callback is not None:
+            callback(value)
+
+    job.signals.done.connect(lambda value: finish(on_done, value))
+    job.signals.failed.connect(lambda exc: finish(on_error or _reraise, exc))
+    _live.add(job)
+    QThreadPool.globalInstance().start(job)
+    return job
+
+
+def _reraise(exc: BaseException) -> None:
+    raise exc
+
+
+def run_task(fn: Callable[[], Any], on_done: Callable[[Any], None],
+             on_error: Callable[[BaseException], None] | None = None) -> _Job:
+    return _start(_Job(lambda _job: fn()), on_done, on_error)
+
+
+def run_steps(steps: Callable[[], Iterator[tuple[int, int, str]]], on_progress: Callable[[int, int, str], None],
+              on_done: Callable[[Any], None], on_error: Callable[[BaseException], None] | None = None) -> _Job:
+    """Runs a generator; the value it returns goes to on_done, or None when cancelled."""
+
+    def drive(job: _Job) -> Any:
+        generator = steps()
+        try:
+            while True:
+                if job.cancelled:
+                    generator.close()
+                    return None
+                done, total, text = next(generator)
+                job.signals.progress.emit(done, total, text)
+        except StopIteration as stop:
+            return stop.value
+
+    job = _Job(drive)
+    job.signals.progress.connect(on_progress)
+    return _start(job, on_done, on_error)
+
+
+def wait_for_all(timeout_ms: int = 30_000) -> bool:
+    return QThreadPool.globalInstance().waitForDone(timeout_ms)
