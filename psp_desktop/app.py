@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
+from .paths import demo_db_path
 
 PROCESS_START = time.perf_counter()
 
@@ -59,13 +60,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         width, height = (int(v) for v in args.size.lower().split("x"))
         window.resize(width, height)
     if page:
-        window.show_page(page)
+        window.first_page = page
     if args.bench_startup:
         window.probe = _StartupProbe(window)  # type: ignore[attr-defined]
     if args.screenshot:
         window.screenshot = _Screenshot(window, Path(args.screenshot))  # type: ignore[attr-defined]
     window.show()
-    QTimer.singleShot(0, lambda: window.open_database(lambda: _open(args.db, args.demo)))
+    app.processEvents()  # paint the shell before building the first page and touching the database
+    QTimer.singleShot(0, window.show_first_page)
+    db_path = args.db or (str(demo_db_path()) if args.demo else None)
+    QTimer.singleShot(0, lambda: window.open_database(lambda: _open(db_path, args.demo), lambda: _preview(db_path)))
     return app.exec()
 
 
@@ -73,6 +77,18 @@ def _open(db_path: str | None, demo: bool):  # type: ignore[no-untyped-def]
     from .services.startup import open_for_app
 
     return open_for_app(db_path, demo=demo)
+
+
+def _preview(db_path: str | None):  # type: ignore[no-untyped-def]
+    """Dashboard figures straight from a current SQLite file, while SQLAlchemy is still loading."""
+    from .dbfile import current_sqlite_file
+
+    path = current_sqlite_file(db_path)
+    if path is None:
+        return None
+    from .services.overview import dashboard_from_file
+
+    return dashboard_from_file(path)
 
 
 def _page_name(given: str, names: Sequence[str]) -> str | None:
@@ -86,7 +102,7 @@ class _AfterPaint:
         from PySide6.QtCore import QEvent, QObject
 
         class Filter(QObject):
-            def eventFilter(self_, obj, event):  # type: ignore[no-untyped-def]  # noqa: N802, N805
+            def eventFilter(self_, obj, event):  # type: ignore[no-untyped-def]
                 if event.type() == QEvent.Type.Paint and self.armed:
                     self.armed = False
                     from PySide6.QtCore import QTimer
@@ -109,10 +125,14 @@ class _StartupProbe:
         self.window = window
         self.painted = _AfterPaint(window, lambda: self._mark("painted"))
         self.painted.arm()
-        page = window.current_page()
-        self.data = _AfterPaint(page, self._data_painted)
-        page.loaded.connect(lambda: (self.data.arm(), page.update()))
+        self.data = None
+        window.page_created.connect(self._watch)
         window.database_failed.connect(lambda _m: os._exit(2))
+
+    def _watch(self, page) -> None:  # type: ignore[no-untyped-def]
+        if self.data is None:
+            self.data = _AfterPaint(page, self._data_painted)
+            page.loaded.connect(lambda: (self.data.arm(), page.update()))
 
     def _mark(self, what: str) -> None:
         print(f"{what} {time.perf_counter() - PROCESS_START:.4f}", flush=True)

@@ -21,36 +21,25 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import migrations
+from .dbfile import ENV_URL, check_revision, chosen_target, default_db_path, file_revision
 from .errors import QT_TRANSLATE_NOOP, DatabaseOpenError
+from .paths import data_dir
 
-APP_NAME = "PSPDesktop"
-ENV_URL = "PSP_DATABASE_URL"
-SQLITE_HEADER = b"SQLite format 3\x00"
+__all__ = ["ENV_URL", "Database", "data_dir", "default_db_path", "open_database", "resolve_url"]
+
 BUSY_TIMEOUT_MS = 10_000
 BACKUPS_KEPT = 10
 
 
-def data_dir() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_NAME, appauthor=False))
-
-
-def default_db_path() -> Path:
-    return data_dir() / "psp.db"
-
-
 def resolve_url(db_path: str | os.PathLike[str] | None = None) -> str:
-    """--db PATH (a file or a URL) wins, then PSP_DATABASE_URL, then the file in the user's data directory."""
-    chosen = str(db_path) if db_path else os.environ.get(ENV_URL, "")
-    if not chosen:
-        return f"sqlite:///{default_db_path()}"
-    if "://" in chosen:
-        url = make_url(chosen)
-        if url.drivername in ("postgresql", "postgres"):
-            url = url.set(drivername="postgresql+psycopg")
-        return url.render_as_string(hide_password=False)
-    return f"sqlite:///{Path(chosen).expanduser().resolve()}"
+    """The SQLAlchemy URL for --db, PSP_DATABASE_URL or the default file (see dbfile.chosen_target)."""
+    target = chosen_target(db_path)
+    if isinstance(target, Path):
+        return f"sqlite:///{target}"
+    url = make_url(target)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -115,58 +104,6 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
 
 
-# --- inspecting a file without changing it -------------------------------------------------------------
-
-
-def _inspect_sqlite_file(path: Path) -> str | None:
-    """The file's schema revision (None for an empty file). Opens read-only; refuses files that are not ours."""
-    with path.open("rb") as fh:
-        header = fh.read(len(SQLITE_HEADER))
-    if not header:
-        return None
-    if header != SQLITE_HEADER:
-        raise DatabaseOpenError(
-            QT_TRANSLATE_NOOP("Errors", "{path} is not a PSP Desktop database (not an SQLite file)."), path=path
-        )
-    try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
-        raise _corrupt(path) from exc
-    try:
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if not tables:
-            return None
-        if "alembic_version" not in tables:
-            raise DatabaseOpenError(
-                QT_TRANSLATE_NOOP("Errors", "{path} is an SQLite file but not a PSP Desktop database."), path=path
-            )
-        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        return row[0] if row else None
-    except sqlite3.DatabaseError as exc:
-        raise _corrupt(path) from exc
-    finally:
-        conn.close()
-
-
-def _corrupt(path: Path) -> DatabaseOpenError:
-    return DatabaseOpenError(
-        QT_TRANSLATE_NOOP("Errors", "{path} is damaged and cannot be read. Restore it from a backup."), path=path
-    )
-
-
-def _check_revision(revision: str | None, where: str) -> None:
-    if revision is not None and revision not in migrations.REVISIONS:
-        raise DatabaseOpenError(
-            QT_TRANSLATE_NOOP(
-                "Errors",
-                "{where} was written by a newer version of PSP Desktop (schema {revision}). "
-                "Install the newer version to open it; the database was not changed.",
-            ),
-            where=where,
-            revision=revision,
-        )
-
-
 def _ensure_writable_dir(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -225,8 +162,8 @@ def _open_sqlite(url: str, path: Path, *, create: bool) -> Database:
         if path.is_dir():
             raise DatabaseOpenError(QT_TRANSLATE_NOOP("Errors", "{path} is a folder, not a database file."),
                                     path=path)
-        revision = _inspect_sqlite_file(path)
-        _check_revision(revision, str(path))
+        revision = file_revision(path)
+        check_revision(revision, str(path))
         if revision is not None and revision != migrations.HEAD:
             _ensure_writable_dir(path)
             backup_sqlite(path, path.parent / "backups", f"before-{migrations.HEAD}")
@@ -254,13 +191,18 @@ def _open_server(url: str) -> Database:
         with engine.connect() as conn:
             has_version = engine.dialect.has_table(conn, "alembic_version")
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar() if has_version else None
-        _check_revision(revision, where)
+        check_revision(revision, where)
         _bring_to_head(engine, revision)
     except OperationalError as exc:
         engine.dispose()
         raise DatabaseOpenError(
             QT_TRANSLATE_NOOP("Errors", "Cannot connect to the database server {where}: {reason}"),
             where=where, reason=_short(exc),
+        ) from exc
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise DatabaseOpenError(
+            QT_TRANSLATE_NOOP("Errors", "Cannot open {path}: {reason}"), path=where, reason=_short(exc)
         ) from exc
     except DatabaseOpenError:
         engine.dispose()

@@ -35,8 +35,10 @@ def install(language: str) -> None:
 
 
 def cli_translator() -> Callable[[str, str], str]:
-    """The CLI speaks Chinese by default like the GUI; PSP_LANG=en gives the English source text."""
-    language = os.environ.get("PSP_LANG", "zh_CN")
+    """The CLI speaks the language chosen in the GUI's Settings (Chinese by default); PSP_LANG overrides it."""
+    from .settings import Settings
+
+    language = os.environ.get("PSP_LANG") or Settings()["language"]
     if QCoreApplication.instance() is None:
         QCoreApplication([])
     install(language)

@@ -15,7 +15,8 @@ MAX_FEN = 10**12  # one hundred billion yuan: anything above is a typing error, 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "拾", "佰", "仟")
 _BIG_UNITS = ("", "万", "亿", "万亿")
-_AMOUNT_RE = re.compile(r"^(-)?(\d+)(?:\.(\d{1,2}))?$")
+_AMOUNT_RE = re.compile(r"^-?\d+(?:\.\d+)?$")  # plain decimals only: no exponents, underscores or signs like '+'
+
 
 
 class MoneyError(ValueError):
@@ -35,12 +36,12 @@ def parse_yuan(text: str | int | Decimal) -> int:
     scale = 1
     if cleaned.endswith("万"):
         scale, cleaned = 10_000, cleaned[:-1].strip()
+    if not _AMOUNT_RE.match(cleaned):
+        raise MoneyError(f"not an amount: {text!r}")
     try:
         value = Decimal(cleaned)
-    except InvalidOperation as exc:
+    except InvalidOperation as exc:  # pragma: no cover - the pattern admits only valid decimals
         raise MoneyError(f"not an amount: {text!r}") from exc
-    if not value.is_finite():
-        raise MoneyError(f"not an amount: {text!r}")
     return _decimal_to_fen(value * scale)
 
 

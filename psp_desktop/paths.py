@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+APP_NAME = "PSPDesktop"
+
 
 def resource_dir() -> Path:
     frozen = getattr(sys, "_MEIPASS", None)
@@ -19,3 +21,13 @@ def font_path() -> Path:
 
 def translations_dir() -> Path:
     return resource_dir() / "translations"
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def demo_db_path() -> Path:
+    return data_dir() / "demo.db"

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .db import APP_NAME
 from .errors import QT_TRANSLATE_NOOP
+from .paths import APP_NAME
 
 CONFIG_VERSION = 1
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
 
 from ..db import Database
 from ..models import (
@@ -210,16 +210,17 @@ class ProposalRow:
     competition: str
 
 
-PROPOSAL_SORT_KEYS: dict[str, ColumnElement[object]] = {
-    "intake_number": func.coalesce(Proposal.intake_number, ""),
-    "title": Proposal.title,
-    "organization": Organization.name,
-    "domain": Proposal.domain,
-    "requested_fen": Proposal.requested_fen,
-    "matching_fen": Proposal.matching_fen,
-    "total_budget_fen": Proposal.total_budget_fen,
-    "status": Proposal.status,
-    "competition": Competition.name,
+PROPOSAL_SORT_KEYS: dict[str, tuple[ColumnElement[object], ...]] = {
+    # drafts have no intake number yet: after the numbered ones, not before
+    "intake_number": (case((Proposal.intake_number.is_(None), 1), else_=0), Proposal.intake_number),
+    "title": (Proposal.title,),
+    "organization": (Organization.name,),
+    "domain": (Proposal.domain,),
+    "requested_fen": (Proposal.requested_fen,),
+    "matching_fen": (Proposal.matching_fen,),
+    "total_budget_fen": (Proposal.total_budget_fen,),
+    "status": (Proposal.status,),
+    "competition": (Competition.name,),
 }
 
 
@@ -232,7 +233,7 @@ def _proposal_base(columns: Sequence[ColumnElement[object]]) -> Select[tuple[obj
 def proposal_ids(db: Database, *, search: str = "", sort: str = "intake_number", descending: bool = False,
                  competition_id: int | None = None) -> list[int]:
     """Ids of the proposals matching `search` (intake number, title or organization), in display order."""
-    key = PROPOSAL_SORT_KEYS[sort]
+    keys = PROPOSAL_SORT_KEYS[sort]
     query = _proposal_base([Proposal.id])
     if search.strip():
         pattern = f"%{search.strip()}%"
@@ -240,7 +241,7 @@ def proposal_ids(db: Database, *, search: str = "", sort: str = "intake_number",
                                 Organization.name.like(pattern)))
     if competition_id is not None:
         query = query.where(Proposal.competition_id == competition_id)
-    query = query.order_by(key.desc() if descending else key.asc(), Proposal.id)
+    query = query.order_by(*(k.desc() if descending else k.asc() for k in keys), Proposal.id)
     with db.read() as s:
         return list(s.scalars(query))
 

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
-from ..db import Database, data_dir, open_database
-
-
-def demo_db_path() -> Path:
-    return data_dir() / "demo.db"
+from ..db import Database, open_database
+from ..paths import demo_db_path
 
 
 def open_for_app(db_path: str | os.PathLike[str] | None, *, demo: bool) -> Database:

@@ -7,9 +7,11 @@ import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QEvent, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+# The shell avoids the Qt namespace (materialising its enums costs tens of ms) so it paints sooner.
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QByteArray, QCoreApplication, QEvent, QSize, Signal
+from PySide6.QtGui import QCloseEvent, QColor, QFont, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -24,24 +26,11 @@ from PySide6.QtWidgets import (
 from .. import i18n
 from ..errors import PspError
 from ..settings import Settings
-from .pages.base import Page
-from .pages.dashboard import DashboardPage
-from .pages.proposals import ProposalsPage
-from .pages.registers import (
-    CompetitionsPage,
-    DocumentsPage,
-    FundingPage,
-    JudgingPage,
-    MonitoringPage,
-    NeedsPage,
-    OrganizationsPage,
-    ResultsPage,
-)
-from .pages.settings_page import SettingsPage
 from .tasks import run_task
 
 if TYPE_CHECKING:
     from ..db import Database
+    from .pages.base import Page
 
 translate = QCoreApplication.translate
 
@@ -61,9 +50,47 @@ NAV_LABELS = {
 PAGE_NAMES = tuple(NAV_LABELS)
 
 
+def style_nav(nav: QListWidget) -> None:
+    """Navigation colours through the palette: a style sheet here would delay the first paint noticeably."""
+    palette = nav.palette()
+    for role, colour in ((QPalette.ColorRole.Base, "#1d3b5f"), (QPalette.ColorRole.Window, "#1d3b5f"),
+                         (QPalette.ColorRole.Text, "#e8eef6"),
+                         (QPalette.ColorRole.Highlight, "#3a6ea8"), (QPalette.ColorRole.HighlightedText, "#ffffff")):
+        palette.setColor(QPalette.ColorGroup.All, role, QColor(colour))
+    nav.setPalette(palette)
+    nav.setAutoFillBackground(True)
+    nav.setFrameShape(QFrame.Shape.NoFrame)
+    nav.setViewportMargins(10, 12, 10, 0)
+    font = QFont(nav.font())
+    font.setPointSize(font.pointSize() + 2)
+    nav.setFont(font)
+
+
+def make_page(name: str, window: MainWindow) -> Page:
+    """Pages are imported when first shown, so start-up loads only what the first page needs."""
+    if name == "Dashboard":
+        from .pages.dashboard import DashboardPage
+
+        return DashboardPage()
+    if name == "Proposals":
+        from .pages.proposals import ProposalsPage
+
+        return ProposalsPage()
+    if name == "Settings":
+        from .pages.settings_page import SettingsPage
+
+        settings_page = SettingsPage(window.settings["language"])
+        settings_page.language_chosen.connect(window.set_language)
+        return settings_page
+    from .pages import registers
+
+    return getattr(registers, f"{name}Page")()
+
+
 class MainWindow(QMainWindow):
     database_opened = Signal()
     database_failed = Signal(str)
+    page_created = Signal(object)
 
     def __init__(self, settings: Settings, *, remember_geometry: bool = True) -> None:
         super().__init__()
@@ -73,21 +100,15 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(170)
-        self.nav.setIconSize(QSize(0, 0))
-        self.nav.setStyleSheet(
-            "#nav { background: #1d3b5f; color: #e8eef6; border: none; font-size: 11pt; }"
-            "#nav::item { padding: 10px 16px; }"
-            "#nav::item:selected { background: #2f5f94; color: white; }")
+        style_nav(self.nav)
         self.stack = QStackedWidget()
-        self.pages: dict[str, Page] = {}
-        for name, page in self._make_pages():
-            self.pages[name] = page
-            self.stack.addWidget(page)
+        self.pages: dict[str, Page] = {}  # made on first visit: start-up builds only the first page
+        for _name in PAGE_NAMES:
             item = QListWidgetItem()
-            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setSizeHint(QSize(150, 40))
             self.nav.addItem(item)
-            page.failed.connect(self._page_failed)
         self.nav.currentRowChanged.connect(self._on_nav)
+        self.nav.blockSignals(True)  # focus on show would select a row and build a page before the first paint
         central = QWidget()
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -107,32 +128,42 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.refresh)
         self.retranslate()
         self._restore_geometry()
-        start = settings["last_page"] if settings["last_page"] in self.pages else "Dashboard"
-        self.show_page(start)
+        self.first_page = settings["last_page"] if settings["last_page"] in PAGE_NAMES else "Dashboard"
 
-    def _make_pages(self) -> list[tuple[str, Page]]:
-        settings_page = SettingsPage(self.settings["language"])
-        settings_page.language_chosen.connect(self.set_language)
-        pages: list[Page] = [DashboardPage(), NeedsPage(), OrganizationsPage(), CompetitionsPage(), ProposalsPage(),
-                             JudgingPage(), ResultsPage(), FundingPage(), MonitoringPage(), DocumentsPage(),
-                             settings_page]
-        return [(page.name, page) for page in pages]
+    def show_first_page(self) -> None:
+        """Called once the bare shell has been painted."""
+        self.nav.blockSignals(False)
+        self.show_page(self.first_page)
 
     # --- pages --------------------------------------------------------------------------------------------
 
+    def page(self, name: str) -> Page:
+        """The page called name, made on first use."""
+        if name not in self.pages:
+            page = make_page(name, self)
+            page.set_database(self.db)
+            page.failed.connect(self._page_failed)
+            self.pages[name] = page
+            self.stack.addWidget(page)
+            self.page_created.emit(page)
+        return self.pages[name]
+
     def show_page(self, name: str) -> Page:
-        index = PAGE_NAMES.index(name)
-        self.nav.setCurrentRow(index)
+        row = PAGE_NAMES.index(name)
+        if self.nav.currentRow() == row:
+            self._on_nav(row)
+        else:
+            self.nav.setCurrentRow(row)
         return self.pages[name]
 
     def current_page(self) -> Page:
-        return self.pages[PAGE_NAMES[self.stack.currentIndex()]]
+        return self.page(PAGE_NAMES[self.nav.currentRow()])
 
     def _on_nav(self, row: int) -> None:
         if row < 0:
             return
-        self.stack.setCurrentIndex(row)
-        page = self.current_page()
+        page = self.page(PAGE_NAMES[row])
+        self.stack.setCurrentWidget(page)
         self.settings["last_page"] = page.name
         page.ensure_loaded()
 
@@ -141,15 +172,30 @@ class MainWindow(QMainWindow):
             page.set_database(self.db)
         self.current_page().ensure_loaded()
 
+    def preview(self, data: object) -> None:
+        """Figures for the first page read before the database is fully open (see services.overview)."""
+        page = self.current_page()
+        if self.db is None and page.name == "Dashboard" and data is not None:
+            page.show_data(data)
+
     def _page_failed(self, exc: BaseException) -> None:
         self.show_error(exc)
 
     # --- database -----------------------------------------------------------------------------------------
 
-    def open_database(self, opener: Callable[[], Database]) -> None:
-        """Opens (and migrates, or builds the demo) off the GUI thread while the window stays responsive."""
+    def open_database(self, opener: Callable[[], Database], preview: Callable[[], object] | None = None) -> None:
+        """Opens (and migrates, or builds the demo) off the GUI thread while the window stays responsive.
+        `preview` reads the first page's figures first, without waiting for the full open."""
         self._set_busy(translate("MainWindow", "Opening the database…"))
-        run_task(opener, self._database_ready, self._database_error)
+        if preview is None:
+            run_task(opener, self._database_ready, self._database_error)
+            return
+
+        def previewed(data: object) -> None:
+            self.preview(data)
+            run_task(opener, self._database_ready, self._database_error)
+
+        run_task(preview, previewed, lambda _exc: run_task(opener, self._database_ready, self._database_error))
 
     def _database_ready(self, db: Database) -> None:
         self._set_busy("")
@@ -184,16 +230,15 @@ class MainWindow(QMainWindow):
         self.settings.save()
         i18n.install(language)  # posts LanguageChange to every widget
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.setWindowTitle(translate("MainWindow", "PSP Desktop — community venture philanthropy"))
-        for row in range(self.nav.count()):
-            item = self.nav.item(row)
-            item.setText(translate("MainWindow", NAV_LABELS[item.data(Qt.ItemDataRole.UserRole)]))
+        for row, name in enumerate(PAGE_NAMES):
+            self.nav.item(row).setText(translate("MainWindow", NAV_LABELS[name]))
         if self.db is not None:
             self.db_label.setText(translate("MainWindow", "Database: {where}").format(where=self.db.describe()))
         else:
@@ -204,7 +249,7 @@ class MainWindow(QMainWindow):
         if not (self.remember_geometry and saved and self.restoreGeometry(QByteArray(base64.b64decode(saved)))):
             self.resize(1280, 800)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if self.remember_geometry:
             self.settings["window_geometry"] = base64.b64encode(bytes(self.saveGeometry().data())).decode()
             self.settings.save()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -74,6 +74,7 @@ def make_table_view(parent: QWidget | None = None, *, sortable: bool = True) -> 
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setAlternatingRowColors(True)
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # keep the service's order
     view.setSortingEnabled(sortable)
     view.setWordWrap(False)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -81,8 +82,44 @@ def make_table_view(parent: QWidget | None = None, *, sortable: bool = True) -> 
     view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
     header = view.horizontalHeader()
     header.setHighlightSections(False)
-    header.setStretchLastSection(True)
+    header.setStretchLastSection(False)
     return view
+
+
+class ColumnFitter(QObject):
+    """Columns as wide as their contents (capped); one text column also takes whatever width is spare, and
+    gives it back when the viewport narrows (window resized, row numbers or a scroll bar appearing)."""
+
+    def __init__(self, view: QTableView, stretch: int | None, max_width: int = 360) -> None:
+        super().__init__(view)
+        view.viewport().installEventFilter(self)
+        self.view = view
+        self.stretch = stretch
+        self.max_width = max_width
+        self.natural = 0
+
+    def fit(self) -> None:
+        view = self.view
+        view.resizeColumnsToContents()
+        for column in range(view.horizontalHeader().count()):
+            view.setColumnWidth(column, min(view.columnWidth(column) + 16, self.max_width))
+        if self.stretch is not None:
+            self.natural = view.columnWidth(self.stretch)
+        self.spread()
+
+    def spread(self) -> None:
+        """Call on resize: the stretch column is its natural width plus the spare width, if any."""
+        if self.stretch is None or self.stretch >= self.view.horizontalHeader().count():
+            return
+        header = self.view.horizontalHeader()
+        others = header.length() - header.sectionSize(self.stretch)
+        spare = self.view.viewport().width() - others - self.natural
+        self.view.setColumnWidth(self.stretch, self.natural + max(0, spare))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize and self.natural:
+            self.spread()
+        return False
 
 
 def search_box(parent: QWidget | None = None) -> QLineEdit:

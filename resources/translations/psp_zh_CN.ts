@@ -262,6 +262,10 @@
       <source>The upgrade left {count} broken references; restore the backup.</source>
       <translation>升级后有 {count} 处数据引用失效，请恢复升级前的备份。</translation>
     </message>
+    <message>
+      <source>The database already holds data; use --replace to rebuild the demo.</source>
+      <translation>数据库中已有数据；如需重建演示数据，请加 --replace。</translation>
+    </message>
   </context>
   <context>
     <name>Labels</name>

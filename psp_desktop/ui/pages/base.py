@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedLayout, QVBoxLayout, 
 
 from ..table import Column, RowTableModel, make_proxy
 from ..tasks import run_task
-from ..widgets import EmptyState, heading, make_table_view, search_box
+from ..widgets import ColumnFitter, EmptyState, heading, make_table_view, search_box
 
 if TYPE_CHECKING:
     from ...db import Database
@@ -61,6 +61,9 @@ class Page(QWidget):
         pass
 
     def _filled(self, data: Any) -> None:
+        self.show_data(data)
+
+    def show_data(self, data: Any) -> None:
         self.fill(data)
         self.is_loaded = True
         self.loaded.emit()
@@ -72,7 +75,7 @@ class Page(QWidget):
     def retranslate(self) -> None:
         self.title.setText(translate("Pages", self.title_source))
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
@@ -87,6 +90,7 @@ class Section:
     loader: Callable[[Database], Sequence[Any]]
     empty_title: str = ""
     empty_body: str = ""
+    stretch: str = ""  # attribute of the column that takes spare width; default: the first text column
 
 
 class TableSection(QWidget):
@@ -99,6 +103,7 @@ class TableSection(QWidget):
         self.proxy = make_proxy(self.model, self)
         self.view = make_table_view(self)
         self.view.setModel(self.proxy)
+        self.fitter = ColumnFitter(self.view, self._stretch_column())
         self.caption = heading(2)
         self.search = search_box(self)
         self.search.textChanged.connect(self._filter)
@@ -121,11 +126,15 @@ class TableSection(QWidget):
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         self.model.set_rows(rows)
-        self.view.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            self.view.setColumnWidth(column, min(self.view.columnWidth(column) + 16, 360))
         self.stack.setCurrentIndex(1 if not rows and self.spec.empty_title else 0)
+        self.fitter.fit()
         self._update_count()
+
+    def _stretch_column(self) -> int | None:
+        """The column that takes spare width: the one named by the section, else the first text column."""
+        columns = self.spec.columns
+        named = [i for i, c in enumerate(columns) if c.attr == self.spec.stretch]
+        return named[0] if named else next((i for i, c in enumerate(columns) if c.kind == "text"), None)
 
     def _filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())

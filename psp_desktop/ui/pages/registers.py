@@ -34,7 +34,7 @@ class NeedsPage(ListPage):
         ), lambda db: _lists().needs(db),
             QT_TRANSLATE_NOOP("Pages", "No community needs recorded yet"),
             QT_TRANSLATE_NOOP("Pages", "Needs collected by surveys, residents' meetings, the hotline and grid "
-                                       "workers will be listed here.")),
+                                       "workers will be listed here."), stretch="title"),
     )
 
 
@@ -111,7 +111,8 @@ class JudgingPage(ListPage):
             Column(QT_TRANSLATE_NOOP("Columns", "Declared conflicts"), "conflicts", "int"),
         ), lambda db: _lists().judges(db),
             QT_TRANSLATE_NOOP("Pages", "No judges on the roster yet"),
-            QT_TRANSLATE_NOOP("Pages", "Judges are added to the roster with their affiliation and expertise.")),
+            QT_TRANSLATE_NOOP("Pages", "Judges are added to the roster with their affiliation and expertise."),
+            stretch="expertise"),
     )
 
 

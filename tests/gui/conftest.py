@@ -1,0 +1,71 @@
+"""GUI fixtures: a demo database made once per session, a main window over it, settings in tmp."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from psp_desktop.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from psp_desktop.db import open_database
+    from psp_desktop.services.demo import create_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    db = open_database(path)
+    create_demo(db)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(tmp_path / "settings.json")
+
+
+@pytest.fixture(autouse=True)
+def _no_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Error dialogs are recorded instead of blocking the test."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text, *a, **k: shown.append(text))
+    return shown
+
+
+@pytest.fixture(autouse=True)
+def _drain_tasks(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Background tasks finish inside the test that started them."""
+    yield
+    from psp_desktop.ui import tasks
+
+    tasks.wait_for_all()
+    qapp.processEvents()
+
+
+@pytest.fixture
+def open_window(qtbot):  # type: ignore[no-untyped-def]
+    """open_window(settings, db_path): a main window with its database opened like the app does it."""
+    return lambda settings, db_path: _open_window(qtbot, settings, db_path)
+
+
+@pytest.fixture
+def wait_loaded(qtbot):  # type: ignore[no-untyped-def]
+    return lambda page: qtbot.waitUntil(lambda: page.is_loaded, timeout=20_000)
+
+
+def _open_window(qtbot, settings: Settings, db_path: Path | str):  # type: ignore[no-untyped-def]
+    from psp_desktop.services.startup import open_for_app
+    from psp_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(settings, remember_geometry=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_first_page()
+    with qtbot.waitSignal(window.database_opened, timeout=20_000):
+        window.open_database(lambda: open_for_app(str(db_path), demo=False))
+    return window
