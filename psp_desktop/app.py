@@ -42,6 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from . import i18n
     from .settings import Settings
     from .ui.fonts import setup_fonts
+    from .ui.gc_guard import GarbageCollector
     from .ui.main_window import PAGE_NAMES, MainWindow
 
     page = _page_name(args.page, PAGE_NAMES) if args.page else None
@@ -49,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"unknown page {args.page!r}; choose one of: {', '.join(PAGE_NAMES)}", file=sys.stderr)
         return 2
     app = QApplication(sys.argv[:1])
+    collector = GarbageCollector(app)  # noqa: F841 - lives as long as the application
     app.setApplicationName("PSP Desktop")
     app.setApplicationVersion(__version__)
     settings = Settings()

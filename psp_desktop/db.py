@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import migrations
-from .dbfile import ENV_URL, check_revision, chosen_target, default_db_path, file_revision
+from .dbfile import ENV_URL, check_revision, chosen_target, default_db_path, file_revision, quick_check
 from .errors import QT_TRANSLATE_NOOP, DatabaseOpenError
 from .paths import data_dir
 
@@ -76,6 +76,12 @@ class Database:
     def read(self) -> Iterator[Session]:
         with self.sessions() as session:
             yield session
+
+    @contextlib.contextmanager
+    def rows(self) -> Iterator[Connection]:
+        """A plain connection for Core queries over many rows, without the ORM's per-row cost."""
+        with self.engine.connect() as conn:
+            yield conn
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
@@ -164,6 +170,8 @@ def _open_sqlite(url: str, path: Path, *, create: bool) -> Database:
                                     path=path)
         revision = file_revision(path)
         check_revision(revision, str(path))
+        if revision is not None:
+            quick_check(path)
         if revision is not None and revision != migrations.HEAD:
             _ensure_writable_dir(path)
             backup_sqlite(path, path.parent / "backups", f"before-{migrations.HEAD}")

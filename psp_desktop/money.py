@@ -28,7 +28,7 @@ def parse_yuan(text: str | int | Decimal) -> int:
     if isinstance(text, (bool, float)):
         raise MoneyError(f"amount must be text or Decimal, not {type(text).__name__}")
     if isinstance(text, int):
-        return text * 100
+        return _decimal_to_fen(Decimal(text))
     if isinstance(text, Decimal):
         return _decimal_to_fen(text)
     cleaned = text.strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
@@ -49,6 +49,8 @@ def _decimal_to_fen(value: Decimal) -> int:
     fen = value * 100
     if fen != fen.to_integral_value():
         raise MoneyError(f"more than two decimals: {value}")
+    if abs(fen) > MAX_FEN:
+        raise MoneyError(f"amount too large: {value}")
     return int(fen)
 
 

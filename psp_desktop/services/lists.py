@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, case, func, or_, select
 
 from ..db import Database
 from ..models import (
@@ -224,35 +224,41 @@ PROPOSAL_SORT_KEYS: dict[str, tuple[ColumnElement[object], ...]] = {
 }
 
 
-def _proposal_base(columns: Sequence[ColumnElement[object]]) -> Select[tuple[object, ...]]:
-    return (select(*columns).select_from(Proposal)
-            .join(Organization, Organization.id == Proposal.organization_id)
-            .join(Competition, Competition.id == Proposal.competition_id))
-
-
-def proposal_ids(db: Database, *, search: str = "", sort: str = "intake_number", descending: bool = False,
+def proposal_ids(db: Database, *, search: str = "", sort: str = "", descending: bool = False,
                  competition_id: int | None = None) -> list[int]:
-    """Ids of the proposals matching `search` (intake number, title or organization), in display order."""
-    keys = PROPOSAL_SORT_KEYS[sort]
-    query = _proposal_base([Proposal.id])
-    if search.strip():
-        pattern = f"%{search.strip()}%"
+    """Ids of the proposals matching `search` (intake number, title or organization), in display order:
+    by the `sort` column, or newest first (latest competition, highest intake number; this order reads only the
+    (competition, intake number) index). Joins only what the search or the sort needs: this runs on every
+    keystroke over the whole register."""
+    keys = PROPOSAL_SORT_KEYS[sort] if sort else ()
+    query = select(Proposal.id)
+    text = search.strip()
+    if text or sort == "organization":
+        query = query.join(Organization, Organization.id == Proposal.organization_id)
+    if sort == "competition":
+        query = query.join(Competition, Competition.id == Proposal.competition_id)
+    if text:
+        pattern = f"%{text}%"
         query = query.where(or_(Proposal.intake_number.like(pattern), Proposal.title.like(pattern),
                                 Organization.name.like(pattern)))
     if competition_id is not None:
         query = query.where(Proposal.competition_id == competition_id)
-    query = query.order_by(*(k.desc() if descending else k.asc() for k in keys), Proposal.id)
-    with db.read() as s:
-        return list(s.scalars(query))
+    if keys:
+        query = query.order_by(*(k.desc() if descending else k.asc() for k in keys), Proposal.id)
+    else:
+        query = query.order_by(Proposal.competition_id.desc(), Proposal.intake_number.desc(), Proposal.id.desc())
+    with db.rows() as conn:
+        return list(conn.execute(query).scalars())
 
 
 def proposal_rows(db: Database, ids: Sequence[int]) -> list[ProposalRow]:
     """Rows for the given ids, in the same order."""
-    query = _proposal_base([
-        Proposal.id, func.coalesce(Proposal.intake_number, ""), Proposal.title, Organization.name, Proposal.domain,
-        Proposal.requested_fen, Proposal.matching_fen, Proposal.total_budget_fen, Proposal.status,
-        Competition.name,
-    ]).where(Proposal.id.in_(list(ids)))
-    with db.read() as s:
-        found = {r[0]: ProposalRow(*r) for r in s.execute(query)}
+    query = (select(Proposal.id, func.coalesce(Proposal.intake_number, ""), Proposal.title, Organization.name,
+                    Proposal.domain, Proposal.requested_fen, Proposal.matching_fen, Proposal.total_budget_fen,
+                    Proposal.status, Competition.name)
+             .join(Organization, Organization.id == Proposal.organization_id)
+             .join(Competition, Competition.id == Proposal.competition_id)
+             .where(Proposal.id.in_(list(ids))))
+    with db.rows() as conn:
+        found = {r[0]: ProposalRow(*r) for r in conn.execute(query)}
     return [found[i] for i in ids if i in found]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+
 from ..db import Database, open_database
 from ..paths import demo_db_path
 

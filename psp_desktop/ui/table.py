@@ -155,7 +155,7 @@ class LazyTableModel(_ColumnsMixin, QAbstractTableModel):
     service calls supplied by the page.
     """
 
-    BLOCK = 200
+    BLOCK = 100
 
     def __init__(self, columns: Sequence[Column], fetch: Callable[[Sequence[int]], Sequence[Any]],
                  order: Callable[[str, bool], Sequence[int]], parent: QObject | None = None) -> None:

@@ -10,9 +10,12 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
-_live: set[_Job] = set()  # keeps jobs alive until their result has been delivered
+# Jobs stay referenced here until their result has been delivered. The pool runs a plain callable in a
+# runnable it owns: a Python QRunnable freed by the GUI thread while its worker was still returning from run()
+# crashed the pool.
+_live: set[_Job] = set()
 
 
 class _Signals(QObject):
@@ -21,10 +24,8 @@ class _Signals(QObject):
     progress = Signal(int, int, str)
 
 
-class _Job(QRunnable):
+class _Job:
     def __init__(self, fn: Callable[[_Job], Any]) -> None:
-        super().__init__()
-        self.setAutoDelete(False)
         self.fn = fn
         self.signals = _Signals()
         self.cancelled = False
@@ -48,7 +49,7 @@ def _start(job: _Job, on_done: Callable[[Any], None], on_error: Callable[[BaseEx
     job.signals.done.connect(lambda value: finish(on_done, value))
     job.signals.failed.connect(lambda exc: finish(on_error or _reraise, exc))
     _live.add(job)
-    QThreadPool.globalInstance().start(job)
+    QThreadPool.globalInstance().start(job.run)
     return job
 
 

@@ -116,7 +116,7 @@ class ColumnFitter(QObject):
         spare = self.view.viewport().width() - others - self.natural
         self.view.setColumnWidth(self.stretch, self.natural + max(0, spare))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and self.natural:
             self.spread()
         return False

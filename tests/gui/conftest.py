@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,14 +38,25 @@ def _no_dialogs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return shown
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _collect_on_gui_thread(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """As in the application: garbage holding widgets is freed on the GUI thread, never in a worker."""
+    from psp_desktop.ui.gc_guard import GarbageCollector
+
+    collector = GarbageCollector(qapp)
+    yield
+    collector.stop()
+
+
 @pytest.fixture(autouse=True)
 def _drain_tasks(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    """Background tasks finish inside the test that started them."""
+    """Background tasks finish inside the test that started them; then garbage is collected here."""
     yield
     from psp_desktop.ui import tasks
 
     tasks.wait_for_all()
     qapp.processEvents()
+    gc.collect()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from ..table import Column, LazyTableModel
@@ -41,11 +41,10 @@ class ProposalsPage(Page):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._sort: tuple[str, bool] = ("intake_number", False)
+        self._sort: tuple[str, bool] = ("", False)  # newest first until a column is clicked
         self.model = LazyTableModel(COLUMNS, self._fetch_rows, self._order, self)
         self.view = make_table_view(self)
         self.view.setModel(self.model)
-        self.view.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         for column, width in enumerate(WIDTHS):
             self.view.setColumnWidth(column, width)
         self.search = search_box(self)
