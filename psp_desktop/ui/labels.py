@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from enum import Enum
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 
 from .. import enums as e
+from ..money import format_wan, format_yuan
 
 LABELS: dict[Enum, str] = {
     e.ServiceDomain.ELDERLY: QT_TRANSLATE_NOOP("Labels", "Elderly care"),
@@ -79,6 +80,13 @@ LABELS: dict[Enum, str] = {
     e.DocumentType.BID_REPORT: QT_TRANSLATE_NOOP("Labels", "Bid evaluation report"),
     e.DocumentType.SCORE_SHEET: QT_TRANSLATE_NOOP("Labels", "Score sheet"),
 }
+
+
+def money_text(fen: int) -> str:
+    """An amount as staff read it: 200万 in Chinese, 2,000,000.00 in English."""
+    if QLocale().language() == QLocale.Language.Chinese:
+        return format_wan(fen)
+    return format_yuan(fen)
 
 
 def label(value: Enum | None) -> str:

@@ -7,6 +7,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -40,8 +41,12 @@ class EmptyState(QFrame):
         self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body.setStyleSheet("color: #666;")
         self.body.setMaximumWidth(640)
+        centred = QHBoxLayout()  # stretches, not an alignment flag, so the wrapped text gets its full height
+        centred.addStretch(1)
+        centred.addWidget(self.body, 4)
+        centred.addStretch(1)
         layout.addWidget(self.title)
-        layout.addWidget(self.body, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(centred)
         layout.addStretch(2)
 
     def set_text(self, title: str, body: str) -> None:
@@ -125,5 +130,6 @@ class ColumnFitter(QObject):
 def search_box(parent: QWidget | None = None) -> QLineEdit:
     box = QLineEdit(parent)
     box.setClearButtonEnabled(True)
+    box.setMinimumWidth(220)
     box.setMaximumWidth(360)
     return box

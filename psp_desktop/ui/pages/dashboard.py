@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
-from ...money import format_wan
-from ..labels import label
+from ..labels import label, money_text
 from ..table import Column
 from ..widgets import StatTile, heading
 from .base import Page, Section, TableSection
@@ -85,8 +84,8 @@ class DashboardPage(Page):
         self.competition_facts.setText(translate(
             "Pages", "Status: {status} · Pool {pool} yuan · Cap per project {cap} yuan · {proposals} proposals "
                      "received, {eligible} eligible · {requested} yuan requested").format(
-            status=label(current.status), pool=format_wan(current.pool_fen), cap=format_wan(current.project_cap_fen),
-            proposals=current.proposals, eligible=current.eligible, requested=format_wan(current.requested_fen)))
+            status=label(current.status), pool=money_text(current.pool_fen), cap=money_text(current.project_cap_fen),
+            proposals=current.proposals, eligible=current.eligible, requested=money_text(current.requested_fen)))
 
     def retranslate(self) -> None:
         super().retranslate()

@@ -48,6 +48,7 @@ class ProposalsPage(Page):
         for column, width in enumerate(WIDTHS):
             self.view.setColumnWidth(column, width)
         self.search = search_box(self)
+        self.search.setMinimumWidth(300)
         self.count = QLabel()
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.reload)

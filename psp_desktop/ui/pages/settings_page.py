@@ -27,6 +27,9 @@ class SettingsPage(Page):
     def __init__(self, current_language: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.form.setHorizontalSpacing(24)
+        self.form.setVerticalSpacing(12)
         self.language = QComboBox(self)
         for code in LANGUAGES:
             self.language.addItem(LANGUAGE_NAMES[code], code)
