@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow  # noqa: E402
 
 
 class FirstPaint(QObject):
-    def eventFilter(self, obj, event):  # noqa: N802
+    def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
             QTimer.singleShot(0, done)
         return False

@@ -14,9 +14,9 @@ from collections.abc import Callable
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from _common import city_db, isolated_env, median  # noqa: E402
-from PySide6.QtCore import QAbstractTableModel, QEvent, QEventLoop, QModelIndex, QObject, Qt, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication, QTableView, QWidget  # noqa: E402
+from _common import city_db, isolated_env, median
+from PySide6.QtCore import QAbstractTableModel, QEvent, QEventLoop, QModelIndex, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QTableView, QWidget
 
 
 class ListModel(QAbstractTableModel):
@@ -26,13 +26,13 @@ class ListModel(QAbstractTableModel):
         super().__init__()
         self.rows = rows
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return len(self.rows)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
         return len(self.rows[0]) if self.rows else 0
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # noqa: ANN001
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole:
             return str(self.rows[index.row()][index.column()])
         return None
@@ -48,7 +48,7 @@ class Watch(QObject):
         self.result = result
         self.loop = QEventLoop()
 
-    def eventFilter(self, obj, event):  # noqa: N802
+    def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and self.ready() and not self.result:
             QTimer.singleShot(0, self.note)
         return False

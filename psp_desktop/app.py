@@ -41,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from . import i18n
     from .settings import Settings
+    from .ui.automation import Screenshot, StartupProbe
     from .ui.fonts import setup_fonts
     from .ui.gc_guard import GarbageCollector
     from .ui.main_window import PAGE_NAMES, MainWindow
@@ -64,9 +65,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if page:
         window.first_page = page
     if args.bench_startup:
-        window.probe = _StartupProbe(window)  # type: ignore[attr-defined]
+        window.probe = StartupProbe(window, PROCESS_START)  # type: ignore[attr-defined]
     if args.screenshot:
-        window.screenshot = _Screenshot(window, Path(args.screenshot))  # type: ignore[attr-defined]
+        window.screenshot = Screenshot(window, Path(args.screenshot))  # type: ignore[attr-defined]
     window.show()
     app.processEvents()  # paint the shell before building the first page and touching the database
     QTimer.singleShot(0, window.show_first_page)
@@ -95,88 +96,6 @@ def _preview(db_path: str | None):  # type: ignore[no-untyped-def]
 
 def _page_name(given: str, names: Sequence[str]) -> str | None:
     return next((name for name in names if name.lower() == given.lower()), None)
-
-
-class _AfterPaint:
-    """Calls back once `widget` has painted after `arm()`."""
-
-    def __init__(self, widget, callback) -> None:  # type: ignore[no-untyped-def]
-        from PySide6.QtCore import QEvent, QObject
-
-        class Filter(QObject):
-            def eventFilter(self_, obj, event):  # type: ignore[no-untyped-def]
-                if event.type() == QEvent.Type.Paint and self.armed:
-                    self.armed = False
-                    from PySide6.QtCore import QTimer
-
-                    QTimer.singleShot(0, callback)
-                return False
-
-        self.armed = False
-        self.filter = Filter()
-        widget.installEventFilter(self.filter)
-
-    def arm(self) -> None:
-        self.armed = True
-
-
-class _StartupProbe:
-    """Prints when the window is first painted and when the first page's data is painted, then quits."""
-
-    def __init__(self, window) -> None:  # type: ignore[no-untyped-def]
-        self.window = window
-        self.painted = _AfterPaint(window, lambda: self._mark("painted"))
-        self.painted.arm()
-        self.data = None
-        window.page_created.connect(self._watch)
-        window.database_failed.connect(lambda _m: os._exit(2))
-
-    def _watch(self, page) -> None:  # type: ignore[no-untyped-def]
-        if self.data is None:
-            self.data = _AfterPaint(page, self._data_painted)
-            page.loaded.connect(lambda: (self.data.arm(), page.update()))
-
-    def _mark(self, what: str) -> None:
-        print(f"{what} {time.perf_counter() - PROCESS_START:.4f}", flush=True)
-
-    def _data_painted(self) -> None:
-        self._mark("data")
-        os._exit(0)  # the benchmark measures start-up only
-
-
-class _Screenshot:
-    def __init__(self, window, path: Path) -> None:  # type: ignore[no-untyped-def]
-        self.window = window
-        self.path = path
-        window.database_opened.connect(self._wait_for_page)
-        window.database_failed.connect(self._failed)
-
-    def _wait_for_page(self) -> None:
-        page = self.window.current_page()
-        if page.is_loaded:
-            self._shoot()
-        else:
-            page.loaded.connect(self._shoot)
-            page.failed.connect(lambda exc: self._failed(str(exc)))
-
-    def _shoot(self) -> None:
-        from PySide6.QtCore import QTimer
-
-        QTimer.singleShot(100, self._save)
-
-    def _save(self) -> None:
-        from PySide6.QtWidgets import QApplication
-
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        ok = self.window.grab().save(str(self.path))
-        print(self.path if ok else f"could not write {self.path}", file=sys.stdout if ok else sys.stderr)
-        QApplication.exit(0 if ok else 2)
-
-    def _failed(self, message: str) -> None:
-        from PySide6.QtWidgets import QApplication
-
-        print(message, file=sys.stderr)
-        QApplication.exit(2)
 
 
 if __name__ == "__main__":

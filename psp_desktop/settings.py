@@ -33,7 +33,6 @@ OPTIONS = {
         Option("language", str, "zh_CN", QT_TRANSLATE_NOOP("Settings", "Language")),
         Option("window_geometry", str, "", QT_TRANSLATE_NOOP("Settings", "Window position and size")),
         Option("last_page", str, "Dashboard", QT_TRANSLATE_NOOP("Settings", "Page shown at start")),
-        Option("idle_lock_minutes", int, 15, QT_TRANSLATE_NOOP("Settings", "Lock the window after idle minutes")),
     )
 }
 

@@ -17,15 +17,15 @@ from psp_desktop.ui.pages.proposals import ProposalsPage
 DATA_PAGES = ("Needs", "Organizations", "Competitions", "Judging")
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def chinese(qapp):  # type: ignore[no-untyped-def]
     i18n.install("zh_CN")
     yield
     i18n.install("zh_CN")
 
 
-def test_every_page_opens_and_its_tables_pass_the_model_tester(qtbot, open_window, wait_loaded, qtmodeltester, settings, demo_file,
-                                                                 chinese) -> None:
+def test_every_page_opens_and_its_tables_pass_the_model_tester(open_window, wait_loaded, qtmodeltester, settings,
+                                                                 demo_file) -> None:
     window = open_window(settings, demo_file)
     for name in PAGE_NAMES:
         page = window.show_page(name)
@@ -43,7 +43,8 @@ def test_every_page_opens_and_its_tables_pass_the_model_tester(qtbot, open_windo
     assert proposals.model.rowCount() >= 50
 
 
-def test_chinese_is_the_default_and_english_switches_at_run_time(qtbot, open_window, wait_loaded, settings, demo_file, chinese) -> None:
+def test_chinese_is_the_default_and_english_switches_at_run_time(qtbot, open_window, wait_loaded, settings,
+                                                                 demo_file) -> None:
     window = open_window(settings, demo_file)
     assert window.nav.item(0).text() == "工作台"
     organizations = window.show_page("Organizations")
@@ -59,11 +60,11 @@ def test_chinese_is_the_default_and_english_switches_at_run_time(qtbot, open_win
     qtbot.waitUntil(lambda: window.nav.item(0).text() == "工作台", timeout=2000)
 
 
-def test_qt_standard_dialogs_are_chinese(qapp, chinese) -> None:
+def test_qt_standard_dialogs_are_chinese() -> None:
     assert QCoreApplication.translate("QPlatformTheme", "&Yes") == "是(&Y)"
 
 
-def test_dashboard_shows_the_demo_competition(qtbot, open_window, wait_loaded, settings, demo_file, chinese) -> None:
+def test_dashboard_shows_the_demo_competition(qtbot, open_window, wait_loaded, settings, demo_file) -> None:
     window = open_window(settings, demo_file)
     dashboard = window.current_page()
     wait_loaded(dashboard)
@@ -73,8 +74,8 @@ def test_dashboard_shows_the_demo_competition(qtbot, open_window, wait_loaded, s
     assert "数据库" in window.db_label.text() and str(demo_file) in window.db_label.text()
 
 
-def test_pages_without_their_feature_say_so_instead_of_showing_made_up_data(qtbot, open_window, wait_loaded, settings, demo_file,
-                                                                           chinese) -> None:
+def test_pages_without_their_feature_say_so_instead_of_showing_made_up_data(open_window, wait_loaded, settings,
+                                                                           demo_file) -> None:
     window = open_window(settings, demo_file)
     for name in ("Results", "Funding", "Monitoring"):
         page = window.show_page(name)
@@ -85,7 +86,7 @@ def test_pages_without_their_feature_say_so_instead_of_showing_made_up_data(qtbo
     assert documents.tables[0].stack.currentIndex() == 1  # the empty state, not an empty grid
 
 
-def test_list_search_filters_rows(qtbot, open_window, wait_loaded, settings, demo_file, chinese) -> None:
+def test_list_search_filters_rows(qtbot, open_window, wait_loaded, settings, demo_file) -> None:
     window = open_window(settings, demo_file)
     page = window.show_page("Organizations")
     wait_loaded(page)
@@ -97,7 +98,8 @@ def test_list_search_filters_rows(qtbot, open_window, wait_loaded, settings, dem
     assert "显示" in table.count.text()
 
 
-def test_proposals_sort_and_search_run_in_the_service(qtbot, open_window, wait_loaded, settings, demo_file, chinese) -> None:
+def test_proposals_sort_and_search_run_in_the_service(qtbot, open_window, wait_loaded, settings,
+                                                      demo_file) -> None:
     window = open_window(settings, demo_file)
     page = window.show_page("Proposals")
     wait_loaded(page)
@@ -129,8 +131,7 @@ def test_window_geometry_and_page_persist(qtbot, settings, demo_file) -> None:
     assert again.first_page == "Needs"
 
 
-def test_a_non_database_file_gets_a_chinese_message_and_stays_untouched(qtbot, settings, tmp_path, _no_dialogs,
-                                                                        chinese) -> None:
+def test_a_non_database_file_gets_a_chinese_message_and_stays_untouched(qtbot, settings, tmp_path, _no_dialogs) -> None:
     from psp_desktop.services.startup import open_for_app
     from psp_desktop.ui.main_window import MainWindow
 
