@@ -117,7 +117,8 @@ class EligibilityCheck(Base):
     rule_code: Mapped[str] = mapped_column(String(40))
     manual: Mapped[bool] = mapped_column(default=False)
     passed: Mapped[bool | None]  # None: a manual item not yet checked
-    reason: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")  # source text of an automatic check, or a reviewer's note
+    params: Mapped[dict[str, Any] | None]  # the automatic check's facts, filled into its text where it is shown
     reviewer: Mapped[str] = mapped_column(String(40), default="")
     checked_at: Mapped[dt.datetime] = created_at()
 

@@ -56,6 +56,7 @@ from ..models.enums import (
 from ..models.proposal import proposal_need
 from . import demo_content as content
 from . import demo_names as names
+from . import screening
 
 SEED = 2026
 DISTRICT = names.DISTRICTS[0]
@@ -145,12 +146,6 @@ def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 def _day(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _percent(part: int, whole: int) -> str:
-    """One decimal, integer arithmetic: 1523 of 10000 → '15.2%'."""
-    tenths = part * 1000 // whole
-    return f"{tenths // 10}.{tenths % 10}%"
 
 
 @dataclass
@@ -417,28 +412,33 @@ class _DemoBuilder:
 
     def _screening(self) -> None:
         screened = (ProposalStatus.ELIGIBLE, ProposalStatus.INELIGIBLE, ProposalStatus.RETURNED)
-        filed: dict[int, int] = {}
         for plan in sorted(self.plans, key=lambda p: p.proposal.intake_number or "~"):
-            if plan.status == ProposalStatus.DRAFT:
-                continue
-            filed[plan.owner.org.id] = filed.get(plan.owner.org.id, 0) + 1
             if plan.status in screened:
-                self._screen(plan, filed[plan.owner.org.id])
+                self._screen(plan)
 
-    def _screen(self, plan: _ProposalPlan, filed: int) -> None:
+    def _screen(self, plan: _ProposalPlan) -> None:
+        """The screening engine's own checks, the reviewer's manual checklist, and a decision in Chinese."""
         proposal = plan.proposal
         assert proposal.submitted_on is not None
         decided = _at(proposal.submitted_on + dt.timedelta(days=self.rng.randint(2, 6)),
                       self.rng.randint(9, 16), self.rng.randrange(60))
         reviewer = self.rng.choice(SCREENERS)
-        checks = _checks(plan, filed, plan.returned_reason)
-        failed = [reason for _code, _manual, passed, reason in checks if not passed]
-        outcome = _outcome(failed, checks)
-        assert outcome.value == plan.status.value, (proposal.title, outcome, failed)
-        for minute, (code, manual, passed, reason) in enumerate(checks):
+        automatic = screening.evaluate(self.s, proposal)
+        charter = screening.CheckResult("charter_scope", True, True, "项目内容属于机构章程规定的业务范围",
+                                        reviewer=reviewer)
+        materials = screening.CheckResult("materials_complete", True, not plan.returned_reason,
+                                          plan.returned_reason or "申报书、预算明细表、登记证书副本及年检材料齐全",
+                                          reviewer=reviewer)
+        manual = [charter, materials]
+        results = automatic + manual
+        outcome = screening.suggest(results)
+        assert outcome.value == plan.status.value, (proposal.title, outcome, results)
+        for minute, r in enumerate(results):
             self.s.add(EligibilityCheck(
-                proposal_id=proposal.id, rule_code=code, manual=manual, passed=passed, reason=reason,
-                reviewer=reviewer if manual else "", checked_at=decided - dt.timedelta(minutes=30 - minute)))
+                proposal_id=proposal.id, rule_code=r.code, manual=r.manual, passed=r.passed, reason=r.message,
+                params=None if r.manual else r.params, reviewer=r.reviewer,
+                checked_at=decided - dt.timedelta(minutes=30 - minute)))
+        failed = [DECISION_PHRASES.get(r.code, r.message) for r in results if r.passed is False]
         self.s.add(ScreeningDecision(proposal_id=proposal.id, outcome=outcome, reasons=_decision_text(outcome, failed),
                                      decided_by=reviewer, decided_at=decided))
 
@@ -537,56 +537,18 @@ RETURN_REASONS = (
 )
 
 
-def _checks(plan: _ProposalPlan, filed: int, materials_problem: str) -> list[tuple[str, bool, bool, str]]:
-    """(rule code, manual, passed, reason) for each screening rule, computed from the stored data."""
-    org, proposal = plan.owner.org, plan.proposal
-    assert org.registered_on is not None
-    registered = org.registered_on
-    # tuples, because 29 February has no anniversary date
-    one_year = (registered.year + 1, registered.month, registered.day) <= (APPLY_UNTIL.year, APPLY_UNTIL.month,
-                                                                           APPLY_UNTIL.day)
-    management = sum(b.amount_fen for b in proposal.budget_lines if b.category.value == "management")
-    management_ok = management * 100 <= proposal.total_budget_fen * MANAGEMENT_CAP
-    matching_ok = proposal.matching_fen * 100 >= proposal.total_budget_fen * MIN_MATCHING
-    inspection = {InspectionResult.PASSED: "合格", InspectionResult.BASIC: "基本合格",
-                  InspectionResult.FAILED: "不合格"}.get(org.inspection_result)
-    return [
-        ("registration_years", False, one_year,
-         f"{_day(registered)}登记成立，截至申报截止日"
-         + ("已满1年" if one_year else f"（{_day(APPLY_UNTIL)}）登记未满1年")),
-        ("annual_inspection", False, org.inspection_result == InspectionResult.PASSED,
-         f"2025年度年检结论为{inspection}" + ("" if inspection == "合格" else "，不符合“年检合格”的申报条件")
-         if inspection else "新成立机构，尚未参加年度检查，不符合“年检合格”的申报条件"),
-        ("credit_lists", False, org.abnormal_list_until is None,
-         "未被列入活动异常名录和严重违法失信名单" if org.abnormal_list_until is None
-         else f"已被列入活动异常名录（期限至{_day(org.abnormal_list_until)}）"),
-        ("bank_account", False, org.has_bank_account,
-         f"已开设机构银行账户（{org.bank_name}）" if org.has_bank_account
-         else "未开设机构独立银行账户，无法接收资助资金"),
-        ("request_cap", False, proposal.requested_fen <= CAP_FEN,
-         f"申请金额{proposal.requested_fen // 100:,}元，未超过单个项目资助上限{CAP_FEN // 100:,}元"),
-        ("matching_ratio", False, matching_ok,
-         f"配套资金{proposal.matching_fen // 100:,}元，占总预算的"
-         f"{_percent(proposal.matching_fen, proposal.total_budget_fen)}，"
-         + (f"不低于{MIN_MATCHING}%" if matching_ok else f"低于{MIN_MATCHING}%的要求")),
-        ("management_fee", False, management_ok,
-         f"管理费占总预算的{_percent(management, proposal.total_budget_fen)}，"
-         + (f"未超过{MANAGEMENT_CAP}%" if management_ok else f"超过{MANAGEMENT_CAP}%的上限，须调整预算")),
-        ("proposals_per_org", False, filed <= 2,
-         f"本机构为本届提交的第{filed}个项目" + ("，未超过每家机构2个的上限" if filed <= 2
-                                         else "，超过每家机构最多申报2个项目的限制")),
-        ("charter_scope", True, True, "项目内容属于机构章程规定的业务范围"),
-        ("materials_complete", True, not materials_problem,
-         materials_problem or "申报书、预算明细表、登记证书副本及年检材料齐全"),
-    ]
-
-
-def _outcome(failed: list[str], checks: list[tuple[str, bool, bool, str]]) -> ScreeningOutcome:
-    """Hard rules make a proposal ineligible; budget and paperwork problems send it back for changes."""
-    fixable = {"management_fee", "materials_complete"}
-    if any(not passed and code not in fixable for code, _m, passed, _r in checks):
-        return ScreeningOutcome.INELIGIBLE
-    return ScreeningOutcome.RETURNED if failed else ScreeningOutcome.ELIGIBLE
+# how a reviewer words each failed rule in the decision
+DECISION_PHRASES = {
+    "registration_years": "机构登记成立未满1年",
+    "annual_inspection": "上年度年检结论不是“合格”",
+    "credit_lists": "机构被列入活动异常名录",
+    "bank_account": "机构未开设独立银行账户，无法接收资助资金",
+    "request_cap": "申请金额超过单个项目资助上限",
+    "matching_ratio": "配套资金比例低于大赛要求",
+    "management_fee": "管理费超过总预算10%的上限，须调整预算",
+    "proposals_per_org": "超过每家机构最多申报2个项目的限制",
+    "service_domain": "项目服务领域不在本届大赛主题范围内",
+}
 
 
 def _decision_text(outcome: ScreeningOutcome, failed: list[str]) -> str:

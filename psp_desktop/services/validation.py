@@ -1,0 +1,114 @@
+"""Field-level problems with input: collected, not raised one at a time, so a form or an import row can show
+every problem at once. Messages are English source strings (context "Errors") with {named} parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..codes import uscc_problem
+from ..errors import ERROR_CONTEXT, QT_TRANSLATE_NOOP, ValidationError
+from ..money import MAX_FEN
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+
+USCC_MESSAGES = (  # codes.uscc_problem's reason → the message people see
+    ("must be 18", QT_TRANSLATE_NOOP("Errors", "unified social credit code {code} must be 18 characters")),
+    ("not allowed", QT_TRANSLATE_NOOP(
+        "Errors", "unified social credit code {code} has characters that are not allowed (I, O, S, V, Z or others)")),
+    ("region", QT_TRANSLATE_NOOP("Errors", "unified social credit code {code}: characters 3 to 8 must be digits")),
+    ("check character", QT_TRANSLATE_NOOP(
+        "Errors", "unified social credit code {code}: the last (check) character is wrong")),
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    message: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def render(self, translate: Callable[[str, str], str] | None = None) -> str:
+        text = translate(ERROR_CONTEXT, self.message) if translate else self.message
+        return text.format(**self.params) if self.params else text
+
+
+class InvalidInput(ValidationError):
+    """One or more problems with the input; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        first = problems[0]
+        super().__init__(first.message, **first.params)
+
+    def render(self, translate: Any = None) -> str:
+        return "\n".join(p.render(translate) for p in self.problems)
+
+
+class Problems:
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, field_name: str, message: str, **params: Any) -> None:
+        self.items.append(Problem(field_name, message, params))
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise InvalidInput(list(self.items))
+
+    # --- common checks -----------------------------------------------------------------------------------
+
+    def required(self, field_name: str, value: Any) -> bool:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "is required"))
+            return False
+        return True
+
+    def max_length(self, field_name: str, value: str, limit: int) -> None:
+        if value and len(value) > limit:
+            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "is longer than {limit} characters"), limit=limit)
+
+    def uscc(self, field_name: str, value: str | None) -> None:
+        reason = uscc_problem(value) if value else None
+        if reason:
+            message = next(m for key, m in USCC_MESSAGES if key in reason)
+            self.add(field_name, message, code=value)
+
+    def phone(self, field_name: str, value: str) -> None:
+        compact = value.replace(" ", "")
+        if compact and not (MOBILE.match(compact) or LANDLINE.match(compact)):
+            self.add(field_name, QT_TRANSLATE_NOOP(
+                "Errors", "{phone} is not a phone number (11-digit mobile, or area code and number)"), phone=value)
+
+    def money(self, field_name: str, fen: int | None, *, positive: bool = False) -> None:
+        if fen is None:
+            return
+        if fen < 0 or (positive and fen == 0):
+            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "amount must be more than zero") if positive
+                     else QT_TRANSLATE_NOOP("Errors", "amount cannot be negative"))
+        elif fen > MAX_FEN:
+            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "amount is too large"))
+
+    def not_after(self, field_name: str, value: dt.date | None, limit: dt.date) -> None:
+        if value and value > limit:
+            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "date {date} is in the future"), date=value.isoformat())
+
+    def count(self, field_name: str, value: int | None) -> None:
+        if value is not None and value < 0:
+            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "cannot be negative"))
+
+
+def parse_date(text: str) -> dt.date:
+    """2026-02-28, 2026/2/28, 2026.2.28 or 2026年2月28日; raises ValueError naming an impossible date."""
+    cleaned = text.strip().replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
+    parts = cleaned.split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise ValueError(text)
+    return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
