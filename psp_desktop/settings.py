@@ -33,6 +33,7 @@ OPTIONS = {
         Option("language", str, "zh_CN", QT_TRANSLATE_NOOP("Settings", "Language")),
         Option("window_geometry", str, "", QT_TRANSLATE_NOOP("Settings", "Window position and size")),
         Option("last_page", str, "Dashboard", QT_TRANSLATE_NOOP("Settings", "Page shown at start")),
+        Option("operator_name", str, "", QT_TRANSLATE_NOOP("Settings", "Your name (recorded on decisions)")),
     )
 }
 

@@ -19,6 +19,7 @@ from ..models import (
     Competition,
     CompetitionMode,
     CompetitionStatus,
+    CompetitionTheme,
     ConflictDeclaration,
     Criterion,
     DocumentType,
@@ -262,3 +263,39 @@ def proposal_rows(db: Database, ids: Sequence[int]) -> list[ProposalRow]:
     with db.rows() as conn:
         found = {r[0]: ProposalRow(*r) for r in conn.execute(query)}
     return [found[i] for i in ids if i in found]
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """An id with the name people pick it by (drop-downs in forms)."""
+
+    id: int
+    name: str
+    detail: str = ""
+
+
+def theme_choices(db: Database, competition_id: int) -> list[Choice]:
+    with db.read() as s:
+        return [Choice(r[0], r[1], r[2].value) for r in s.execute(
+            select(CompetitionTheme.id, CompetitionTheme.name, CompetitionTheme.domain)
+            .where(CompetitionTheme.competition_id == competition_id).order_by(CompetitionTheme.seq))]
+
+
+def community_choices(db: Database) -> list[Choice]:
+    with db.read() as s:
+        return [Choice(r[0], r[1], r[2]) for r in s.execute(
+            select(Community.id, Community.name, Community.street).order_by(Community.street, Community.name))]
+
+
+def competition_choices(db: Database) -> list[Choice]:
+    with db.read() as s:
+        return [Choice(r[0], r[1], r[2].value) for r in s.execute(
+            select(Competition.id, Competition.name, Competition.status)
+            .order_by(Competition.year.desc(), Competition.id.desc()))]
+
+
+def organization_choices(db: Database) -> list[Choice]:
+    with db.read() as s:
+        return [Choice(r[0], r[1], r[2]) for r in s.execute(
+            select(Organization.id, Organization.name, func.coalesce(Organization.uscc, ""))
+            .order_by(Organization.name))]

@@ -236,6 +236,12 @@ def manual_items(competition: Competition) -> list[tuple[str, str]]:
     return [(item["code"], item["label"]) for item in configured] if configured else list(DEFAULT_MANUAL)
 
 
+def manual_items_for(db: Database, proposal_id: int) -> list[tuple[str, str]]:
+    with db.read() as s:
+        proposal = s.get(Proposal, proposal_id, options=[selectinload(Proposal.competition)])
+        return manual_items(proposal.competition) if proposal else []
+
+
 def suggest(checks: list[CheckResult]) -> ScreeningOutcome:
     """Hard failures make a proposal ineligible, mendable ones send it back; all passed is eligible."""
     failed = [c.code for c in checks if c.passed is False]

@@ -79,7 +79,7 @@ def make_page(name: str, window: MainWindow) -> Page:
     if name == "Settings":
         from .pages.settings_page import SettingsPage
 
-        settings_page = SettingsPage(window.settings["language"])
+        settings_page = SettingsPage(window.settings)
         settings_page.language_chosen.connect(window.set_language)
         return settings_page
     from .pages import registers
@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
             page = make_page(name, self)
             page.set_database(self.db)
             page.failed.connect(self._page_failed)
+            page.changed.connect(self.refresh)
             self.pages[name] = page
             self.stack.addWidget(page)
             self.page_created.emit(page)

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 
-def heading(point_delta: int = 6, bold: bool = True) -> QLabel:
-    label = QLabel()
+def heading(point_delta: int = 6, bold: bool = True, text: str = "") -> QLabel:
+    label = QLabel(text)
     font = QFont(label.font())
     font.setPointSize(font.pointSize() + point_delta)
     font.setBold(bold)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedLayout, QVBoxLayout, QWidget
 
 from ..table import Column, RowTableModel, make_proxy
 from ..tasks import run_task
@@ -24,6 +24,7 @@ class Page(QWidget):
 
     loaded = Signal()
     failed = Signal(object)
+    changed = Signal()  # the page wrote data: other pages' figures are stale
     name = ""
     title_source = ""  # English source text, context "Pages"
 
@@ -36,6 +37,22 @@ class Page(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(18, 14, 18, 14)
         self.layout_.addWidget(self.title)
+        self.toolbar = QHBoxLayout()
+        self.layout_.addLayout(self.toolbar)
+        self.buttons: list[tuple[QPushButton, str]] = []
+
+    def add_button(self, source_text: str, slot: Callable[[], None], *, needs_row: bool = False) -> QPushButton:
+        """A toolbar button; its caption is source text in context "Pages". needs_row: disabled until a row is
+        selected."""
+        button = QPushButton(translate("Pages", source_text))
+        button.clicked.connect(lambda _checked=False: slot())
+        button.setProperty("needs_row", needs_row)
+        self.toolbar.addWidget(button)
+        self.buttons.append((button, source_text))
+        return button
+
+    def finish_toolbar(self) -> None:
+        self.toolbar.addStretch(1)
 
     def set_database(self, db: Database | None) -> None:
         self.db = db
@@ -74,6 +91,8 @@ class Page(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(translate("Pages", self.title_source))
+        for button, source in getattr(self, "buttons", ()):
+            button.setText(translate("Pages", source))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -135,6 +154,13 @@ class TableSection(QWidget):
         columns = self.spec.columns
         named = [i for i, c in enumerate(columns) if c.attr == self.spec.stretch]
         return named[0] if named else next((i for i, c in enumerate(columns) if c.kind == "text"), None)
+
+    def selected_row(self) -> Any:
+        """The row object under the cursor, or None."""
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_at(self.proxy.mapToSource(index).row())
 
     def _filter(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())

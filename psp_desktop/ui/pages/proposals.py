@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from ..table import Column, LazyTableModel
 from ..tasks import run_task
@@ -53,13 +53,48 @@ class ProposalsPage(Page):
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _text: self._debounce.start())
-        bar = QHBoxLayout()
-        bar.addStretch(1)
-        bar.addWidget(self.count)
-        bar.addWidget(self.search)
-        self.layout_.addLayout(bar)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "New application…"), self.new_application)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Open"), self.open_selected)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Screen…"), self.screen_selected)
+        self.toolbar.addStretch(1)
+        self.toolbar.addWidget(self.count)
+        self.toolbar.addWidget(self.search)
+        self.view.doubleClicked.connect(lambda _index: self.open_selected())
         self.layout_.addWidget(self.view, 1)
         self.retranslate()
+
+    # --- actions ------------------------------------------------------------------------------------------
+
+    def selected_id(self) -> int | None:
+        index = self.view.currentIndex()
+        row = self.model.row_at(index.row()) if index.isValid() else None
+        return row.id if row is not None else None
+
+    def new_application(self) -> None:
+        self._open(None)
+
+    def open_selected(self) -> None:
+        proposal_id = self.selected_id()
+        if proposal_id is not None:
+            self._open(proposal_id)
+
+    def _open(self, proposal_id: int | None) -> None:
+        from ..dialogs.proposal_dialog import ProposalDialog
+
+        if self.db is None:
+            return
+        ProposalDialog(self.db, proposal_id, self).exec()
+        self.changed.emit()
+
+    def screen_selected(self) -> None:
+        from ..dialogs.screening_dialog import ScreeningDialog
+
+        proposal_id = self.selected_id()
+        if self.db is None or proposal_id is None:
+            return
+        reviewer = self.window().settings["operator_name"] if hasattr(self.window(), "settings") else ""
+        if ScreeningDialog(self.db, proposal_id, reviewer, self).exec():
+            self.changed.emit()
 
     def _services(self) -> Any:
         from ...services import lists

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtWidgets import QWidget
 
 from ..table import Column
 from .base import EmptyPage, ListPage, Section
@@ -57,6 +58,30 @@ class OrganizationsPage(ListPage):
             QT_TRANSLATE_NOOP("Pages", "Each social organization is registered once, by its unified social "
                                        "credit code, and keeps its history across competitions.")),
     )
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Register an organization…"), self.register)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Open"), self.open_selected)
+        self.finish_toolbar()
+        self.tables[0].view.doubleClicked.connect(lambda _index: self.open_selected())
+
+    def register(self) -> None:
+        self._edit(None)
+
+    def open_selected(self) -> None:
+        row = self.tables[0].selected_row()
+        if row is not None:
+            self._edit(row.id)
+
+    def _edit(self, organization_id: int | None) -> None:
+        from ..dialogs.organization_dialog import OrganizationDialog
+
+        if self.db is None:
+            return
+        dialog = OrganizationDialog(self.db, organization_id, self)
+        if dialog.exec():
+            self.changed.emit()
 
 
 class CompetitionsPage(ListPage):

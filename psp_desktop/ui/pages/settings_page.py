@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ... import __version__
-from ...settings import LANGUAGES, OPTIONS
+from ...settings import LANGUAGES, OPTIONS, Settings
 from .base import Page
 
 if TYPE_CHECKING:
@@ -24,8 +24,10 @@ class SettingsPage(Page):
     title_source = QT_TRANSLATE_NOOP("Pages", "Settings")
     language_chosen = Signal(str)
 
-    def __init__(self, current_language: str, parent: QWidget | None = None) -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.settings = settings
+        current_language = settings["language"]
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.form.setHorizontalSpacing(24)
@@ -36,18 +38,25 @@ class SettingsPage(Page):
         self.language.setCurrentIndex(LANGUAGES.index(current_language))
         self.language.currentIndexChanged.connect(
             lambda i: self.language_chosen.emit(self.language.itemData(i)))
+        self.operator = QLineEdit(settings["operator_name"])
+        self.operator.setMinimumWidth(240)
+        self.operator.editingFinished.connect(self._save_operator)
         self.database = QLabel()
         self.database.setWordWrap(True)
         self.revision = QLabel()
         self.version = QLabel(__version__)
-        self.labels = [QLabel() for _ in range(4)]
-        for caption, field in zip(self.labels, (self.language, self.database, self.revision, self.version),
-                                  strict=True):
+        self.labels = [QLabel() for _ in range(5)]
+        fields = (self.language, self.operator, self.database, self.revision, self.version)
+        for caption, field in zip(self.labels, fields, strict=True):
             self.form.addRow(caption, field)
         self.layout_.addLayout(self.form)
         self.layout_.addStretch(1)
         self._facts: dict[str, Any] = {}
         self.retranslate()
+
+    def _save_operator(self) -> None:
+        self.settings["operator_name"] = self.operator.text().strip()
+        self.settings.save()
 
     def fetch(self, db: Database) -> dict[str, Any]:
         from ...services import system
@@ -60,7 +69,8 @@ class SettingsPage(Page):
 
     def retranslate(self) -> None:
         super().retranslate()
-        captions = (translate("Settings", OPTIONS["language"].label), translate("Pages", "Database"),
+        captions = (translate("Settings", OPTIONS["language"].label),
+                    translate("Settings", OPTIONS["operator_name"].label), translate("Pages", "Database"),
                     translate("Pages", "Schema revision"), translate("Pages", "PSP Desktop version"))
         for caption, text in zip(self.labels, captions, strict=True):
             caption.setText(text)

@@ -1,0 +1,1 @@
+"""Dialogs for entering and changing records; every rule is checked by the service they call."""
