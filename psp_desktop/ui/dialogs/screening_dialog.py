@@ -144,7 +144,10 @@ class ScreeningDialog(QDialog):
         self.view.resizeRowsToContents()
         self._fill_manual([c for c in results if c.manual])
         suggested = screening.suggest(results)
-        self.suggestion.setText(self.tr("Suggested outcome: {outcome}").format(outcome=label(suggested)))
+        text = self.tr("Suggested outcome: {outcome}").format(outcome=label(suggested))
+        if any(c.passed is None for c in results):
+            text += " " + self.tr("(answer the checklist before deciding)")
+        self.suggestion.setText(text)
         for button in self.outcomes.buttons():
             button.setChecked(button.property("outcome") == suggested.value)
         failed = [check_line(c).reason for c in results if c.passed is False]
