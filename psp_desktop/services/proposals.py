@@ -18,6 +18,7 @@ from ..db import Database
 from ..enums import BudgetCategory, CompetitionStatus, ProposalStatus, ServiceDomain
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import Attachment, BudgetLine, CommunityNeed, Competition, Organization, Proposal
+from ..money import MAX_FEN
 from ..paths import data_dir
 from .organizations import ChangedElsewhere
 from .validation import Problems
@@ -98,8 +99,10 @@ def draft_problems(data: ProposalData) -> Problems:
         where = f"budget_lines[{index}]"
         if line.quantity < 0:
             problems.add(where, QT_TRANSLATE_NOOP("Errors", "budget line {n}: quantity cannot be negative"), n=index)
-        problems.money(where, line.unit_price_fen)
-        problems.money(where, line.amount_fen)
+        if line.unit_price_fen < 0 or (line.amount_fen or 0) < 0:
+            problems.add(where, QT_TRANSLATE_NOOP("Errors", "budget line {n}: amounts cannot be negative"), n=index)
+        elif max(line.unit_price_fen, line.amount) > MAX_FEN:
+            problems.add(where, QT_TRANSLATE_NOOP("Errors", "budget line {n}: the amount is too large"), n=index)
     problems.max_length("title", data.title, 120)
     return problems
 

@@ -26,6 +26,31 @@ USCC_MESSAGES = (  # codes.uscc_problem's reason → the message people see
 )
 
 
+# what people call each field, for messages like "项目名称 is required"
+FIELD_LABELS = {
+    "name": QT_TRANSLATE_NOOP("Fields", "Name"),
+    "uscc": QT_TRANSLATE_NOOP("Fields", "Unified social credit code"),
+    "contact_phone": QT_TRANSLATE_NOOP("Fields", "Phone"),
+    "registered_on": QT_TRANSLATE_NOOP("Fields", "Registered on"),
+    "intro": QT_TRANSLATE_NOOP("Fields", "Introduction"),
+    "title": QT_TRANSLATE_NOOP("Fields", "Project title"),
+    "target_group": QT_TRANSLATE_NOOP("Fields", "Who is served"),
+    "location": QT_TRANSLATE_NOOP("Fields", "Where"),
+    "summary": QT_TRANSLATE_NOOP("Fields", "Summary"),
+    "need_analysis": QT_TRANSLATE_NOOP("Fields", "Needs analysis"),
+    "objectives": QT_TRANSLATE_NOOP("Fields", "Objectives"),
+    "activity_plan": QT_TRANSLATE_NOOP("Fields", "Activity plan"),
+    "direct_beneficiaries": QT_TRANSLATE_NOOP("Fields", "Direct beneficiaries"),
+    "indirect_beneficiaries": QT_TRANSLATE_NOOP("Fields", "Indirect beneficiaries"),
+    "start_month": QT_TRANSLATE_NOOP("Fields", "Start month"),
+    "end_month": QT_TRANSLATE_NOOP("Fields", "End month"),
+    "requested_fen": QT_TRANSLATE_NOOP("Fields", "Amount requested"),
+    "matching_fen": QT_TRANSLATE_NOOP("Fields", "Matching funds"),
+    "bid_price_fen": QT_TRANSLATE_NOOP("Fields", "Bid price"),
+    "budget_lines": QT_TRANSLATE_NOOP("Fields", "Budget"),
+}
+
+
 @dataclass(frozen=True)
 class Problem:
     field: str
@@ -34,7 +59,10 @@ class Problem:
 
     def render(self, translate: Callable[[str, str], str] | None = None) -> str:
         text = translate(ERROR_CONTEXT, self.message) if translate else self.message
-        return text.format(**self.params) if self.params else text
+        params = dict(self.params)
+        if "field" in params and translate:
+            params["field"] = translate("Fields", params["field"])
+        return text.format(**params) if params else text
 
 
 class InvalidInput(ValidationError):
@@ -54,6 +82,10 @@ class Problems:
         self.items: list[Problem] = []
 
     def add(self, field_name: str, message: str, **params: Any) -> None:
+        """params may use {field}: the field's label, translated where the problem is shown."""
+        base = field_name.split("[")[0]
+        if "{field}" in message:
+            params.setdefault("field", FIELD_LABELS.get(base, base))
         self.items.append(Problem(field_name, message, params))
 
     def __bool__(self) -> bool:
@@ -67,13 +99,13 @@ class Problems:
 
     def required(self, field_name: str, value: Any) -> bool:
         if value is None or (isinstance(value, str) and not value.strip()):
-            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "is required"))
+            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "{field} is required"))
             return False
         return True
 
     def max_length(self, field_name: str, value: str, limit: int) -> None:
         if value and len(value) > limit:
-            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "is longer than {limit} characters"), limit=limit)
+            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "{field} is longer than {limit} characters"), limit=limit)
 
     def uscc(self, field_name: str, value: str | None) -> None:
         reason = uscc_problem(value) if value else None
@@ -91,18 +123,19 @@ class Problems:
         if fen is None:
             return
         if fen < 0 or (positive and fen == 0):
-            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "amount must be more than zero") if positive
-                     else QT_TRANSLATE_NOOP("Errors", "amount cannot be negative"))
+            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "{field} must be more than zero") if positive
+                     else QT_TRANSLATE_NOOP("Errors", "{field} cannot be negative"))
         elif fen > MAX_FEN:
-            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "amount is too large"))
+            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "{field} is too large"))
 
     def not_after(self, field_name: str, value: dt.date | None, limit: dt.date) -> None:
         if value and value > limit:
-            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "date {date} is in the future"), date=value.isoformat())
+            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "{field}: {date} is in the future"),
+                     date=value.isoformat())
 
     def count(self, field_name: str, value: int | None) -> None:
         if value is not None and value < 0:
-            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "cannot be negative"))
+            self.add(field_name, QT_TRANSLATE_NOOP("Errors", "{field} cannot be negative"))
 
 
 def parse_date(text: str) -> dt.date:
