@@ -90,9 +90,11 @@ def _inspection(f: _Facts) -> Verdict | None:
     if not f.rules.get("require_inspection_passed"):
         return None
     result = f.organization.inspection_result
+    failed = {InspectionResult.BASIC: QT_TRANSLATE_NOOP("Screening", "Annual inspection only basically passed"),
+              InspectionResult.FAILED: QT_TRANSLATE_NOOP("Screening", "Annual inspection failed"),
+              InspectionResult.NONE: QT_TRANSLATE_NOOP("Screening", "No annual inspection result yet")}
     return _verdict(result == InspectionResult.PASSED, QT_TRANSLATE_NOOP("Screening", "Annual inspection passed"),
-                    QT_TRANSLATE_NOOP("Screening", "Annual inspection not passed (result: {result})"),
-                    result=result.value)
+                    failed.get(result, ""))
 
 
 def _rating(f: _Facts) -> Verdict | None:

@@ -1588,12 +1588,20 @@
       <translation>{date} 成立，截至 {as_of} 不满 {years} 年</translation>
     </message>
     <message>
-      <source>Annual inspection passed</source>
-      <translation>年检合格</translation>
+      <source>Annual inspection only basically passed</source>
+      <translation>年检结论为基本合格</translation>
     </message>
     <message>
-      <source>Annual inspection not passed (result: {result})</source>
-      <translation>年检未合格（结论：{result}）</translation>
+      <source>Annual inspection failed</source>
+      <translation>年检不合格</translation>
+    </message>
+    <message>
+      <source>No annual inspection result yet</source>
+      <translation>尚无年检结论（未参检）</translation>
+    </message>
+    <message>
+      <source>Annual inspection passed</source>
+      <translation>年检合格</translation>
     </message>
     <message>
       <source>Rating {rating} meets the required {wanted}</source>
