@@ -53,6 +53,164 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_receipt(args: argparse.Namespace) -> int:
+    """受理回执 of one proposal, as a PDF."""
+    from pathlib import Path
+
+    from .documents import write_pdf
+    from .services import printouts
+
+    database = _open(args, create=False)
+    print(write_pdf(printouts.intake_receipt_pdf(database, args.proposal_id, args.date), Path(args.out)))
+    return 0
+
+
+def cmd_screening_list(args: argparse.Namespace) -> int:
+    """资格审查结果表 of one competition, as a PDF."""
+    from pathlib import Path
+
+    from .documents import write_pdf
+    from .services import printouts
+
+    database = _open(args, create=False)
+    print(write_pdf(printouts.screening_list_pdf(database, args.competition_id, args.date), Path(args.out)))
+    return 0
+
+
+def cmd_application_template(args: argparse.Namespace) -> int:
+    """The competition's 申报书 as a Word form for organizations to fill in."""
+    from pathlib import Path
+
+    from .services import application_forms
+
+    database = _open(args, create=False)
+    try:
+        print(application_forms.make_template(database, args.competition, Path(args.file)))
+    finally:
+        database.close()  # a server connection left to the garbage collector is a ResourceWarning
+    return 0
+
+
+def cmd_application_import(args: argparse.Namespace) -> int:
+    """Shows what a filled-in 申报书 says, field by field; with --commit saves it as a draft proposal."""
+    from pathlib import Path
+
+    from .services import application_forms
+
+    database = _open(args, create=False)
+    try:
+        reading = application_forms.read_application(database, args.competition, Path(args.file))
+        translate = _translator()
+        for line in reading.readings:
+            print(_reading_line(line, translate))
+        if reading.existing_organization:
+            print("organization: registered already as {} {}; that record is used".format(
+                *reading.existing_organization))
+        if not args.commit:
+            if reading.problems:  # the reasons are above; one line on stderr says it cannot be saved as it is
+                print(application_forms.ApplicationNotSaved(reading.problems).headline(translate), file=sys.stderr)
+                return 2
+            return 0
+        organization_id, proposal_id = application_forms.commit_application(database, reading)
+    finally:
+        database.close()
+    print(f"organization: {organization_id}")
+    print(f"proposal: {proposal_id} (draft)")
+    return 0
+
+
+def _reading_line(line, translate: Callable[[str, str], str]) -> str:  # type: ignore[no-untyped-def]
+    """`read     机构名称: …`, `missing  联系人`, `invalid  成立时间: 2026-02-30 is not a date …`."""
+    if line.status != "read":
+        return f"{line.status:<8} {line.render(translate)}"
+    value = " ".join(line.value.split())
+    return f"read     {line.label}: {value if len(value) <= 60 else value[:59] + '…'}"
+
+
+def _document_arguments(parser: argparse.ArgumentParser, key: str) -> None:
+    import datetime as dt
+
+    parser.add_argument(key, type=int)
+    parser.add_argument("--out", required=True, metavar="FILE.pdf", help="where to save the PDF")
+    parser.add_argument("--date", type=dt.date.fromisoformat, default=dt.date.today(), metavar="YYYY-MM-DD",
+                        help="date printed as the issue date (default: today)")
+
+
+# --- Excel/WPS workbooks: templates, imports, exports ------------------------------------------------------
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .services import workbooks
+
+    workbooks.write_template(args.kind, Path(args.file))
+    print(args.file)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """All rows or none: on any problem, one line per problem on stderr, the error workbook, exit status 2."""
+    from pathlib import Path
+
+    from .services import workbooks
+
+    database = _open(args)
+    translators: list[Callable[[str, str], str]] = []  # Qt's translator is loaded only when there is a problem
+
+    def translate(context: str, text: str) -> str:
+        if not translators:
+            translators.append(_translator())
+        return translators[0](context, text)
+
+    result = workbooks.import_workbook(
+        database, args.kind, Path(args.file), competition_id=getattr(args, "competition", None),
+        submit=getattr(args, "submit", False), errors_path=Path(args.errors) if args.errors else None,
+        translate=translate)
+    print(f"organizations: {result.organizations}")
+    if args.kind == "proposals":
+        print(f"proposals: {result.proposals}")
+        print(f"budget lines: {result.budget_lines}")
+        for number in result.intake_numbers:
+            print(f"intake number: {number}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .services import workbooks
+
+    database = _open(args, create=False)
+    count = workbooks.export_list(database, args.kind, Path(args.file))
+    print(args.file)
+    print(f"rows: {count}")
+    return 0
+
+
+def _add_workbook_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    template = sub.add_parser("template", help="save an empty import workbook (.xlsx) to fill in Excel or WPS")
+    template.add_argument("kind", choices=("organizations", "proposals"))
+    template.add_argument("file", metavar="FILE.xlsx")
+    template.set_defaults(func=cmd_template)
+    imports = sub.add_parser("import", help="import a filled-in workbook (.xlsx): every row, or none")
+    kinds = imports.add_subparsers(dest="kind", required=True)
+    organizations = kinds.add_parser("organizations", help="register the organizations on the sheet 机构信息")
+    proposals = kinds.add_parser("proposals", help="import proposals (申报项目, 预算明细, new applicants 机构信息)")
+    proposals.add_argument("--competition", type=int, required=True, metavar="ID")
+    proposals.add_argument("--submit", action="store_true",
+                           help="submit them (full validation, intake numbers) instead of saving drafts")
+    for parser in (organizations, proposals):
+        parser.add_argument("file", metavar="FILE.xlsx")
+        parser.add_argument("--errors", metavar="ERRORS.xlsx",
+                            help="where to write the error workbook (default: beside FILE)")
+        parser.set_defaults(func=cmd_import)
+    export = sub.add_parser("export", help="export a list to .xlsx")
+    export.add_argument("kind", choices=("organizations", "proposals", "needs", "competitions", "judges"))
+    export.add_argument("file", metavar="FILE.xlsx")
+    export.set_defaults(func=cmd_export)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="psp", description="PSP Desktop command line")
     parser.add_argument("--version", action="version", version=f"psp {__version__}")
@@ -64,6 +222,25 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--replace", action="store_true", help="replace an existing demo's data")
     demo.set_defaults(func=cmd_demo)
     sub.add_parser("info", help="show what the database holds").set_defaults(func=cmd_info)
+    receipt = sub.add_parser("receipt", help="save the intake receipt (受理回执) of a proposal as PDF")
+    _document_arguments(receipt, "proposal_id")
+    receipt.set_defaults(func=cmd_receipt)
+    screening_list = sub.add_parser("screening-list", help="save the screening list (资格审查结果表) as PDF")
+    _document_arguments(screening_list, "competition_id")
+    screening_list.set_defaults(func=cmd_screening_list)
+    app_template = sub.add_parser("application-template",
+                                  help="save a competition's application form (申报书) as a Word .docx to fill in")
+    app_template.add_argument("--competition", type=int, required=True, metavar="ID")
+    app_template.add_argument("file", metavar="FILE.docx")
+    app_template.set_defaults(func=cmd_application_template)
+    app_import = sub.add_parser("application-import",
+                                help="read a filled-in application form (.docx) and show each field's reading")
+    app_import.add_argument("--competition", type=int, required=True, metavar="ID")
+    app_import.add_argument("file", metavar="FILE.docx")
+    app_import.add_argument("--commit", action="store_true",
+                            help="save it as a draft proposal (with its organization, found by credit code or new)")
+    app_import.set_defaults(func=cmd_application_import)
+    _add_workbook_commands(sub)
     return parser
 
 

@@ -8,6 +8,7 @@ is refused at once instead of printing a document with a hole in it (or only fai
 from __future__ import annotations
 
 import json
+import re
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -19,7 +20,9 @@ from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..paths import resource_dir
 
 PAGE_FIELDS = frozenset({"page", "pages"})  # only the footer may use these
-ALIGNMENTS = ("left", "center", "right", "justify")
+ALIGNMENTS = ("left", "center", "right")  # no 'justify': reportlab spreads only spaces, which Chinese lacks
+BLOCK_STYLES = {"title": "title", "paragraph": "body", "row": "body", "fields": "cell", "table": "cell",
+                "signature": "body", "spacer": "body"}  # the style a block uses when it names none
 UNKNOWN_PLACEHOLDER = QT_TRANSLATE_NOOP("Errors", "The document template {template} uses an unknown placeholder "
                                                   "{placeholder}.")
 CANNOT_READ = QT_TRANSLATE_NOOP("Errors", "Cannot read {path}: {reason}")
@@ -36,6 +39,7 @@ class DocumentType:
     template: str  # file stem in resources/templates
     fields: frozenset[str]
     row_fields: frozenset[str] = frozenset()
+    labels: Mapping[str, frozenset[str]] = field(default_factory=dict)  # wording the code looks up by key
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +71,13 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """One piece of the page: title, paragraph, fields (label/value grid), table, signature or spacer."""
+    """One piece of the page: title, paragraph, row (texts spread across one line, as the 填报单位 … 日期 line
+    above a form), fields (label/value grid), table, signature or spacer."""
 
     kind: str
     style: str = "body"
     text: str = ""
-    lines: tuple[str, ...] = ()  # signature lines
+    lines: tuple[str, ...] = ()  # signature lines; row: texts spread across the width (left … right)
     rows: tuple[tuple[str, str], ...] = ()  # fields: (label, value)
     columns: tuple[Column, ...] = ()
     label_width_mm: float = 0
@@ -129,7 +134,15 @@ def load_template(kind: DocumentType, directory: Path | None = None) -> Template
     except (ValueError, TemplateError, KeyError, TypeError) as exc:
         raise ValidationError(CANNOT_READ, path=path, reason=_reason(exc)) from exc
     check_placeholders(template, kind)
+    _check_labels(template, kind)
     return template
+
+
+def _check_labels(template: Template, kind: DocumentType) -> None:
+    for group, keys in kind.labels.items():
+        missing = sorted(keys - set(template.labels.get(group, {})))
+        if missing:
+            raise ValidationError(CANNOT_READ, path=template.path, reason=f"no label {group}.{missing[0]}")
 
 
 def _reason(exc: Exception) -> str:
@@ -205,8 +218,9 @@ def _style(name: str, data: dict[str, Any]) -> Style:
 def _block(data: dict[str, Any]) -> Block:
     data = dict(data)
     kind = data.pop("type")
-    if kind not in ("title", "paragraph", "fields", "table", "signature", "spacer"):
+    if kind not in BLOCK_STYLES:
         raise TemplateError(f"unknown block type {kind!r}")
+    data.setdefault("style", BLOCK_STYLES[kind])
     data["lines"] = tuple(data.get("lines", ()))
     data["rows"] = tuple(tuple(row) for row in data.get("rows", ()))
     data["columns"] = tuple(Column(**c) for c in data.get("columns", ()))
@@ -219,7 +233,8 @@ def _check_references(template: Template) -> None:
     """Every style, colour and alignment a block names exists."""
     used = {template.footer_style} if template.footer else set()
     for block in template.blocks:
-        used.add(block.style)
+        if block.kind != "spacer":
+            used.add(block.style)
         if block.kind == "fields":
             used.add(block.label_style)
         if block.kind == "table":
@@ -234,3 +249,6 @@ def _check_references(template: Template) -> None:
     unknown = sorted(c for c in colours if c not in template.colours)
     if unknown:
         raise TemplateError(f"no colour named {unknown[0]!r}")
+    for name, value in template.colours.items():
+        if not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+            raise TemplateError(f"colour {name!r} should look like #1A2B3C, not {value!r}")

@@ -128,10 +128,20 @@ class CJKParagraph(Paragraph):
             return super().breakLinesCJK(maxWidths)
         widths = list(maxWidths) if isinstance(maxWidths, (list, tuple)) else [maxWidths]
         self.height = 0
+        cached = getattr(self, "_psp_lines", None)
+        if cached is not None and cached[0] == widths:
+            return cached[1]  # a table wraps every cell several times at the same width
         auto_leading = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
         glyphs = _glyphs(self.frags)
-        lines = _Lines(glyphs, widths, auto_leading not in ("", "off")).fill(_units(glyphs))
-        return ParaLines(kind=1, lines=lines)
+        lines = ParaLines(kind=1, lines=_Lines(glyphs, widths, auto_leading not in ("", "off")).fill(_units(glyphs)))
+        self._psp_lines = (widths, lines)
+        return lines
+
+    def draw(self) -> None:
+        # half-leading, as in CSS: the gap between lines is shared above and below the text, so a line sits in
+        # the middle of its table cell instead of at the top
+        self.canv.translate(0, -(self.style.leading - self.style.fontSize) / 2)
+        super().draw()
 
 
 class BoldParagraph(CJKParagraph):

@@ -93,7 +93,8 @@ def test_key_in_and_submit_an_application(qtbot, db: Database, monkeypatch) -> N
     from psp_desktop.ui.dialogs.proposal_dialog import ProposalDialog
 
     told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a: told.append(text))
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda _p, _t, text, *a: told.append(text) or QMessageBox.StandardButton.No)
     organization = lists.organizations(db)[0]
     dialog = ProposalDialog(db)
     qtbot.addWidget(dialog)

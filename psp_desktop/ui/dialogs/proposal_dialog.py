@@ -222,6 +222,8 @@ class ProposalDialog(QDialog):
         return page
 
     def _buttons(self) -> QHBoxLayout:
+        self.receipt_button = QPushButton(self.tr("Intake receipt (PDF)…"))
+        self.receipt_button.clicked.connect(self.print_receipt)
         self.save_button = QPushButton(self.tr("Save draft"))
         self.submit_button = QPushButton(self.tr("Submit and number"))
         self.submit_button.setDefault(True)
@@ -231,7 +233,7 @@ class ProposalDialog(QDialog):
         close.clicked.connect(self.accept)
         row = QHBoxLayout()
         row.addStretch(1)
-        for button in (self.save_button, self.submit_button, close):
+        for button in (self.receipt_button, self.save_button, self.submit_button, close):
             row.addWidget(button)
         return row
 
@@ -295,6 +297,7 @@ class ProposalDialog(QDialog):
         self.status.setText(self.tr("Status: {status} · Intake no.: {number}").format(
             status=label(status), number=intake_number or "—"))
         editable = status in service.EDITABLE
+        self.receipt_button.setEnabled(intake_number is not None)
         self.save_button.setEnabled(editable)
         self.submit_button.setEnabled(editable)
 
@@ -380,9 +383,22 @@ class ProposalDialog(QDialog):
             return
         self._load(self.proposal_id)
         self.submitted.emit(self.proposal_id)
-        QMessageBox.information(self, self.tr("Received"),
-                                self.tr("The application is received with intake number {number}.").format(
-                                    number=number))
+        answer = QMessageBox.question(
+            self, self.tr("Received"),
+            self.tr("The application is received with intake number {number}. Print the intake receipt now?")
+            .format(number=number))
+        if answer == QMessageBox.StandardButton.Yes:
+            self.print_receipt()
+
+    def print_receipt(self) -> None:
+        from ...services import printouts
+        from ..pdf_actions import save_pdf
+
+        proposal_id, db = self.proposal_id, self.db
+        if proposal_id is not None:
+            number = service.header(db, proposal_id).intake_number or str(proposal_id)
+            save_pdf(self, lambda: printouts.intake_receipt_pdf(db, proposal_id),
+                     self.tr("Intake receipt {number}.pdf").format(number=number))
 
     # --- attachments --------------------------------------------------------------------------------------
 

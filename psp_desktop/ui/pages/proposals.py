@@ -56,6 +56,8 @@ class ProposalsPage(Page):
         self.add_button(QT_TRANSLATE_NOOP("Pages", "New application…"), self.new_application)
         self.add_button(QT_TRANSLATE_NOOP("Pages", "Open"), self.open_selected)
         self.add_button(QT_TRANSLATE_NOOP("Pages", "Screen…"), self.screen_selected)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Intake receipt (PDF)…"), self.receipt_selected)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Screening list (PDF)…"), self.screening_list)
         self.toolbar.addStretch(1)
         self.toolbar.addWidget(self.count)
         self.toolbar.addWidget(self.search)
@@ -95,6 +97,33 @@ class ProposalsPage(Page):
         reviewer = self.window().settings["operator_name"] if hasattr(self.window(), "settings") else ""
         if ScreeningDialog(self.db, proposal_id, reviewer, self).exec():
             self.changed.emit()
+
+    def receipt_selected(self) -> None:
+        from ...services import printouts, proposals
+        from ..pdf_actions import save_pdf
+
+        proposal_id, db = self.selected_id(), self.db
+        if db is None or proposal_id is None:
+            return
+        number = proposals.header(db, proposal_id).intake_number or str(proposal_id)
+        save_pdf(self, lambda: printouts.intake_receipt_pdf(db, proposal_id),
+                 translate("Pages", "Intake receipt {number}.pdf").format(number=number))
+
+    def screening_list(self) -> None:
+        from ...services import lists, printouts
+        from ..pdf_actions import save_pdf
+
+        db = self.db
+        if db is None:
+            return
+        index = self.view.currentIndex()
+        row = self.model.row_at(index.row()) if index.isValid() else None
+        competitions = lists.competition_choices(db)
+        chosen = next((c for c in competitions if row is not None and c.name == row.competition),
+                      competitions[0] if competitions else None)
+        if chosen is not None:
+            save_pdf(self, lambda: printouts.screening_list_pdf(db, chosen.id),
+                     translate("Pages", "Screening list {name}.pdf").format(name=chosen.name))
 
     def _services(self) -> Any:
         from ...services import lists
