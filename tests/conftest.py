@@ -167,8 +167,8 @@ class _PgHeadDatabase:
         try:
             with engine.begin() as conn:
                 conn.execute(text(  # a test that leaked a session must not make the clean-up wait for its locks
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"  # not autovacuum workers
                 ))
             with engine.begin() as conn:
                 intact = (
@@ -188,9 +188,9 @@ class _PgHeadDatabase:
             self.drop()
 
     def drop(self) -> None:
-        if self._url is not None:
-            _drop_pg_database(self._url)
-            self._url = None
+        url, self._url = self._url, None  # forgotten even if the drop fails: the next test gets a new database
+        if url is not None:
+            _drop_pg_database(url)
 
 
 def _create_pg_database(purpose: str) -> str:

@@ -37,6 +37,8 @@ from ..models import (
     RoundKind,
     ServiceDomain,
 )
+from .proposals import intake_order
+from .validation import contains
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +215,7 @@ class ProposalRow:
 
 PROPOSAL_SORT_KEYS: dict[str, tuple[ColumnElement[object], ...]] = {
     # drafts have no intake number yet: after the numbered ones, not before
-    "intake_number": (case((Proposal.intake_number.is_(None), 1), else_=0), Proposal.intake_number),
+    "intake_number": (case((Proposal.intake_number.is_(None), 1), else_=0), *intake_order(Proposal.intake_number)),
     "title": (Proposal.title,),
     "organization": (Organization.name,),
     "domain": (Proposal.domain,),
@@ -239,9 +241,8 @@ def proposal_ids(db: Database, *, search: str = "", sort: str = "", descending: 
     if sort == "competition":
         query = query.join(Competition, Competition.id == Proposal.competition_id)
     if text:
-        pattern = f"%{text}%"
-        query = query.where(or_(Proposal.intake_number.like(pattern), Proposal.title.like(pattern),
-                                Organization.name.like(pattern)))
+        query = query.where(or_(*(contains(column, text) for column in (
+            Proposal.intake_number, Proposal.title, Organization.name))))
     if competition_id is not None:
         query = query.where(Proposal.competition_id == competition_id)
     if keys:

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..db import Database
 from ..enums import InspectionResult, OrgType, ProposalStatus, Rating
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import Award, Competition, Evaluation, Organization, OrganizationStaff, Proposal
-from .validation import Problems
+from .validation import Problems, contains
 
 
 @dataclass
@@ -89,7 +90,10 @@ def problems_of(data: OrganizationData, *, today: dt.date | None = None) -> Prob
     today = today or dt.date.today()
     problems = Problems()
     problems.required("name", data.name)
-    problems.max_length("name", data.name, 100)
+    problems.lengths(Organization.__table__, data, [n for n in FIELDS if isinstance(getattr(data, n), str)])
+    for index, member in enumerate(data.staff, start=1):
+        problems.lengths(OrganizationStaff.__table__, member, ("name", "role", "qualification"),
+                         prefix=f"staff[{index}].")
     if not data.uscc and not data.registration_number:
         problems.add("uscc", QT_TRANSLATE_NOOP(
             "Errors", "enter the unified social credit code (or, for an older certificate, the registration number)"))
@@ -134,6 +138,7 @@ def update(db: Database, organization_id: int, data: OrganizationData, row_versi
             for name in FIELDS:
                 setattr(organization, name, getattr(data, name))
             organization.staff = [OrganizationStaff(**dataclasses.asdict(member)) for member in data.staff]
+            flag_modified(organization, "name")  # a team-only edit must bump the row version too
     except StaleDataError as exc:
         raise ChangedElsewhere() from exc
 
@@ -197,10 +202,10 @@ def history(db: Database, organization_id: int) -> list[HistoryLine]:
 
 
 def search(db: Database, text: str, limit: int = 50) -> list[tuple[int, str, str]]:
-    """(id, name, credit code) of organizations whose name or code contains text."""
-    pattern = f"%{text.strip()}%"
+    """(id, name, credit code) of organizations whose name, credit code or registration number contains text."""
+    columns = (Organization.name, Organization.uscc, Organization.registration_number)
     with db.read() as s:
         return [tuple(r) for r in s.execute(  # type: ignore[misc]
             select(Organization.id, Organization.name, func.coalesce(Organization.uscc, ""))
-            .where(or_(Organization.name.like(pattern), Organization.uscc.like(pattern.upper())))
+            .where(or_(*(contains(column, text) for column in columns)))
             .order_by(Organization.name).limit(limit))]

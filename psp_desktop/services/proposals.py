@@ -9,9 +9,11 @@ import hashlib
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..db import Database
@@ -103,7 +105,9 @@ def draft_problems(data: ProposalData) -> Problems:
             problems.add(where, QT_TRANSLATE_NOOP("Errors", "budget line {n}: amounts cannot be negative"), n=index)
         elif max(line.unit_price_fen, line.amount) > MAX_FEN:
             problems.add(where, QT_TRANSLATE_NOOP("Errors", "budget line {n}: the amount is too large"), n=index)
-    problems.max_length("title", data.title, 120)
+    problems.lengths(Proposal.__table__, data, ("title", "target_group", "location"))
+    for index, line in enumerate(data.budget_lines, start=1):
+        problems.lengths(BudgetLine.__table__, line, ("item", "note"), prefix=f"budget_lines[{index}].")
     return problems
 
 
@@ -152,7 +156,11 @@ def save_draft(db: Database, data: ProposalData, proposal_id: int | None = None,
                 _check_parties(s, data)
                 proposal = Proposal(status=ProposalStatus.DRAFT)
                 s.add(proposal)
+            elif proposal.status == ProposalStatus.SUBMITTED:
+                submission_problems(data).raise_if_any()  # a received application stays complete
             _apply(s, proposal, data)
+            if proposal.id is not None:
+                flag_modified(proposal, "title")  # a budget-only edit must bump the row version too
             s.flush()
             return proposal.id
     except StaleDataError as exc:
@@ -172,9 +180,15 @@ def submit(db: Database, proposal_id: int, *, on: dt.date | None = None) -> str:
             if competition.status not in INTAKE_OPEN:
                 raise ValidationError(QT_TRANSLATE_NOOP(
                     "Errors", "{competition} no longer accepts applications."), competition=competition.name)
+            if proposal.status == ProposalStatus.SUBMITTED:
+                return proposal.intake_number or ""  # received already: keep its number and date
             if proposal.intake_number is None:
+                if competition.apply_until and on > competition.apply_until:
+                    raise ValidationError(QT_TRANSLATE_NOOP(
+                        "Errors", "Applications to {competition} closed on {date}."),
+                        competition=competition.name, date=competition.apply_until.isoformat())
                 proposal.intake_number = next_intake_number(s, competition)
-            proposal.status = ProposalStatus.SUBMITTED
+            proposal.status = ProposalStatus.SUBMITTED  # new, or a returned one coming back with its number
             proposal.submitted_on = on
             return proposal.intake_number
     except StaleDataError as exc:
@@ -204,6 +218,11 @@ def _check_parties(s: Session, data: ProposalData) -> None:
 
 
 def _apply(s: Session, proposal: Proposal, data: ProposalData) -> None:
+    with s.no_autoflush:  # one UPDATE (one row-version step) for the whole edit
+        _assign(s, proposal, data)
+
+
+def _assign(s: Session, proposal: Proposal, data: ProposalData) -> None:
     for name in SCALAR_FIELDS:
         value = getattr(data, name)
         setattr(proposal, name, value.strip() if isinstance(value, str) else value)
@@ -220,6 +239,7 @@ def _apply(s: Session, proposal: Proposal, data: ProposalData) -> None:
 
 def next_intake_number(s: Session, competition: Competition) -> str:
     """The competition's pattern ({year}, {seq:03d}) filled with the next free sequence number."""
+    check_intake_pattern(competition.intake_pattern)
     used = set(s.scalars(select(Proposal.intake_number).where(
         Proposal.competition_id == competition.id, Proposal.intake_number.is_not(None))))
     seq = len(used) + 1
@@ -228,13 +248,33 @@ def next_intake_number(s: Session, competition: Competition) -> str:
     return number
 
 
+def _bad_pattern(pattern: str) -> ValidationError:
+    return ValidationError(QT_TRANSLATE_NOOP(
+        "Errors", "The intake number pattern {pattern} is not valid; use {{year}} and {{seq:03d}}."), pattern=pattern)
+
+
 def format_intake_number(pattern: str, year: int, seq: int) -> str:
     try:
         return pattern.format(year=year, seq=seq)
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ValidationError(QT_TRANSLATE_NOOP(
-            "Errors", "The intake number pattern {pattern} is not valid; use {{year}} and {{seq:03d}}."),
-            pattern=pattern) from exc
+    except Exception as exc:  # any mistake in a user-written pattern (KeyError, TypeError, AttributeError…)
+        raise _bad_pattern(pattern) from exc
+
+
+def check_intake_pattern(pattern: str) -> None:
+    """A pattern must give different numbers to different sequence numbers (so it must use {seq})."""
+    if format_intake_number(pattern, 2026, 1) == format_intake_number(pattern, 2026, 2):
+        raise _bad_pattern(pattern)
+
+
+def intake_order(number_column: Any) -> tuple[Any, ...]:
+    """Order of intake numbers as people count them: 2026-9 before 2026-10 (shorter first, then text)."""
+    return func.length(number_column), number_column
+
+
+def intake_before(number_column: Any, number: str) -> Any:
+    """number_column comes before number in intake_order."""
+    length = func.length(number_column)
+    return or_(length < len(number), and_(length == len(number), number_column < number))
 
 
 # --- reading ---------------------------------------------------------------------------------------------
@@ -302,6 +342,14 @@ def stored_path(db: Database, sha256: str) -> Path:
 
 def add_attachment(db: Database, proposal_id: int, source: Path) -> int:
     """Copies the file into the store under its SHA-256 (identical files are kept once) and records it."""
+    with db.read() as s:
+        proposal = s.get(Proposal, proposal_id)
+        if proposal is None:
+            raise ValidationError(QT_TRANSLATE_NOOP("Errors", "There is no proposal with number {id}."),
+                                  id=proposal_id)
+        if proposal.status not in EDITABLE:
+            raise ValidationError(QT_TRANSLATE_NOOP(
+                "Errors", "This proposal has been screened and can no longer be changed."))
     try:
         content = source.read_bytes()
     except OSError as exc:
@@ -315,9 +363,6 @@ def add_attachment(db: Database, proposal_id: int, source: Path) -> int:
         partial.write_bytes(content)
         partial.replace(target)  # a crash never leaves half a file under the final name
     with db.write() as s:
-        if s.get(Proposal, proposal_id) is None:
-            raise ValidationError(QT_TRANSLATE_NOOP("Errors", "There is no proposal with number {id}."),
-                                  id=proposal_id)
         attachment = Attachment(proposal_id=proposal_id, filename=source.name, sha256=digest, size_bytes=len(content))
         s.add(attachment)
         s.flush()

@@ -20,6 +20,7 @@ from ..enums import BudgetCategory, InspectionResult, ProposalStatus, Rating, Sc
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import Competition, EligibilityCheck, Organization, Proposal, ScreeningDecision
 from ..money import format_yuan
+from .proposals import intake_before, intake_order
 
 CONTEXT = "Screening"
 SCREENABLE = (ProposalStatus.SUBMITTED, ProposalStatus.ELIGIBLE, ProposalStatus.INELIGIBLE, ProposalStatus.RETURNED)
@@ -79,11 +80,19 @@ def _registration(f: _Facts) -> Verdict | None:
     registered = f.organization.registered_on
     if registered is None:
         return False, QT_TRANSLATE_NOOP("Screening", "The registration date is not recorded"), {}
-    # compared as tuples: 29 February has no anniversary date
-    ok = (registered.year + years, registered.month, registered.day) <= (f.as_of.year, f.as_of.month, f.as_of.day)
+    ok = anniversary(registered, years) <= f.as_of
     return _verdict(ok, QT_TRANSLATE_NOOP("Screening", "Registered on {date}: at least {years} year(s) by {as_of}"),
                     QT_TRANSLATE_NOOP("Screening", "Registered on {date}: less than {years} year(s) by {as_of}"),
                     date=registered.isoformat(), years=years, as_of=f.as_of.isoformat())
+
+
+def anniversary(day: dt.date, years: int) -> dt.date:
+    """The same date years later; for 29 February in a common year, the last day of February (民法典 第二百零二条:
+    a period without the corresponding day ends on the month's last day)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date(day.year + years, 2, 28)
 
 
 def _inspection(f: _Facts) -> Verdict | None:
@@ -129,18 +138,20 @@ def _bank_account(f: _Facts) -> Verdict | None:
 
 
 def _request_cap(f: _Facts) -> Verdict | None:
-    cap = f.competition.project_cap_fen
-    if not cap:
+    """Both limits on the grant: the per-project cap and a share of the project's total budget."""
+    cap, share = f.competition.project_cap_fen, f.competition.budget_share_cap_percent
+    if not cap and not share:
         return None
-    requested = f.proposal.requested_fen
-    params = {"requested": format_yuan(requested), "cap": format_yuan(cap)}
-    share = f.competition.budget_share_cap_percent
-    if requested > cap:
+    requested, total = f.proposal.requested_fen, f.proposal.total_budget_fen
+    params: dict[str, Any] = {"requested": format_yuan(requested), "cap": format_yuan(cap), "share": share}
+    if cap and requested > cap:
         return False, QT_TRANSLATE_NOOP("Screening", "Requests {requested} yuan, over the cap of {cap} yuan"), params
-    total = f.proposal.total_budget_fen
     if share and requested * 100 > total * share:
         message = QT_TRANSLATE_NOOP("Screening", "Requests {requested} yuan, more than {share}% of the total budget")
-        return False, message, {**params, "share": share}
+        return False, message, params
+    if not cap:
+        return True, QT_TRANSLATE_NOOP("Screening", "Requests {requested} yuan, within {share}% of the total budget"), \
+            params
     return True, QT_TRANSLATE_NOOP("Screening", "Requests {requested} yuan, within the cap of {cap} yuan"), params
 
 
@@ -156,7 +167,7 @@ def _matching(f: _Facts) -> Verdict | None:
                     QT_TRANSLATE_NOOP("Screening",
                                       "Matching funds {matching} yuan are only {share} of the budget ({percent}% "
                                       "required)"),
-                    matching=format_yuan(matching), share=_percent(matching, total), percent=percent)
+                    matching=format_yuan(matching), share=_percent(matching, total, up=False), percent=percent)
 
 
 def _management_fee(f: _Facts) -> Verdict | None:
@@ -168,7 +179,7 @@ def _management_fee(f: _Facts) -> Verdict | None:
     return _verdict(fee * 100 <= total * cap,
                     QT_TRANSLATE_NOOP("Screening", "Management fee is {share} of the budget (at most {cap}%)"),
                     QT_TRANSLATE_NOOP("Screening", "Management fee is {share} of the budget, over the {cap}% limit"),
-                    share=_percent(fee, total), cap=cap)
+                    share=_percent(fee, total, up=True), cap=cap)
 
 
 def _per_organization(f: _Facts) -> Verdict | None:
@@ -203,8 +214,15 @@ RULES: tuple[tuple[str, Rule], ...] = (
 )
 
 
-def _percent(part: int, whole: int) -> str:
-    return f"{part * 100 / whole:.1f}%" if whole else "—"
+def _percent(part: int, whole: int, *, up: bool) -> str:
+    """part/whole with two decimals, rounded away from the limit it is checked against, so a failing share
+    never reads as the limit itself (10.004% over a 10% cap reads 10.01%)."""
+    if not whole:
+        return "—"
+    hundredths, rest = divmod(part * 10_000, whole)
+    if up and rest:
+        hundredths += 1
+    return f"{hundredths // 100}.{hundredths % 100:02d}%"
 
 
 # --- evaluating ------------------------------------------------------------------------------------------
@@ -214,7 +232,8 @@ def _facts(s: Session, proposal: Proposal) -> _Facts:
     competition = proposal.competition
     earlier = s.scalar(select(func.count()).select_from(Proposal).where(
         Proposal.competition_id == competition.id, Proposal.organization_id == proposal.organization_id,
-        Proposal.intake_number.is_not(None), Proposal.intake_number < (proposal.intake_number or ""))) or 0
+        Proposal.status != ProposalStatus.WITHDRAWN, Proposal.intake_number.is_not(None),
+        intake_before(Proposal.intake_number, proposal.intake_number or ""))) or 0
     return _Facts(proposal, proposal.organization, competition, dict(competition.rules or {}),
                   competition.apply_until or dt.date.today(), earlier + 1,
                   {theme.domain.value for theme in competition.themes})
@@ -314,20 +333,20 @@ def checks(db: Database, proposal_id: int) -> list[CheckResult]:
 
 
 def decide(db: Database, proposal_id: int, outcome: ScreeningOutcome, reasons: str, decided_by: str) -> None:
-    """Records the outcome. Eligible needs every check passed; refusing or returning needs written reasons."""
+    """Records the outcome. Eligible needs every rule passed as the data stand now (the automatic checks are run
+    again, so a stale result cannot slip through) and every checklist item met; refusing or returning needs
+    written reasons."""
     if not decided_by.strip():
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Say who decided."))
-    results = checks(db, proposal_id)
+    if outcome != ScreeningOutcome.ELIGIBLE and not reasons.strip():
+        raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Write the reasons for this outcome."))
     if outcome == ScreeningOutcome.ELIGIBLE:
-        if not any(not r.manual for r in results):
-            raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Run the automatic checks before deciding."))
+        results = run_checks(db, proposal_id)
         open_items = [r for r in results if r.passed is not True]
         if open_items:
             raise ValidationError(QT_TRANSLATE_NOOP(
                 "Errors", "It cannot be eligible while {count} check(s) are failed or not done."),
                 count=len(open_items))
-    elif not reasons.strip():
-        raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Write the reasons for this outcome."))
     with db.write() as s:
         proposal = _load(s, proposal_id)
         proposal.status = OUTCOME_STATUS[outcome]
@@ -358,11 +377,17 @@ def screening_list(db: Database, competition_id: int) -> list[ScreeningRow]:
         rows = s.execute(
             select(Proposal.id, Proposal.intake_number, Organization.name, Proposal.title, Proposal.requested_fen,
                    ScreeningDecision.outcome, ScreeningDecision.reasons, ScreeningDecision.decided_by,
-                   ScreeningDecision.decided_at)
+                   ScreeningDecision.decided_at, Proposal.status)
             .join(Organization, Organization.id == Proposal.organization_id)
             .outerjoin(latest, latest.c.proposal_id == Proposal.id)
             .outerjoin(ScreeningDecision, ScreeningDecision.id == latest.c.id)
             .where(Proposal.competition_id == competition_id, Proposal.intake_number.is_not(None))
-            .order_by(Proposal.intake_number)).all()
-    return [ScreeningRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6] or "", r[7] or "",
-                         r[8].date() if r[8] else None) for r in rows]
+            .order_by(*intake_order(Proposal.intake_number))).all()
+    return [_list_row(r) for r in rows]
+
+
+def _list_row(r: Any) -> ScreeningRow:
+    """A proposal resubmitted after being returned waits for a new decision: the old one is not shown."""
+    decided = r.status in OUTCOME_STATUS.values()
+    return ScreeningRow(r[0], r[1], r[2], r[3], r[4], r[5] if decided else None, (r[6] or "") if decided else "",
+                        (r[7] or "") if decided else "", r[8].date() if decided and r[8] else None)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,10 +115,19 @@ class Problems:
             self.add(field_name, message, code=value)
 
     def phone(self, field_name: str, value: str) -> None:
-        compact = value.replace(" ", "")
+        compact = normalise_phone(value)
         if compact and not (MOBILE.match(compact) or LANDLINE.match(compact)):
             self.add(field_name, QT_TRANSLATE_NOOP(
                 "Errors", "{phone} is not a phone number (11-digit mobile, or area code and number)"), phone=value)
+
+    def lengths(self, table: Any, data: Any, names: Iterable[str], prefix: str = "") -> None:
+        """Text longer than its database column (the limits are read from the table, not repeated here)."""
+        for name in names:
+            value = getattr(data, name)
+            limit = getattr(table.c[name].type, "length", None)
+            if isinstance(value, str) and limit and len(value) > limit:
+                self.add(prefix + name, QT_TRANSLATE_NOOP("Errors", "{field} is longer than {limit} characters"),
+                         limit=limit)
 
     def money(self, field_name: str, fen: int | None, *, positive: bool = False) -> None:
         if fen is None:
@@ -138,6 +148,14 @@ class Problems:
             self.add(field_name, QT_TRANSLATE_NOOP("Errors", "{field} cannot be negative"))
 
 
+def normalise_phone(value: str) -> str:
+    """As written on paper forms: full-width digits, spaces, dashes, brackets and +86 are all accepted."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    text = re.sub(r"[\s()（）]", "", text)
+    text = re.sub(r"^(\+86|0086)-?", "", text)
+    return text
+
+
 def parse_date(text: str) -> dt.date:
     """2026-02-28, 2026/2/28, 2026.2.28 or 2026年2月28日; raises ValueError naming an impossible date."""
     cleaned = text.strip().replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
@@ -145,3 +163,9 @@ def parse_date(text: str) -> dt.date:
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
         raise ValueError(text)
     return dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+
+
+def contains(column: Any, text: str) -> Any:
+    """Case-insensitive "contains" on both databases, with % and _ in the text taken literally."""
+    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")

@@ -157,7 +157,8 @@ ORGANIZATIONS = SheetSpec("机构信息", (
 
 SEQ = "seq"  # links a budget line to its proposal; not stored
 PROPOSALS = SheetSpec("申报项目", (
-    col("序号", SEQ, Kind.CODE, 8, required=True, note="必填，每个项目一个不重复的编号（如 1、2、3），预算明细按它对应项目"),
+    col("序号", SEQ, Kind.CODE, 8, required=True,
+        note="必填，每个项目一个不重复的编号（如 1、2、3），预算明细按它对应项目"),
     col("统一社会信用代码", "uscc", Kind.CODE, 22, required=True,
         note="申报机构的代码：须已登记，或填在本工作簿的“机构信息”表中"),
     col("项目名称", "title", width=30, model=Proposal, required=True),
@@ -173,7 +174,8 @@ PROPOSALS = SheetSpec("申报项目", (
     col("项目目标", "objectives", width=40),
     col("活动计划", "activity_plan", width=40),
     col("申请金额（元）", "requested_fen", Kind.MONEY, 14, required=True, note="数字，最多两位小数"),
-    col("配套资金（元）", "matching_fen", Kind.MONEY, 14, note="数字，最多两位小数；正式受理时申请金额＋配套资金须等于预算合计"),
+    col("配套资金（元）", "matching_fen", Kind.MONEY, 14,
+        note="数字，最多两位小数；正式受理时申请金额＋配套资金须等于预算合计"),
 ), note="每行一个申报项目。")
 
 BUDGET = SheetSpec("预算明细", (

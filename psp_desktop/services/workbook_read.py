@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from enum import StrEnum
@@ -18,14 +18,15 @@ from pathlib import Path
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
-from ..money import MoneyError, parse_yuan
-from .validation import parse_date
+from ..money import MAX_FEN, MoneyError, parse_yuan
+from .validation import Problem, Problems, parse_date
 from .workbook_columns import ALIASES, LABELS, NO, YES, Column, Kind, SheetSpec
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx and old .xls are OLE2 compound files
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
 HEADER_SEARCH_ROWS = 10  # a title line or two above the headers is tolerated
 MAX_INT = 2**31 - 1  # counts are INTEGER columns
+MAX_YUAN = MAX_FEN // 100
 EXCEL_DIGITS = Context(prec=15)  # Excel keeps 15 significant digits; a cached 0.30000000000000004 means 0.3
 # control characters and lone surrogates (from _xHHHH_ escapes) that databases refuse; tab and newlines stay
 _UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
@@ -45,7 +46,7 @@ MISSING_COLUMNS = QT_TRANSLATE_NOOP(
 NOT_DATE = QT_TRANSLATE_NOOP("Errors", "{value} is not a valid date (for example 2026-02-28)")
 NOT_MONTH = QT_TRANSLATE_NOOP("Errors", "{value} is not a valid month (for example 2026-03)")
 NOT_AMOUNT = QT_TRANSLATE_NOOP("Errors", "{value} is not an amount in yuan")
-AMOUNT_TOO_LARGE = QT_TRANSLATE_NOOP("Errors", "amount is too large")
+AMOUNT_TOO_LARGE = QT_TRANSLATE_NOOP("Errors", "{field} is too large")  # as validation.Problems.money says
 NOT_WHOLE = QT_TRANSLATE_NOOP("Errors", "{value} is not a whole number")
 TOO_LARGE = QT_TRANSLATE_NOOP("Errors", "{value} is too large")
 NOT_CHOICE = QT_TRANSLATE_NOOP("Errors", "{value} is not one of: {choices}")
@@ -103,14 +104,6 @@ class Sheet:
     header_index: int  # 0-based; Excel row header_index + 1
     positions: dict[str, int]  # column field → 0-based column index
 
-    def data_rows(self) -> Iterator[tuple[int, list[object]]]:
-        """(Excel row number, cells) of the rows below the header that hold something in a known column."""
-        known = list(self.positions.values())
-        for index in range(self.header_index + 1, len(self.grid)):
-            row = self.grid[index]
-            if any(not is_blank(row[i]) for i in known if i < len(row)):
-                yield index + 1, row
-
 
 def read_sheet(book: CalamineWorkbook, spec: SheetSpec, file_name: str, *, optional: bool = False) -> Sheet | None:
     """The sheet named in spec (or, for a required sheet, any sheet with the required headers); None when an
@@ -119,10 +112,12 @@ def read_sheet(book: CalamineWorkbook, spec: SheetSpec, file_name: str, *, optio
     wanted = next((n for n in names if n.strip() == spec.name), None)
     if wanted is None and optional:
         return None
-    candidates = [wanted] if wanted is not None else names
+    if wanted is not None:
+        sheets = [_load(book, spec, wanted, file_name)]
+    else:  # renamed: any sheet with the headers will do (chart sheets and the like are skipped)
+        sheets = [s for s in (_try_load(book, spec, n, file_name) for n in names) if s is not None]
     first: Sheet | None = None
-    for name in candidates:
-        sheet = _load(book, spec, name, file_name)
+    for sheet in sheets:
         if not _missing(sheet):
             return sheet
         first = first or sheet
@@ -141,6 +136,13 @@ def _load(book: CalamineWorkbook, spec: SheetSpec, name: str, file_name: str) ->
     _fill_merged(grid, merged)
     header_index, positions = _find_header(grid, spec)
     return Sheet(spec, name, grid, header_index, positions)
+
+
+def _try_load(book: CalamineWorkbook, spec: SheetSpec, name: str, file_name: str) -> Sheet | None:
+    try:
+        return _load(book, spec, name, file_name)
+    except ValidationError:
+        return None
 
 
 def _missing(sheet: Sheet) -> tuple[Column, ...]:
@@ -213,8 +215,8 @@ def excel_decimal(value: float) -> Decimal:
 
 
 def read_text(value: object) -> str:
-    if isinstance(value, str):
-        return _UNSTORABLE.sub("", value).strip()
+    if type(value) is str:  # printable text (the usual cell) holds nothing a database refuses
+        return value.strip() if value.isprintable() else _UNSTORABLE.sub("", value).strip()
     if isinstance(value, bool):
         return YES if value else NO
     if isinstance(value, float | int):
@@ -227,7 +229,7 @@ def read_text(value: object) -> str:
 def _number_text(value: float | int) -> str:
     number = excel_decimal(value) if isinstance(value, float) else Decimal(value)
     if not number.is_finite():
-        raise CellError(NOT_WHOLE, value=shown(value))
+        return str(value)
     if number == number.to_integral_value():
         return str(int(number))
     return format(number.normalize(), "f")
@@ -235,7 +237,7 @@ def _number_text(value: float | int) -> str:
 
 def read_code(value: object) -> str:
     """A code typed as a number keeps its digits only while Excel held all of them (15 significant digits)."""
-    if isinstance(value, float) and not isinstance(value, bool) and abs(value) >= 1e15:
+    if isinstance(value, float) and abs(value) >= 1e15:
         raise CellError(CODE_AS_NUMBER, value=shown(value))
     return read_text(value)
 
@@ -269,10 +271,12 @@ def read_month(value: object) -> dt.date:
 
 def read_money(value: object) -> int:
     """Yuan (a number cell or text such as 1,234.50 or 3万) → fen; signs are left for the validators."""
+    if type(value) is float and value.is_integer() and abs(value) <= MAX_YUAN:
+        return int(value) * 100  # whole yuan (the usual number cell): exact integers, no Decimal needed
     if isinstance(value, bool) or not isinstance(value, str | float | int):
         raise CellError(NOT_AMOUNT, value=shown(value))
     try:
-        return parse_yuan(value if isinstance(value, str) else _finite(value))
+        return parse_yuan(value if isinstance(value, str | int) else _finite(value))
     except MoneyError as exc:
         if "too large" in str(exc):
             raise CellError(AMOUNT_TOO_LARGE) from exc
@@ -287,12 +291,15 @@ def _finite(value: float | int) -> Decimal:
 
 
 def read_int(value: object) -> int:
-    if isinstance(value, bool) or isinstance(value, dt.date | dt.time):
+    if type(value) is float and value.is_integer():
+        number = int(value)
+    elif isinstance(value, bool | dt.date | dt.time):
         raise CellError(NOT_WHOLE, value=shown(value))
-    text = read_text(value).replace(",", "")
-    if not re.fullmatch(r"[+-]?\d+", text):
-        raise CellError(NOT_WHOLE, value=shown(value))
-    number = int(text)
+    else:
+        text = read_text(value).replace(",", "")
+        if not re.fullmatch(r"[+-]?\d+", text):
+            raise CellError(NOT_WHOLE, value=shown(value))
+        number = int(text)
     if abs(number) > MAX_INT:
         raise CellError(TOO_LARGE, value=shown(value))
     return number
@@ -316,21 +323,57 @@ def read_bool(value: object) -> bool:
 def enum_reader(enum: type[StrEnum]) -> Callable[[object], StrEnum]:
     """Accepts the Chinese label, an alias, or the stored value (as older files and other tools write)."""
     lookup: dict[str, StrEnum] = {}
-    for member in enum:
-        lookup[member.value.casefold()] = member
-    for member, text in LABELS[enum].items():
-        lookup[text.casefold()] = member
-    for text, member in ALIASES.get(enum, {}).items():
-        lookup[text.casefold()] = member
+    for text, member in [*((m.value, m) for m in enum), *((t, m) for m, t in LABELS[enum].items()),
+                         *ALIASES.get(enum, {}).items()]:
+        lookup[text] = lookup[text.casefold()] = member
     choices = "、".join(LABELS[enum].values())
 
     def read(value: object) -> StrEnum:
-        member = lookup.get("".join(read_text(value).split()).casefold())
+        member = lookup.get(value) if type(value) is str else None  # a label picked from the list
+        if member is None:
+            member = lookup.get("".join(read_text(value).split()).casefold())
         if member is None:
             raise CellError(NOT_CHOICE, value=shown(value), choices=choices)
         return member
 
     return read
+
+
+MISSING = object()  # a blank cell
+
+
+@dataclass(frozen=True, slots=True)
+class Flawed:
+    """A cell with a problem: value is MISSING when it could not be read, else the value (e.g. too long)."""
+
+    problem: Problem
+    value: object = MISSING
+
+
+def read_column(column: Column, cells: Iterable[object]) -> list[object]:
+    """Every cell of a column as its program value, MISSING when blank, or Flawed (a column at a time: one map
+    over the cells instead of per-cell bookkeeping, the innermost loop of an import)."""
+    read, name, limit = reader_for(column), column.field, column.limit
+
+    def cell(value: object) -> object:
+        if value.__class__ is str:
+            if not value or value.isspace():  # type: ignore[attr-defined]
+                return MISSING
+        elif value is None:
+            return MISSING
+        try:
+            result = read(value)
+        except CellError as exc:
+            problems = Problems()
+            problems.add(name, exc.message, **exc.params)
+            return Flawed(problems.items[0])
+        if limit and len(result) > limit:  # type: ignore[arg-type]
+            problems = Problems()
+            problems.max_length(name, result, limit)  # type: ignore[arg-type]
+            return Flawed(problems.items[0], result)
+        return result
+
+    return list(map(cell, cells))
 
 
 READERS: dict[Kind, Callable[[object], object]] = {

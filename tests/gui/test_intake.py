@@ -104,6 +104,10 @@ def test_key_in_and_submit_an_application(qtbot, db: Database, monkeypatch) -> N
     dialog.submit()
     assert not dialog.banner.isHidden() and not told  # 16,000 + 3,000 ≠ 20,000: refused by the service
     dialog.matching_fen.setText("4000")
+    dialog.received_on.set_value(dt.date(2026, 5, 6))
+    dialog.submit()
+    assert "2026-04-10" in dialog.banner.text() and not told  # received after the closing date: refused
+    dialog.received_on.set_value(dt.date(2026, 4, 8))  # a paper form received in time, keyed in later
     dialog.submit()
     assert told and "2026-WJ-" in told[0]
     header = proposals.header(db, dialog.proposal_id)

@@ -3,6 +3,7 @@ Drafts save incomplete; submitting checks everything in the service and gives th
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,7 +40,7 @@ from ...services import lists
 from ...services import proposals as service
 from ...services.proposals import ProposalData
 from ..budget_model import CATEGORY, BudgetModel, CategoryDelegate
-from ..forms import MoneyEdit, MonthEdit, ProblemBanner, enum_combo, select_data, show_problems
+from ..forms import DateEdit, MoneyEdit, MonthEdit, ProblemBanner, enum_combo, select_data, show_problems
 from ..labels import label
 from ..table import Column, RowTableModel
 from ..widgets import make_table_view
@@ -114,6 +115,10 @@ class ProposalDialog(QDialog):
             area = QPlainTextEdit()
             area.setMinimumHeight(70)
             setattr(self, name, area)
+        self.received_on = DateEdit()
+        self.received_on.set_value(dt.date.today())
+        self.received_on.setToolTip(self.tr("The day the application was received (may be earlier than today for "
+                                            "paper forms keyed in later)"))
         self.requested_fen = MoneyEdit()
         self.matching_fen = MoneyEdit()
         self.budget = BudgetModel()
@@ -129,6 +134,8 @@ class ProposalDialog(QDialog):
         row.addWidget(self.competition, 2)
         row.addWidget(QLabel(self.tr("Applicant")))
         row.addWidget(self.organization, 2)
+        row.addWidget(QLabel(self.tr("Received on")))
+        row.addWidget(self.received_on)
         row.addWidget(self.status, 1)
         return row
 
@@ -291,6 +298,8 @@ class ProposalDialog(QDialog):
             linked = item.data(Qt.ItemDataRole.UserRole) in data.need_ids
             item.setCheckState(Qt.CheckState.Checked if linked else Qt.CheckState.Unchecked)
         self._show_status(header.status, header.intake_number)
+        if header.submitted_on:
+            self.received_on.set_value(header.submitted_on)
         self._load_attachments()
 
     def _show_status(self, status: ProposalStatus, intake_number: str | None) -> None:
@@ -377,7 +386,7 @@ class ProposalDialog(QDialog):
             return
         assert self.proposal_id is not None
         try:
-            number = service.submit(self.db, self.proposal_id)
+            number = service.submit(self.db, self.proposal_id, on=self.received_on.value() or dt.date.today())
         except PspError as exc:
             show_problems(self.banner, self.widgets, exc)
             return

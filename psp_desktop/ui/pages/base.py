@@ -6,8 +6,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QStackedLayout, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QStackedLayout, QToolButton, QVBoxLayout, QWidget
 
 from ..table import Column, RowTableModel, make_proxy
 from ..tasks import run_task
@@ -40,6 +41,7 @@ class Page(QWidget):
         self.toolbar = QHBoxLayout()
         self.layout_.addLayout(self.toolbar)
         self.buttons: list[tuple[QPushButton, str]] = []
+        self.menu_actions: list[tuple[QAction, str]] = []
 
     def add_button(self, source_text: str, slot: Callable[[], None], *, needs_row: bool = False) -> QPushButton:
         """A toolbar button; its caption is source text in context "Pages". needs_row: disabled until a row is
@@ -49,6 +51,22 @@ class Page(QWidget):
         button.setProperty("needs_row", needs_row)
         self.toolbar.addWidget(button)
         self.buttons.append((button, source_text))
+        return button
+
+    def add_menu(self, source_text: str, items: Sequence[tuple[str, Callable[[], None]]]) -> QToolButton:
+        """A toolbar button that opens a menu of related actions (import, export, print)."""
+        button = QToolButton()
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        menu = QMenu(button)
+        for text, slot in items:
+            action = menu.addAction(translate("Pages", text))
+            action.triggered.connect(lambda _checked=False, slot=slot: slot())
+            self.menu_actions.append((action, text))
+        button.setMenu(menu)
+        self.toolbar.addWidget(button)
+        self.buttons.append((button, source_text))  # type: ignore[arg-type]
+        button.setText(translate("Pages", source_text))
         return button
 
     def finish_toolbar(self) -> None:
@@ -91,8 +109,8 @@ class Page(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(translate("Pages", self.title_source))
-        for button, source in getattr(self, "buttons", ()):
-            button.setText(translate("Pages", source))
+        for widget, source in [*getattr(self, "buttons", ()), *getattr(self, "menu_actions", ())]:
+            widget.setText(translate("Pages", source))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -6,9 +6,11 @@ Sorting and searching run in SQL, so the list opens as fast with twenty thousand
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ..table import Column, LazyTableModel
@@ -57,11 +59,18 @@ class ProposalsPage(Page):
         self.add_button(QT_TRANSLATE_NOOP("Pages", "Open"), self.open_selected)
         self.add_button(QT_TRANSLATE_NOOP("Pages", "Screen…"), self.screen_selected)
         self.add_button(QT_TRANSLATE_NOOP("Pages", "Intake receipt (PDF)…"), self.receipt_selected)
-        self.add_button(QT_TRANSLATE_NOOP("Pages", "Screening list (PDF)…"), self.screening_list)
+        self.add_menu(QT_TRANSLATE_NOOP("Pages", "Import"), [
+            (QT_TRANSLATE_NOOP("Pages", "Filled-in Word application form…"), self.import_word),
+        ])
+        self.add_menu(QT_TRANSLATE_NOOP("Pages", "Print and export"), [
+            (QT_TRANSLATE_NOOP("Pages", "Screening list (PDF)…"), self.screening_list),
+            (QT_TRANSLATE_NOOP("Pages", "Blank Word application form…"), self.word_template),
+        ])
         self.toolbar.addStretch(1)
         self.toolbar.addWidget(self.count)
         self.toolbar.addWidget(self.search)
         self.view.doubleClicked.connect(lambda _index: self.open_selected())
+        self.setAcceptDrops(True)  # a .docx 申报书 dropped on the list is imported
         self.layout_.addWidget(self.view, 1)
         self.retranslate()
 
@@ -98,6 +107,68 @@ class ProposalsPage(Page):
         if ScreeningDialog(self.db, proposal_id, reviewer, self).exec():
             self.changed.emit()
 
+    def current_competition(self) -> int | None:
+        """The competition of the selected proposal, else the latest one."""
+        from ...services import lists
+
+        if self.db is None:
+            return None
+        index = self.view.currentIndex()
+        row = self.model.row_at(index.row()) if index.isValid() else None
+        choices = lists.competition_choices(self.db)
+        chosen = next((c for c in choices if row is not None and c.name == row.competition),
+                      choices[0] if choices else None)
+        return chosen.id if chosen else None
+
+    def import_word(self, path: Path | None = None) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        from ..dialogs.application_import_dialog import ApplicationImportDialog
+
+        competition_id = self.current_competition()
+        if self.db is None or competition_id is None:
+            return
+        if path is None:
+            chosen, _filter = QFileDialog.getOpenFileName(self, translate("Pages", "Import a Word application form"),
+                                                          "", "Word (*.docx)")
+            if not chosen:
+                return
+            path = Path(chosen)
+        dialog = ApplicationImportDialog(self.db, competition_id, path, self)
+        if dialog.exec() and dialog.proposal_id is not None:
+            self.changed.emit()
+            self._open(dialog.proposal_id)
+
+    def word_template(self) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+        from ...errors import PspError
+        from ...services import application_forms
+        from ..pdf_actions import documents_folder
+
+        competition_id = self.current_competition()
+        if self.db is None or competition_id is None:
+            return
+        path, _filter = QFileDialog.getSaveFileName(
+            self, translate("Pages", "Save the Word application form"),
+            str(documents_folder() / translate("Pages", "Application form.docx")), "Word (*.docx)")
+        if path:
+            try:
+                application_forms.make_template(self.db, competition_id, Path(path))
+            except PspError as exc:
+                QMessageBox.critical(self, translate("Pages", "Not saved"), exc.render(translate))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if any(url.toLocalFile().lower().endswith(".docx") for url in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            if url.toLocalFile().lower().endswith(".docx"):
+                event.acceptProposedAction()
+                self.import_word(Path(url.toLocalFile()))
+                return
+
     def receipt_selected(self) -> None:
         from ...services import printouts, proposals
         from ..pdf_actions import save_pdf
@@ -110,20 +181,13 @@ class ProposalsPage(Page):
                  translate("Pages", "Intake receipt {number}.pdf").format(number=number))
 
     def screening_list(self) -> None:
-        from ...services import lists, printouts
+        from ...services import printouts
         from ..pdf_actions import save_pdf
 
-        db = self.db
-        if db is None:
-            return
-        index = self.view.currentIndex()
-        row = self.model.row_at(index.row()) if index.isValid() else None
-        competitions = lists.competition_choices(db)
-        chosen = next((c for c in competitions if row is not None and c.name == row.competition),
-                      competitions[0] if competitions else None)
-        if chosen is not None:
-            save_pdf(self, lambda: printouts.screening_list_pdf(db, chosen.id),
-                     translate("Pages", "Screening list {name}.pdf").format(name=chosen.name))
+        db, competition_id = self.db, self.current_competition()
+        if db is not None and competition_id is not None:
+            save_pdf(self, lambda: printouts.screening_list_pdf(db, competition_id),
+                     translate("Pages", "Screening list.pdf"))
 
     def _services(self) -> Any:
         from ...services import lists
