@@ -49,6 +49,11 @@ FIELD_LABELS = {
     "matching_fen": QT_TRANSLATE_NOOP("Fields", "Matching funds"),
     "bid_price_fen": QT_TRANSLATE_NOOP("Fields", "Bid price"),
     "budget_lines": QT_TRANSLATE_NOOP("Fields", "Budget"),
+    "pool_fen": QT_TRANSLATE_NOOP("Fields", "Pool"),
+    "project_cap_fen": QT_TRANSLATE_NOOP("Fields", "Cap per project"),
+    "organizer": QT_TRANSLATE_NOOP("Fields", "Organizer"),
+    "district": QT_TRANSLATE_NOOP("Fields", "District"),
+    "intake_pattern": QT_TRANSLATE_NOOP("Fields", "Intake number pattern"),
 }
 
 

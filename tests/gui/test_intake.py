@@ -145,3 +145,25 @@ def test_organization_history_shows_in_its_dialog(qtbot, db: Database) -> None: 
     qtbot.addWidget(dialog)
     assert dialog.history_model.rowCount() == applicant.proposals
     assert dialog.history_view.model().headerData(1, Qt.Orientation.Horizontal) == "所属大赛"
+
+
+def test_competition_rules_are_set_in_its_dialog(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    from psp_desktop.services import competitions
+    from psp_desktop.ui.dialogs.competition_dialog import CompetitionDialog
+
+    dialog = CompetitionDialog(db, 1)
+    qtbot.addWidget(dialog)
+    assert dialog.require_bank_account.isChecked() and dialog.max_proposals_per_org.value() == 2
+    dialog.intake_pattern.setText("2026-WJ")  # no {seq}: every application would get the same number
+    dialog.save()
+    assert not dialog.banner.isHidden() and dialog.intake_pattern.styleSheet()
+    dialog.intake_pattern.setText("{year}-GL-{seq:03d}")
+    assert "2026-GL-001" in dialog.intake_example.text()
+    dialog.management_fee_cap_percent.setValue(8)
+    dialog.manual_checks.setPlainText("项目属于章程业务范围\n申报材料齐全\n已签署廉洁承诺书")
+    dialog.save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    data, _version = competitions.load(db, 1)
+    assert data.intake_pattern == "{year}-GL-{seq:03d}" and data.screening.management_fee_cap_percent == 8
+    assert [item["label"] for item in data.screening.manual_checks][-1] == "已签署廉洁承诺书"
+    assert screening.manual_items_for(db, lists.proposal_ids(db)[0])[-1][1] == "已签署廉洁承诺书"

@@ -104,6 +104,24 @@ class CompetitionsPage(ListPage):
                                        "and the rules that applications are screened against.")),
     )
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "New competition…"), lambda: self._edit(None))
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Open"), self.open_selected)
+        self.finish_toolbar()
+        self.tables[0].view.doubleClicked.connect(lambda _index: self.open_selected())
+
+    def open_selected(self) -> None:
+        row = self.tables[0].selected_row()
+        if row is not None:
+            self._edit(row.id)
+
+    def _edit(self, competition_id: int | None) -> None:
+        from ..dialogs.competition_dialog import CompetitionDialog
+
+        if self.db is not None and CompetitionDialog(self.db, competition_id, self).exec():
+            self.changed.emit()
+
 
 class JudgingPage(ListPage):
     name = "Judging"
