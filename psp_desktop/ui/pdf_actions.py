@@ -10,7 +10,6 @@ from PySide6.QtCore import QCoreApplication, QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from ..documents import write_pdf
 from ..errors import PspError
 from .tasks import run_task
 
@@ -24,6 +23,7 @@ def documents_folder() -> Path:
 def save_pdf(parent: QWidget, make: Callable[[], bytes], suggested_name: str,
              done: Callable[[Path], None] | None = None) -> None:
     """Asks where to save, makes and writes the PDF in the background, then opens it."""
+    from ..documents import write_pdf  # reportlab loads when a document is first made
     path, _filter = QFileDialog.getSaveFileName(
         parent, translate("Pdf", "Save the PDF"), str(documents_folder() / suggested_name), "PDF (*.pdf)")
     if not path:

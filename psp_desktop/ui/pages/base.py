@@ -220,6 +220,13 @@ class ListPage(Page):
     def fetch(self, db: Database) -> list[Sequence[Any]]:
         return [spec.loader(db) for spec in self.sections]
 
+    def export(self, kind: str) -> None:
+        """The list as an Excel workbook (all rows, whatever the search box holds)."""
+        from .. import workbook_actions
+
+        if self.db is not None:
+            workbook_actions.export(self, self.db, kind, translate("Pages", self.title_source) + ".xlsx")
+
     def fill(self, data: list[Sequence[Any]]) -> None:
         for table, rows in zip(self.tables, data, strict=True):
             table.set_rows(rows)

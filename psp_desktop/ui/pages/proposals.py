@@ -13,6 +13,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
+from .. import workbook_actions
 from ..table import Column, LazyTableModel
 from ..tasks import run_task
 from ..widgets import make_table_view, search_box
@@ -61,10 +62,17 @@ class ProposalsPage(Page):
         self.add_button(QT_TRANSLATE_NOOP("Pages", "Intake receipt (PDF)…"), self.receipt_selected)
         self.add_menu(QT_TRANSLATE_NOOP("Pages", "Import"), [
             (QT_TRANSLATE_NOOP("Pages", "Filled-in Word application form…"), self.import_word),
+            (QT_TRANSLATE_NOOP("Pages", "Applications from a workbook (as drafts)…"),
+             lambda: self.import_workbook(submit=False)),
+            (QT_TRANSLATE_NOOP("Pages", "Applications from a workbook (received and numbered)…"),
+             lambda: self.import_workbook(submit=True)),
         ])
         self.add_menu(QT_TRANSLATE_NOOP("Pages", "Print and export"), [
             (QT_TRANSLATE_NOOP("Pages", "Screening list (PDF)…"), self.screening_list),
+            (QT_TRANSLATE_NOOP("Pages", "Export this list to Excel…"), self.export),
             (QT_TRANSLATE_NOOP("Pages", "Blank Word application form…"), self.word_template),
+            (QT_TRANSLATE_NOOP("Pages", "Blank Excel import template…"),
+             lambda: workbook_actions.save_template(self, "proposals")),
         ])
         self.toolbar.addStretch(1)
         self.toolbar.addWidget(self.count)
@@ -138,6 +146,16 @@ class ProposalsPage(Page):
         if dialog.exec() and dialog.proposal_id is not None:
             self.changed.emit()
             self._open(dialog.proposal_id)
+
+    def import_workbook(self, *, submit: bool) -> None:
+        competition_id = self.current_competition()
+        if self.db is not None and competition_id is not None and workbook_actions.import_workbook(
+                self, self.db, "proposals", competition_id, submit):
+            self.changed.emit()
+
+    def export(self) -> None:
+        if self.db is not None:
+            workbook_actions.export(self, self.db, "proposals", translate("Pages", "Proposals") + ".xlsx")
 
     def word_template(self) -> None:
         from PySide6.QtWidgets import QFileDialog, QMessageBox

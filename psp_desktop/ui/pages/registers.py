@@ -7,6 +7,7 @@ from types import ModuleType
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QWidget
 
+from .. import workbook_actions
 from ..table import Column
 from .base import EmptyPage, ListPage, Section
 
@@ -39,6 +40,12 @@ class NeedsPage(ListPage):
     )
 
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Export to Excel…"), lambda: self.export("needs"))
+        self.finish_toolbar()
+
+
 class OrganizationsPage(ListPage):
     name = "Organizations"
     title_source = QT_TRANSLATE_NOOP("Pages", "Social organizations")
@@ -63,11 +70,21 @@ class OrganizationsPage(ListPage):
         super().__init__(parent)
         self.add_button(QT_TRANSLATE_NOOP("Pages", "Register an organization…"), self.register)
         self.add_button(QT_TRANSLATE_NOOP("Pages", "Open"), self.open_selected)
+        self.add_menu(QT_TRANSLATE_NOOP("Pages", "Excel"), [
+            (QT_TRANSLATE_NOOP("Pages", "Import organizations from a workbook…"), self.import_workbook),
+            (QT_TRANSLATE_NOOP("Pages", "Blank import template…"),
+             lambda: workbook_actions.save_template(self, "organizations")),
+            (QT_TRANSLATE_NOOP("Pages", "Export this list…"), lambda: self.export("organizations")),
+        ])
         self.finish_toolbar()
         self.tables[0].view.doubleClicked.connect(lambda _index: self.open_selected())
 
     def register(self) -> None:
         self._edit(None)
+
+    def import_workbook(self) -> None:
+        if self.db is not None and workbook_actions.import_workbook(self, self.db, "organizations"):
+            self.changed.emit()
 
     def open_selected(self) -> None:
         row = self.tables[0].selected_row()
@@ -108,6 +125,7 @@ class CompetitionsPage(ListPage):
         super().__init__(parent)
         self.add_button(QT_TRANSLATE_NOOP("Pages", "New competition…"), lambda: self._edit(None))
         self.add_button(QT_TRANSLATE_NOOP("Pages", "Open"), self.open_selected)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Export to Excel…"), lambda: self.export("competitions"))
         self.finish_toolbar()
         self.tables[0].view.doubleClicked.connect(lambda _index: self.open_selected())
 
@@ -157,6 +175,12 @@ class JudgingPage(ListPage):
             QT_TRANSLATE_NOOP("Pages", "Judges are added to the roster with their affiliation and expertise."),
             stretch="expertise"),
     )
+
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Export judges to Excel…"), lambda: self.export("judges"))
+        self.finish_toolbar()
 
 
 class DocumentsPage(ListPage):
