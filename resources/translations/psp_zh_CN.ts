@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
   <context>
+    <name>ApplicationImportDialog</name>
+    <message>
+      <source>Import an application form: {name}</source>
+      <translation>导入申报书：{name}</translation>
+    </message>
+    <message>
+      <source>Save as a draft application</source>
+      <translation>保存为申报草稿</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>{read} fields read, {missing} blank, {invalid} not understood.</source>
+      <translation>已读取 {read} 项，空白 {missing} 项，无法识别 {invalid} 项。</translation>
+    </message>
+    <message>
+      <source>The applicant is registered already as {name}; that record is used.</source>
+      <translation>申报机构已登记为“{name}”，将使用该记录。</translation>
+    </message>
+    <message>
+      <source>Correct the form and import it again: {count} answers block saving.</source>
+      <translation>请修改申报书后重新导入：有 {count} 处填写导致无法保存。</translation>
+    </message>
+  </context>
+  <context>
     <name>Columns</name>
     <message>
       <source>Service domain</source>
@@ -276,12 +303,191 @@
       <translation>结果</translation>
     </message>
     <message>
+      <source>Field</source>
+      <translation>栏目</translation>
+    </message>
+    <message>
+      <source>Value read</source>
+      <translation>读取的内容</translation>
+    </message>
+    <message>
       <source>Check</source>
       <translation>检查项</translation>
     </message>
     <message>
       <source>Reason</source>
       <translation>说明</translation>
+    </message>
+    <message>
+      <source>Sheet</source>
+      <translation>工作表</translation>
+    </message>
+    <message>
+      <source>Row</source>
+      <translation>行</translation>
+    </message>
+    <message>
+      <source>Record</source>
+      <translation>记录</translation>
+    </message>
+    <message>
+      <source>Problems</source>
+      <translation>问题</translation>
+    </message>
+  </context>
+  <context>
+    <name>CompetitionDialog</name>
+    <message>
+      <source>Competition</source>
+      <translation>大赛信息</translation>
+    </message>
+    <message>
+      <source>Money and intake numbers</source>
+      <translation>资金与受理编号</translation>
+    </message>
+    <message>
+      <source>Timetable</source>
+      <translation>日程安排</translation>
+    </message>
+    <message>
+      <source>Screening rules</source>
+      <translation>资格审查规则</translation>
+    </message>
+    <message>
+      <source>New competition</source>
+      <translation>新建大赛</translation>
+    </message>
+    <message>
+      <source>Competition: {name}</source>
+      <translation>大赛：{name}</translation>
+    </message>
+    <message>
+      <source>Last annual inspection passed</source>
+      <translation>上年度年检合格</translation>
+    </message>
+    <message>
+      <source>Not on the abnormal-activity list</source>
+      <translation>未被列入活动异常名录</translation>
+    </message>
+    <message>
+      <source>Not on the serious-violation list</source>
+      <translation>未被列入严重违法失信名单</translation>
+    </message>
+    <message>
+      <source>Has its own bank account</source>
+      <translation>已开设机构银行账户</translation>
+    </message>
+    <message>
+      <source>Service domain among the competition's themes</source>
+      <translation>服务领域属于大赛主题</translation>
+    </message>
+    <message>
+      <source>One item per line. Left empty: the standard two items (within the charter; materials complete).</source>
+      <translation>每行一项。留空则使用默认两项（属于章程业务范围；申报材料齐全）。</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>大赛名称</translation>
+    </message>
+    <message>
+      <source>Year</source>
+      <translation>年度</translation>
+    </message>
+    <message>
+      <source>Mode</source>
+      <translation>模式</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Organizer</source>
+      <translation>主办单位</translation>
+    </message>
+    <message>
+      <source>District</source>
+      <translation>所在区</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>说明</translation>
+    </message>
+    <message>
+      <source>Pool (yuan)</source>
+      <translation>资金池（元）</translation>
+    </message>
+    <message>
+      <source>Cap per project (yuan)</source>
+      <translation>单项资助上限（元）</translation>
+    </message>
+    <message>
+      <source>Grant at most this share of the budget</source>
+      <translation>资助金额不超过总预算的</translation>
+    </message>
+    <message>
+      <source>Matching funds at least</source>
+      <translation>配套资金不低于总预算的</translation>
+    </message>
+    <message>
+      <source>Intake number pattern</source>
+      <translation>受理编号格式</translation>
+    </message>
+    <message>
+      <source>Applications open</source>
+      <translation>申报开始</translation>
+    </message>
+    <message>
+      <source>Applications close</source>
+      <translation>申报截止</translation>
+    </message>
+    <message>
+      <source>Screening ends</source>
+      <translation>资格审查截止</translation>
+    </message>
+    <message>
+      <source>Review day</source>
+      <translation>评审日期</translation>
+    </message>
+    <message>
+      <source>Public notice from</source>
+      <translation>公示开始</translation>
+    </message>
+    <message>
+      <source>Public notice until</source>
+      <translation>公示结束</translation>
+    </message>
+    <message>
+      <source>Agreements signed</source>
+      <translation>签约日期</translation>
+    </message>
+    <message>
+      <source>Registered at least (years)</source>
+      <translation>成立至少（年）</translation>
+    </message>
+    <message>
+      <source>Rating at least</source>
+      <translation>评估等级至少</translation>
+    </message>
+    <message>
+      <source>Proposals per organization at most</source>
+      <translation>每家机构最多申报（个）</translation>
+    </message>
+    <message>
+      <source>Management fee at most</source>
+      <translation>管理费不超过</translation>
+    </message>
+    <message>
+      <source>Manual checklist</source>
+      <translation>人工核查清单</translation>
+    </message>
+    <message>
+      <source>The first application gets {example}</source>
+      <translation>第一个申报项目的编号为 {example}</translation>
+    </message>
+    <message>
+      <source>Use {year} and {seq:03d}, e.g. {year}-WJ-{seq:03d}</source>
+      <translation>请使用 {year} 和 {seq:03d}，例如 {year}-WJ-{seq:03d}</translation>
     </message>
   </context>
   <context>
@@ -336,7 +542,7 @@
     </message>
     <message>
       <source>The document template {template} uses an unknown placeholder {placeholder}.</source>
-      <translation type="unfinished" />
+      <translation>文书模板 {template} 使用了未知的占位符 {placeholder}。</translation>
     </message>
     <message>
       <source>{uscc} is already registered as {name}; open that record instead.</source>
@@ -403,6 +609,10 @@
       <translation>“{competition}”已停止受理申报。</translation>
     </message>
     <message>
+      <source>Applications to {competition} closed on {date}.</source>
+      <translation>“{competition}”已于 {date} 截止申报。</translation>
+    </message>
+    <message>
       <source>There is no proposal with number {id}.</source>
       <translation>没有编号为 {id} 的申报项目。</translation>
     </message>
@@ -449,10 +659,6 @@
     <message>
       <source>Say who decided.</source>
       <translation>请填写审查人。</translation>
-    </message>
-    <message>
-      <source>Run the automatic checks before deciding.</source>
-      <translation>请先运行自动检查再作出结论。</translation>
     </message>
     <message>
       <source>It cannot be eligible while {count} check(s) are failed or not done.</source>
@@ -508,119 +714,171 @@
     </message>
     <message>
       <source>{file} is not an Excel workbook (.xlsx). Save it as an .xlsx workbook in Excel or WPS and try again.</source>
-      <translation type="unfinished" />
+      <translation>{file} 不是 Excel 工作簿（.xlsx）。请在 Excel 或 WPS 中另存为 .xlsx 后重试。</translation>
     </message>
     <message>
       <source>{file} is an old Excel 97-2003 workbook (.xls). Save it as an .xlsx workbook and try again.</source>
-      <translation type="unfinished" />
+      <translation>{file} 是旧版 Excel 97-2003 工作簿（.xls）。请另存为 .xlsx 后重试。</translation>
     </message>
     <message>
       <source>{file} is protected with a password. Remove the password in Excel or WPS, save it and try again.</source>
-      <translation type="unfinished" />
+      <translation>{file} 设置了密码保护。请在 Excel 或 WPS 中取消密码并保存后重试。</translation>
     </message>
     <message>
       <source>{file} cannot be read as a workbook: {reason}</source>
-      <translation type="unfinished" />
+      <translation>无法读取工作簿 {file}：{reason}</translation>
     </message>
     <message>
       <source>The sheet {sheet} lacks the required columns {columns}. Is the workbook from another template?</source>
-      <translation type="unfinished" />
+      <translation>工作表“{sheet}”缺少必需的列：{columns}。是否使用了其他模板？</translation>
     </message>
     <message>
       <source>{value} is not a valid date (for example 2026-02-28)</source>
-      <translation type="unfinished" />
+      <translation>{value} 不是有效日期（例如 2026-02-28）</translation>
     </message>
     <message>
       <source>{value} is not a valid month (for example 2026-03)</source>
-      <translation type="unfinished" />
+      <translation>{value} 不是有效月份（例如 2026-03）</translation>
     </message>
     <message>
       <source>{value} is not an amount in yuan</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>amount is too large</source>
-      <translation type="unfinished" />
+      <translation>{value} 不是以元为单位的金额</translation>
     </message>
     <message>
       <source>{value} is too large</source>
-      <translation type="unfinished" />
+      <translation>{value} 数值过大</translation>
     </message>
     <message>
       <source>{value} was typed as a number and Excel dropped digits; format the column as text and type it again</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>Cannot save {path}: {reason}</source>
-      <translation type="unfinished" />
+      <translation>{value} 被当作数字输入，Excel 已丢失部分位数；请把该列设为文本格式后重新输入</translation>
     </message>
     <message>
       <source>Proposal {id} has not been submitted, so it has no intake number or receipt yet.</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{value} is not a date (write it like 2026-03-15)</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{value} is not a month (write it like 2026-07)</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>{value} is not an amount in yuan (write it like 12000 or 12000.50)</source>
-      <translation type="unfinished" />
+      <translation>编号为 {id} 的申报项目尚未提交，还没有受理编号，不能出具受理回执。</translation>
     </message>
     <message>
       <source>{value} is not a whole number</source>
-      <translation type="unfinished" />
+      <translation>{value} 不是整数</translation>
     </message>
     <message>
       <source>{value} is not one of: {choices}</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
-      <source>The application form was not saved: {count} answers are missing or not understood.</source>
-      <translation type="unfinished" />
+      <translation>{value} 不在可选项中：{choices}</translation>
     </message>
     <message>
       <source>Cannot write {path}: {reason}</source>
-      <translation type="unfinished" />
+      <translation>无法写入 {path}：{reason}</translation>
+    </message>
+    <message>
+      <source>{field}: {value} is not a date (write it like 2026-03-15)</source>
+      <translation>{field}：{value} 不是有效日期（请按 2026-03-15 的格式填写）</translation>
+    </message>
+    <message>
+      <source>{field}: {value} is not a month (write it like 2026-07)</source>
+      <translation>{field}：{value} 不是有效月份（请按 2026-07 的格式填写）</translation>
+    </message>
+    <message>
+      <source>{field}: {value} is not an amount in yuan (write it like 12000 or 12000.50)</source>
+      <translation>{field}：{value} 不是以元为单位的金额（请填写如 12000 或 12000.50）</translation>
+    </message>
+    <message>
+      <source>{field}: {value} is not a whole number</source>
+      <translation>{field}：{value} 不是整数</translation>
+    </message>
+    <message>
+      <source>{field}: {value} is not one of {choices}</source>
+      <translation>{field}：{value} 不在可选项内，请从 {choices} 中选填一项</translation>
+    </message>
+    <message>
+      <source>The application form cannot be saved until the answers listed are corrected ({count}).</source>
+      <translation>申报书暂不能保存：请先改正下列 {count} 处填写内容。</translation>
     </message>
     <message>
       <source>{name} is an old-format (.doc or .wps) or password-protected document: save it as .docx in Word or WPS, then import that copy.</source>
-      <translation type="unfinished" />
+      <translation>{name} 是旧格式（.doc 或 .wps）或加密的文档：请在 Word 或 WPS 中另存为 .docx 后再导入。</translation>
     </message>
     <message>
       <source>{name} is not a Word (.docx) document.</source>
-      <translation type="unfinished" />
+      <translation>{name} 不是 Word（.docx）文档。</translation>
     </message>
     <message>
       <source>{name} is the application form of another competition (number {number}); import it into that competition.</source>
-      <translation type="unfinished" />
+      <translation>{name} 是另一个大赛（编号 {number}）的申报书，请在该大赛中导入。</translation>
     </message>
     <message>
       <source>{name} is not a PSP Desktop application form: the table {table} is missing.</source>
-      <translation type="unfinished" />
+      <translation>{name} 不是 PSP Desktop 生成的申报书：缺少“{table}”表格。</translation>
     </message>
     <message>
-      <source>the budget table has no lines; the total is their sum</source>
-      <translation type="unfinished" />
+      <source>{field}: the budget table has no lines; the total is their sum</source>
+      <translation>{field}：预算明细为空，总预算应为预算明细的合计</translation>
     </message>
     <message>
-      <source>the budget lines add up to {total} yuan, not {value}</source>
-      <translation type="unfinished" />
+      <source>{field}: the budget lines add up to {total} yuan, not {value}</source>
+      <translation>{field}：预算明细合计为 {total} 元，而不是 {value}</translation>
     </message>
     <message>
-      <source>enter the category: {choices}</source>
-      <translation type="unfinished" />
+      <source>{field}: enter the category ({choices})</source>
+      <translation>{field}：请填写类别（{choices}）</translation>
     </message>
     <message>
-      <source>enter the amount, or the unit price and the quantity</source>
-      <translation type="unfinished" />
+      <source>{field}: enter the amount, or the unit price and the quantity</source>
+      <translation>{field}：请填写金额，或填写单价和数量</translation>
     </message>
     <message>
-      <source>unit price × quantity is {computed} yuan, but the amount says {amount} yuan</source>
-      <translation type="unfinished" />
+      <source>{field}: unit price × quantity is {computed} yuan, but the amount says {amount} yuan</source>
+      <translation>{field}：单价×数量为 {computed} 元，但金额填的是 {amount} 元</translation>
+    </message>
+    <message>
+      <source>year {year} is not plausible</source>
+      <translation>年度 {year} 不合理</translation>
+    </message>
+    <message>
+      <source>the cap per project is larger than the pool</source>
+      <translation>单项资助上限大于资金池</translation>
+    </message>
+    <message>
+      <source>a percentage must be between 0 and 100</source>
+      <translation>百分比必须在 0 到 100 之间</translation>
+    </message>
+    <message>
+      <source>the dates are out of order: {later} is before {earlier}</source>
+      <translation>日期顺序有误：{later} 早于 {earlier}</translation>
+    </message>
+    <message>
+      <source>{sheet} row {row}, {column}: {problem}</source>
+      <translation>“{sheet}”第 {row} 行，{column}：{problem}</translation>
+    </message>
+    <message>
+      <source>{sheet} row {row}: {problem}</source>
+      <translation>“{sheet}”第 {row} 行：{problem}</translation>
+    </message>
+    <message>
+      <source>The sheet {sheet} has no rows to import.</source>
+      <translation>工作表“{sheet}”中没有可导入的行。</translation>
+    </message>
+    <message>
+      <source>{code} is already registered as {name}</source>
+      <translation>{code} 已登记为“{name}”</translation>
+    </message>
+    <message>
+      <source>{value} is repeated: row {row} has it too</source>
+      <translation>{value} 重复：第 {row} 行也填写了它</translation>
+    </message>
+    <message>
+      <source>no organization with the code {code} is registered or listed on the sheet {sheet}</source>
+      <translation>代码为 {code} 的机构既未登记，也未列在工作表“{sheet}”中</translation>
+    </message>
+    <message>
+      <source>no project on the sheet {sheet} has the number {value}</source>
+      <translation>工作表“{sheet}”中没有序号为 {value} 的项目</translation>
+    </message>
+    <message>
+      <source>project {value} on the sheet {sheet} is called {title}</source>
+      <translation>工作表“{sheet}”中序号 {value} 的项目名称是“{title}”</translation>
+    </message>
+    <message>
+      <source>The rows and their problems are in {path}</source>
+      <translation>各行及其问题已保存到 {path}</translation>
     </message>
   </context>
   <context>
@@ -704,6 +962,41 @@
     <message>
       <source>Budget</source>
       <translation>预算</translation>
+    </message>
+    <message>
+      <source>Pool</source>
+      <translation>资金池</translation>
+    </message>
+    <message>
+      <source>Cap per project</source>
+      <translation>单项资助上限</translation>
+    </message>
+    <message>
+      <source>Organizer</source>
+      <translation>主办单位</translation>
+    </message>
+    <message>
+      <source>District</source>
+      <translation>所在区</translation>
+    </message>
+    <message>
+      <source>Intake number pattern</source>
+      <translation>受理编号格式</translation>
+    </message>
+  </context>
+  <context>
+    <name>Import</name>
+    <message>
+      <source>Read</source>
+      <translation>已读取</translation>
+    </message>
+    <message>
+      <source>Blank</source>
+      <translation>空白</translation>
+    </message>
+    <message>
+      <source>Not understood</source>
+      <translation>无法识别</translation>
     </message>
   </context>
   <context>
@@ -1250,6 +1543,70 @@
       <translation>资格审查…</translation>
     </message>
     <message>
+      <source>Intake receipt (PDF)…</source>
+      <translation>受理回执（PDF）…</translation>
+    </message>
+    <message>
+      <source>Import</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <source>Filled-in Word application form…</source>
+      <translation>已填写的 Word 申报书…</translation>
+    </message>
+    <message>
+      <source>Applications from a workbook (as drafts)…</source>
+      <translation>从工作簿导入申报（草稿）…</translation>
+    </message>
+    <message>
+      <source>Applications from a workbook (received and numbered)…</source>
+      <translation>从工作簿导入申报（受理并编号）…</translation>
+    </message>
+    <message>
+      <source>Print and export</source>
+      <translation>打印与导出</translation>
+    </message>
+    <message>
+      <source>Screening list (PDF)…</source>
+      <translation>资格审查结果表（PDF）…</translation>
+    </message>
+    <message>
+      <source>Export this list to Excel…</source>
+      <translation>导出本列表到 Excel…</translation>
+    </message>
+    <message>
+      <source>Blank Word application form…</source>
+      <translation>空白 Word 申报书…</translation>
+    </message>
+    <message>
+      <source>Blank Excel import template…</source>
+      <translation>空白 Excel 导入模板…</translation>
+    </message>
+    <message>
+      <source>Import a Word application form</source>
+      <translation>导入 Word 申报书</translation>
+    </message>
+    <message>
+      <source>Save the Word application form</source>
+      <translation>保存 Word 申报书</translation>
+    </message>
+    <message>
+      <source>Application form.docx</source>
+      <translation>项目申报书.docx</translation>
+    </message>
+    <message>
+      <source>Not saved</source>
+      <translation>未保存</translation>
+    </message>
+    <message>
+      <source>Intake receipt {number}.pdf</source>
+      <translation>受理回执 {number}.pdf</translation>
+    </message>
+    <message>
+      <source>Screening list.pdf</source>
+      <translation>资格审查结果表.pdf</translation>
+    </message>
+    <message>
       <source>Search intake no., project or organization…</source>
       <translation>搜索受理编号、项目名称或机构…</translation>
     </message>
@@ -1266,6 +1623,10 @@
       <translation>通过问卷调查、居民议事会、热线和网格员走访收集的需求将列在这里。</translation>
     </message>
     <message>
+      <source>Export to Excel…</source>
+      <translation>导出到 Excel…</translation>
+    </message>
+    <message>
       <source>No organizations registered yet</source>
       <translation>尚未登记社会组织</translation>
     </message>
@@ -1278,6 +1639,22 @@
       <translation>登记社会组织…</translation>
     </message>
     <message>
+      <source>Excel</source>
+      <translation>Excel</translation>
+    </message>
+    <message>
+      <source>Import organizations from a workbook…</source>
+      <translation>从工作簿导入社会组织…</translation>
+    </message>
+    <message>
+      <source>Blank import template…</source>
+      <translation>空白导入模板…</translation>
+    </message>
+    <message>
+      <source>Export this list…</source>
+      <translation>导出本列表…</translation>
+    </message>
+    <message>
       <source>Competitions and programmes</source>
       <translation>大赛与项目</translation>
     </message>
@@ -1288,6 +1665,10 @@
     <message>
       <source>A competition sets the themes, the money pool, the per-project cap and the rules that applications are screened against.</source>
       <translation>大赛设定主题、资金池、单项资助上限以及资格审查规则。</translation>
+    </message>
+    <message>
+      <source>New competition…</source>
+      <translation>新建大赛…</translation>
     </message>
     <message>
       <source>Judging</source>
@@ -1316,6 +1697,10 @@
     <message>
       <source>Judges are added to the roster with their affiliation and expertise.</source>
       <translation>评审专家连同工作单位和专长领域加入专家库。</translation>
+    </message>
+    <message>
+      <source>Export judges to Excel…</source>
+      <translation>导出评审专家到 Excel…</translation>
     </message>
     <message>
       <source>Issued documents</source>
@@ -1385,6 +1770,37 @@
       <source>No database open</source>
       <translation>未打开数据库</translation>
     </message>
+    <message>
+      <source> (errors).xlsx</source>
+      <translation>（错误说明）.xlsx</translation>
+    </message>
+    <message>
+      <source>Save the import template</source>
+      <translation>保存导入模板</translation>
+    </message>
+    <message>
+      <source>Import template.xlsx</source>
+      <translation>导入模板.xlsx</translation>
+    </message>
+    <message>
+      <source>Export to Excel</source>
+      <translation>导出到 Excel</translation>
+    </message>
+    <message>
+      <source>Import a workbook</source>
+      <translation>导入工作簿</translation>
+    </message>
+  </context>
+  <context>
+    <name>Pdf</name>
+    <message>
+      <source>Save the PDF</source>
+      <translation>保存 PDF</translation>
+    </message>
+    <message>
+      <source>The PDF was not saved</source>
+      <translation>PDF 未保存</translation>
+    </message>
   </context>
   <context>
     <name>ProposalDialog</name>
@@ -1409,12 +1825,20 @@
       <translation>新建申报</translation>
     </message>
     <message>
+      <source>The day the application was received (may be earlier than today for paper forms keyed in later)</source>
+      <translation>收到申报材料的日期（补录纸质申报书时可早于今天）</translation>
+    </message>
+    <message>
       <source>Competition</source>
       <translation>大赛</translation>
     </message>
     <message>
       <source>Applicant</source>
       <translation>申报机构</translation>
+    </message>
+    <message>
+      <source>Received on</source>
+      <translation>受理日期</translation>
     </message>
     <message>
       <source>to</source>
@@ -1509,6 +1933,10 @@
       <translation>添加附件前请先保存申报书。</translation>
     </message>
     <message>
+      <source>Intake receipt (PDF)…</source>
+      <translation>受理回执（PDF）…</translation>
+    </message>
+    <message>
       <source>Save draft</source>
       <translation>保存草稿</translation>
     </message>
@@ -1557,8 +1985,12 @@
       <translation>已受理</translation>
     </message>
     <message>
-      <source>The application is received with intake number {number}.</source>
-      <translation>申报已受理，受理编号为 {number}。</translation>
+      <source>The application is received with intake number {number}. Print the intake receipt now?</source>
+      <translation>申报已受理，受理编号为 {number}。现在打印受理回执吗？</translation>
+    </message>
+    <message>
+      <source>Intake receipt {number}.pdf</source>
+      <translation>受理回执 {number}.pdf</translation>
     </message>
     <message>
       <source>Add a file to the application</source>
@@ -1638,6 +2070,10 @@
     <message>
       <source>Requests {requested} yuan, more than {share}% of the total budget</source>
       <translation>申请 {requested} 元，超过总预算的 {share}%</translation>
+    </message>
+    <message>
+      <source>Requests {requested} yuan, within {share}% of the total budget</source>
+      <translation>申请 {requested} 元，未超过总预算的 {share}%</translation>
     </message>
     <message>
       <source>Requests {requested} yuan, within the cap of {cap} yuan</source>
@@ -1804,6 +2240,49 @@
     <message>
       <source>Your name (recorded on decisions)</source>
       <translation>您的姓名（记入审查结论）</translation>
+    </message>
+  </context>
+  <context>
+    <name>WorkbookImportDialog</name>
+    <message>
+      <source>Import a workbook: {name}</source>
+      <translation>导入工作簿：{name}</translation>
+    </message>
+    <message>
+      <source>Reading and checking every row…</source>
+      <translation>正在读取并检查每一行…</translation>
+    </message>
+    <message>
+      <source>Import</source>
+      <translation>导入</translation>
+    </message>
+    <message>
+      <source>Save the error workbook…</source>
+      <translation>保存错误说明工作簿…</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>Every row is right: {organizations} organizations, {proposals} applications and {lines} budget lines will be imported.</source>
+      <translation>所有行均无误：将导入 {organizations} 个社会组织、{proposals} 个申报项目和 {lines} 条预算明细。</translation>
+    </message>
+    <message>
+      <source>Nothing can be imported until these {count} problems are corrected in the workbook.</source>
+      <translation>请先在工作簿中改正以下 {count} 个问题，否则不会导入任何数据。</translation>
+    </message>
+    <message>
+      <source>Imported</source>
+      <translation>已导入</translation>
+    </message>
+    <message>
+      <source>Imported {organizations} organizations, {proposals} applications and {lines} budget lines.</source>
+      <translation>已导入 {organizations} 个社会组织、{proposals} 个申报项目和 {lines} 条预算明细。</translation>
+    </message>
+    <message>
+      <source>Save the error workbook</source>
+      <translation>保存错误说明工作簿</translation>
     </message>
   </context>
 </TS>
