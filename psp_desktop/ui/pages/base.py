@@ -6,9 +6,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QStackedLayout, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QStackedLayout, QVBoxLayout, QWidget
 
 from ..table import Column, RowTableModel, make_proxy
 from ..tasks import run_task
@@ -53,11 +53,9 @@ class Page(QWidget):
         self.buttons.append((button, source_text))
         return button
 
-    def add_menu(self, source_text: str, items: Sequence[tuple[str, Callable[[], None]]]) -> QToolButton:
+    def add_menu(self, source_text: str, items: Sequence[tuple[str, Callable[[], None]]]) -> QPushButton:
         """A toolbar button that opens a menu of related actions (import, export, print)."""
-        button = QToolButton()
-        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button = QPushButton()
         menu = QMenu(button)
         for text, slot in items:
             action = menu.addAction(translate("Pages", text))
@@ -65,7 +63,7 @@ class Page(QWidget):
             self.menu_actions.append((action, text))
         button.setMenu(menu)
         self.toolbar.addWidget(button)
-        self.buttons.append((button, source_text))  # type: ignore[arg-type]
+        self.buttons.append((button, source_text))
         button.setText(translate("Pages", source_text))
         return button
 
