@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -18,6 +17,7 @@ from ..enums import BudgetCategory
 from ..money import MoneyError, format_yuan, parse_yuan
 from ..services.proposals import BudgetLineData
 from .labels import label
+from .table import EditableRowsModel
 
 translate = QCoreApplication.translate
 Index = QModelIndex | QPersistentModelIndex
@@ -31,21 +31,19 @@ HEADERS = (
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
-class BudgetModel(QAbstractTableModel):
+class BudgetModel(EditableRowsModel):
     """Lines of BudgetLineData. Editing the unit price or quantity recomputes the amount; typing an amount
     fixes it (a lump sum)."""
 
-    def __init__(self, lines: list[BudgetLineData] | None = None) -> None:
-        super().__init__()
-        self.lines: list[BudgetLineData] = list(lines or [])
+    @property
+    def lines(self) -> list[BudgetLineData]:
+        return self.rows
 
     def set_lines(self, lines: list[BudgetLineData]) -> None:
-        self.beginResetModel()
-        self.lines = list(lines)
-        self.endResetModel()
+        self.set_rows(lines)
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.lines)
+    def new_row(self) -> BudgetLineData:
+        return BudgetLineData(BudgetCategory.ACTIVITY, "")
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(HEADERS)
@@ -103,17 +101,6 @@ class BudgetModel(QAbstractTableModel):
             line.amount_fen = parse_yuan(text or "0")
         elif column == NOTE:
             line.note = text
-
-    def add(self, category: BudgetCategory = BudgetCategory.ACTIVITY) -> None:
-        self.beginInsertRows(QModelIndex(), len(self.lines), len(self.lines))
-        self.lines.append(BudgetLineData(category, ""))
-        self.endInsertRows()
-
-    def remove(self, row: int) -> None:
-        if 0 <= row < len(self.lines):
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self.lines[row]
-            self.endRemoveRows()
 
 
 class CategoryDelegate(QStyledItemDelegate):

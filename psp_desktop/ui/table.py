@@ -202,3 +202,34 @@ class LazyTableModel(_ColumnsMixin, QAbstractTableModel):
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, len(self.columns) - 1))
         if self._ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(self.columns) - 1))
+
+
+class EditableRowsModel(QAbstractTableModel):
+    """Rows edited in place in a dialog (budget lines, team members); subclasses say what a new row is and how
+    cells show and change."""
+
+    def __init__(self, rows: Sequence[Any] | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Any] = list(rows or [])
+
+    def new_row(self) -> Any:
+        raise NotImplementedError
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def add(self) -> None:
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows))
+        self.rows.append(self.new_row())
+        self.endInsertRows()
+
+    def remove(self, row: int) -> None:
+        if 0 <= row < len(self.rows):
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.rows[row]
+            self.endRemoveRows()

@@ -167,3 +167,19 @@ def test_competition_rules_are_set_in_its_dialog(qtbot, db: Database) -> None:  
     assert data.intake_pattern == "{year}-GL-{seq:03d}" and data.screening.management_fee_cap_percent == 8
     assert [item["label"] for item in data.screening.manual_checks][-1] == "已签署廉洁承诺书"
     assert screening.manual_items_for(db, lists.proposal_ids(db)[0])[-1][1] == "已签署廉洁承诺书"
+
+
+def test_team_members_are_added_in_the_organization_dialog(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    from psp_desktop.ui.dialogs.organization_dialog import OrganizationDialog
+
+    applicant = lists.organizations(db)[0]
+    dialog = OrganizationDialog(db, applicant.id)
+    qtbot.addWidget(dialog)
+    before = dialog.staff_model.rowCount()
+    dialog.staff_model.add()
+    row = dialog.staff_model.rowCount() - 1
+    dialog.staff_model.setData(dialog.staff_model.index(row, 0), "王晓红")
+    dialog.staff_model.setData(dialog.staff_model.index(row, 2), "中级社会工作师")
+    dialog.save()
+    data, _version = organizations.load(db, applicant.id)
+    assert len(data.staff) == before + 1 and data.staff[-1].name == "王晓红"

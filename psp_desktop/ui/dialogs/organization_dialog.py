@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -36,7 +35,7 @@ from ...errors import PspError
 from ...services import organizations as service
 from ...services.organizations import DuplicateOrganization, OrganizationData, StaffData
 from ..forms import DateEdit, ProblemBanner, enum_combo, select_data, show_problems
-from ..table import Column, RowTableModel
+from ..table import Column, EditableRowsModel, RowTableModel
 from ..widgets import make_table_view
 
 if TYPE_CHECKING:
@@ -55,18 +54,18 @@ HISTORY_COLUMNS = (
 )
 
 
-class StaffModel(QAbstractTableModel):
+class StaffModel(EditableRowsModel):
     """The team named on applications, edited in place."""
 
     HEADERS = (QT_TRANSLATE_NOOP("Columns", "Name"), QT_TRANSLATE_NOOP("Columns", "Role"),
                QT_TRANSLATE_NOOP("Columns", "Qualification"), QT_TRANSLATE_NOOP("Columns", "Social work certificate"))
 
-    def __init__(self, staff: list[StaffData]) -> None:
-        super().__init__()
-        self.staff = [StaffData(s.name, s.role, s.qualification, s.social_work_certificate) for s in staff]
+    @property
+    def staff(self) -> list[StaffData]:
+        return self.rows
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.staff)
+    def new_row(self) -> StaffData:
+        return StaffData("")
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else 4
@@ -101,17 +100,6 @@ class StaffModel(QAbstractTableModel):
             return False
         self.dataChanged.emit(index, index)
         return True
-
-    def add(self) -> None:
-        self.beginInsertRows(QModelIndex(), len(self.staff), len(self.staff))
-        self.staff.append(StaffData(""))
-        self.endInsertRows()
-
-    def remove(self, row: int) -> None:
-        if 0 <= row < len(self.staff):
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self.staff[row]
-            self.endRemoveRows()
 
 
 class OrganizationDialog(QDialog):
@@ -255,9 +243,7 @@ class OrganizationDialog(QDialog):
         self.has_bank_account.setChecked(data.has_bank_account)
         self.intro.setPlainText(data.intro)
         self.past_projects.setPlainText(data.past_projects)
-        self.staff_model.beginResetModel()
-        self.staff_model.staff = data.staff
-        self.staff_model.endResetModel()
+        self.staff_model.set_rows(data.staff)
         history = service.history(self.db, organization_id)
         self.history_model.set_rows(history)
         self.history_view.resizeColumnsToContents()
