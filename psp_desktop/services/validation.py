@@ -4,6 +4,7 @@ every problem at once. Messages are English source strings (context "Errors") wi
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -127,10 +128,11 @@ class Problems:
 
     def lengths(self, table: Any, data: Any, names: Iterable[str], prefix: str = "") -> None:
         """Text longer than its database column (the limits are read from the table, not repeated here)."""
+        limits = _column_limits(table)
         for name in names:
             value = getattr(data, name)
-            limit = getattr(table.c[name].type, "length", None)
-            if isinstance(value, str) and limit and len(value) > limit:
+            limit = limits.get(name)
+            if limit and isinstance(value, str) and len(value) > limit:
                 self.add(prefix + name, QT_TRANSLATE_NOOP("Errors", "{field} is longer than {limit} characters"),
                          limit=limit)
 
@@ -151,6 +153,12 @@ class Problems:
     def count(self, field_name: str, value: int | None) -> None:
         if value is not None and value < 0:
             self.add(field_name, QT_TRANSLATE_NOOP("Errors", "{field} cannot be negative"))
+
+
+@functools.cache
+def _column_limits(table: Any) -> dict[str, int]:
+    """Text column lengths of a table (imports check thousands of rows against them)."""
+    return {c.name: c.type.length for c in table.c if getattr(c.type, "length", None)}
 
 
 def normalise_phone(value: str) -> str:

@@ -271,8 +271,6 @@ def read_month(value: object) -> dt.date:
 
 def read_money(value: object) -> int:
     """Yuan (a number cell or text such as 1,234.50 or 3万) → fen; signs are left for the validators."""
-    if type(value) is float and value.is_integer() and abs(value) <= MAX_YUAN:
-        return int(value) * 100  # whole yuan (the usual number cell): exact integers, no Decimal needed
     if isinstance(value, bool) or not isinstance(value, str | float | int):
         raise CellError(NOT_AMOUNT, value=shown(value))
     try:
@@ -291,15 +289,12 @@ def _finite(value: float | int) -> Decimal:
 
 
 def read_int(value: object) -> int:
-    if type(value) is float and value.is_integer():
-        number = int(value)
-    elif isinstance(value, bool | dt.date | dt.time):
+    if isinstance(value, bool | dt.date | dt.time):
         raise CellError(NOT_WHOLE, value=shown(value))
-    else:
-        text = read_text(value).replace(",", "")
-        if not re.fullmatch(r"[+-]?\d+", text):
-            raise CellError(NOT_WHOLE, value=shown(value))
-        number = int(text)
+    text = read_text(value).replace(",", "")
+    if not re.fullmatch(r"[+-]?\d+", text):
+        raise CellError(NOT_WHOLE, value=shown(value))
+    number = int(text)
     if abs(number) > MAX_INT:
         raise CellError(TOO_LARGE, value=shown(value))
     return number
@@ -355,6 +350,11 @@ def read_column(column: Column, cells: Iterable[object]) -> list[object]:
     over the cells instead of per-cell bookkeeping, the innermost loop of an import)."""
     read, name, limit = reader_for(column), column.field, column.limit
 
+    def too_long(value: str) -> Flawed:
+        problems = Problems()
+        problems.max_length(name, value, limit)  # type: ignore[arg-type]
+        return Flawed(problems.items[0], value)
+
     def cell(value: object) -> object:
         if value.__class__ is str:
             if not value or value.isspace():  # type: ignore[attr-defined]
@@ -368,11 +368,24 @@ def read_column(column: Column, cells: Iterable[object]) -> list[object]:
             problems.add(name, exc.message, **exc.params)
             return Flawed(problems.items[0])
         if limit and len(result) > limit:  # type: ignore[arg-type]
-            problems = Problems()
-            problems.max_length(name, result, limit)  # type: ignore[arg-type]
-            return Flawed(problems.items[0], result)
+            return too_long(result)  # type: ignore[arg-type]
         return result
 
+    # The usual cells take a short way here, without two calls per cell; the rest, and anything unusual, go
+    # through cell(): printable text is only trimmed, whole numbers (of yuan, or counts) are exact integers.
+    kind = column.kind
+    if kind in (Kind.TEXT, Kind.CODE):
+        values = [(v.strip() or MISSING) if v.__class__ is str and v.isprintable() else cell(v)  # type: ignore[attr-defined]
+                  for v in cells]
+        if limit:
+            values = [too_long(v) if v.__class__ is str and len(v) > limit else v for v in values]  # type: ignore[arg-type]
+        return values
+    if kind is Kind.MONEY:
+        return [int(v) * 100 if v.__class__ is float and v.is_integer() and -MAX_YUAN <= v <= MAX_YUAN  # type: ignore[attr-defined,operator]
+                else cell(v) for v in cells]
+    if kind is Kind.INT:
+        return [int(v) if v.__class__ is float and v.is_integer() and -MAX_INT <= v <= MAX_INT  # type: ignore[attr-defined,operator]
+                else cell(v) for v in cells]
     return list(map(cell, cells))
 
 

@@ -145,21 +145,37 @@ class WorkbookRejected(ValidationError):
 @dataclass(eq=False, slots=True)
 class _Row:
     """One data row: its parsed cells, its own problems, and those found against the database (checked again
-    when committing)."""
+    when committing). Problems objects are made for the rows that have any (imports run to tens of thousands
+    of rows, nearly all of them sound)."""
 
     sheet: Sheet
     number: int
     values: dict[str, object]
-    problems: Problems = field(default_factory=Problems)
-    linked: Problems = field(default_factory=Problems)
+    own: Problems | None = None
+    linked: Problems | None = None
+
+    @property
+    def problems(self) -> Problems:
+        if self.own is None:
+            self.own = Problems()
+        return self.own
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.own and self.own.items) or bool(self.linked and self.linked.items)
+
+    def link_problem(self, field_name: str, message: str, /, **params: object) -> None:
+        self.linked = self.linked or Problems()
+        self.linked.add(field_name, message, **params)
 
     def require(self, name: str) -> None:
         """A blank cell the row cannot do without (a cell that could not be read is reported already)."""
-        if name not in self.values and not any(p.field == name for p in self.problems.items):
+        if name not in self.values and not any(p.field == name for p in (self.own.items if self.own else ())):
             self.problems.required(name, None)
 
     def cell_problems(self) -> list[CellProblem]:
-        located = [self._located(p) for p in [*self.problems.items, *self.linked.items]]
+        found = [*(self.own.items if self.own else ()), *(self.linked.items if self.linked else ())]
+        located = [self._located(p) for p in found]
         return list({_key(c.problem): c for c in located}.values())  # two checks, one message
 
     def _located(self, problem: Problem) -> CellProblem:
@@ -229,7 +245,7 @@ class ImportPreview:
 
     @property
     def ok(self) -> bool:
-        return not self.file_problems and not any(row.problems.items or row.linked.items for row in self._rows())
+        return not self.file_problems and not any(row.failed for row in self._rows())
 
     def render(self, translate: Translate | None = None) -> list[str]:
         return [p.render(translate) for p in self.problems]
@@ -253,16 +269,20 @@ def _read_rows(sheet: Sheet) -> list[_Row]:
     names = [c.field for c in known]
     data = sheet.grid[sheet.header_index + 1:]
     columns = [read_column(c, map(itemgetter(sheet.positions[c.field]), data)) for c in known]
+    any_flawed = any(Flawed in map(type, column) for column in columns)
     rows = []
     for offset, cells in enumerate(zip(*columns, strict=True)):
-        values = {name: value for name, value in zip(names, cells, strict=True) if value is not MISSING}
-        if not values:
-            continue
+        if MISSING in cells:
+            values = {name: value for name, value in zip(names, cells, strict=True) if value is not MISSING}
+            if not values:
+                continue
+        else:
+            values = dict(zip(names, cells, strict=True))
         row = _Row(sheet, sheet.header_index + 2 + offset, values)
-        if Flawed in map(type, cells):
-            for name, flawed in [(n, v) for n, v in values.items() if type(v) is Flawed]:
-                row.problems.items.append(flawed.problem)  # type: ignore[attr-defined]
-                values[name] = flawed.value  # type: ignore[attr-defined]
+        if any_flawed and Flawed in map(type, cells):
+            for name, cell in [(n, v) for n, v in values.items() if type(v) is Flawed]:
+                row.problems.items.append(cell.problem)  # type: ignore[attr-defined]
+                values[name] = cell.value  # type: ignore[attr-defined]
                 if values[name] is MISSING:
                     del values[name]
         rows.append(row)
@@ -282,7 +302,9 @@ def _organizations(sheet: Sheet) -> list[_Organization]:
     found = []
     for row in _read_rows(sheet):
         data = normalise(OrganizationData(**row.values))  # type: ignore[arg-type]
-        row.problems.items.extend(problems_of(data).items)
+        problems = problems_of(data).items
+        if problems:
+            row.problems.items.extend(problems)
         found.append(_Organization(row, data))
     _flag_repeats([(o.data.uscc, o.row) for o in found if o.data.uscc], "uscc")
     return found
@@ -377,18 +399,20 @@ def _new_codes(organizations: list[_Organization]) -> dict[str, _Organization]:
     return codes
 
 
-def _link(preview: ImportPreview, registry: _Registry) -> None:
-    """The checks against the database: credit codes not yet registered, applicants registered or listed."""
+def _link(preview: ImportPreview, registry: _Registry) -> bool:
+    """The checks against the database: credit codes not yet registered, applicants registered or listed.
+    True when they all pass."""
     for organization in preview.organizations:
-        organization.row.linked = Problems()
+        organization.row.linked = None
         known = registry.by_uscc.get(organization.data.uscc or "")
         if known:
-            organization.row.linked.add("uscc", ALREADY_REGISTERED, code=organization.data.uscc, name=known[1])
+            organization.row.link_problem("uscc", ALREADY_REGISTERED, code=organization.data.uscc, name=known[1])
     listed = _new_codes(preview.organizations)
     for proposal in preview.proposals:
-        proposal.row.linked = Problems()
+        proposal.row.linked = None
         if proposal.code and proposal.code not in registry.by_code and proposal.code not in listed:
-            proposal.row.linked.add("uscc", UNKNOWN_ORGANIZATION, code=proposal.code, sheet=ORGANIZATIONS.name)
+            proposal.row.link_problem("uscc", UNKNOWN_ORGANIZATION, code=proposal.code, sheet=ORGANIZATIONS.name)
+    return not any(row.linked for row in (*(o.row for o in preview.organizations), *(p.row for p in preview.proposals)))
 
 
 def _competition(s: Session, competition_id: int, submit: bool) -> Competition:
@@ -497,8 +521,7 @@ def commit(db: Database, preview: ImportPreview) -> ImportResult:
         if not preview.ok:
             raise WorkbookRejected(preview.problems)
         with db.write() as s:
-            _link(preview, _Registry.load(s))  # someone may have registered a code since the preview
-            if not preview.ok:
+            if not _link(preview, _Registry.load(s)):  # someone may have registered a code since the preview
                 raise WorkbookRejected(preview.problems)
             organizations = _insert_organizations(s, preview.organizations)
             if preview.kind is not TemplateKind.PROPOSALS:
