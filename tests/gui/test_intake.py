@@ -183,3 +183,45 @@ def test_team_members_are_added_in_the_organization_dialog(qtbot, db: Database) 
     dialog.save()
     data, _version = organizations.load(db, applicant.id)
     assert len(data.staff) == before + 1 and data.staff[-1].name == "王晓红"
+
+
+def _organizations_workbook(path: Path, rows: list[dict[str, str]]) -> Path:
+    import openpyxl
+
+    from psp_desktop.services import workbooks
+
+    workbooks.write_template("organizations", path)
+    book = openpyxl.load_workbook(path)
+    sheet = book[book.sheetnames[0]]
+    headers = [cell.value for cell in sheet[1]]
+    for row in rows:
+        sheet.append([row.get(str(h)) for h in headers])
+    book.save(path)
+    return path
+
+
+def test_workbook_import_shows_every_problem_then_imports_a_clean_file(qtbot, db: Database, tmp_path,  # type: ignore[no-untyped-def]
+                                                                      monkeypatch) -> None:
+    from psp_desktop.services.workbooks import TemplateKind
+    from psp_desktop.ui.dialogs.workbook_import_dialog import WorkbookImportDialog
+
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: None)
+    bad = _organizations_workbook(tmp_path / "bad.xlsx", [
+        {"机构名称": "临江区新苗社会工作服务中心", "统一社会信用代码": "91110000600037341M", "组织类型": "社会服务机构",
+         "成立日期": "2026-02-30"}])
+    dialog = WorkbookImportDialog(db, bad, TemplateKind.ORGANIZATIONS)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
+    lines = [dialog.model.row_at(i) for i in range(dialog.model.rowCount())]
+    assert {line.column for line in lines} >= {"成立日期", "统一社会信用代码"} and all(line.row == 2 for line in lines)
+    assert not dialog.import_button.isEnabled()
+    before = len(lists.organizations(db))
+    good = _organizations_workbook(tmp_path / "good.xlsx", [
+        {"机构名称": "临江区新苗社会工作服务中心", "统一社会信用代码": "91110000600037341L", "组织类型": "社会服务机构",
+         "成立日期": "2020-02-28"}])
+    dialog = WorkbookImportDialog(db, good, TemplateKind.ORGANIZATIONS)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=10_000)
+    dialog.commit()
+    qtbot.waitUntil(lambda: dialog.result_ is not None, timeout=10_000)
+    assert len(lists.organizations(db)) == before + 1

@@ -37,16 +37,20 @@ COLUMNS = (
     Column(QT_TRANSLATE_NOOP("Columns", "Sheet"), "sheet"),
     Column(QT_TRANSLATE_NOOP("Columns", "Row"), "row", "int"),
     Column(QT_TRANSLATE_NOOP("Columns", "Record"), "label"),
-    Column(QT_TRANSLATE_NOOP("Columns", "Problems"), "problems"),
+    Column(QT_TRANSLATE_NOOP("Columns", "Column"), "column"),
+    Column(QT_TRANSLATE_NOOP("Columns", "Problem"), "problem"),
 )
 
 
 @dataclass(frozen=True, slots=True)
 class Line:
+    """One problem: where it is (sheet, Excel row, column) and what it is."""
+
     sheet: str
     row: int | None
     label: str
-    problems: str
+    column: str
+    problem: str
 
 
 class WorkbookImportDialog(QDialog):
@@ -109,12 +113,13 @@ class WorkbookImportDialog(QDialog):
     def _show(self, preview: workbooks.ImportPreview) -> None:
         self.busy.hide()
         self.preview = preview
-        lines = [Line(p.sheet, None, "", p.render(translate)) for p in preview.file_problems]
-        lines += [Line(r.sheet, r.row, r.label, "；".join(p.render(translate) for p in r.problems))
-                  for r in preview.rows if r.problems]
+        lines = [Line(p.sheet, None, "", "", p.render(translate)) for p in preview.file_problems]
+        lines += [Line(r.sheet, r.row, r.label, p.column, p.detail(translate))
+                  for r in preview.rows for p in r.problems]
         self.model.set_rows(lines)
         self.view.resizeColumnsToContents()
-        self.view.setColumnWidth(2, min(self.view.columnWidth(2), 280))
+        self.view.setColumnWidth(2, min(self.view.columnWidth(2), 240))
+        self.view.setColumnWidth(4, 420)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.resizeRowsToContents()
         self.view.setVisible(bool(lines))
