@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from ..db import Database
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import (
+    Attachment,
     Base,
     BudgetLine,
     Community,
@@ -55,8 +57,8 @@ from ..models.enums import (
 )
 from ..models.proposal import proposal_need
 from . import demo_content as content
+from . import demo_files, proposals, screening
 from . import demo_names as names
-from . import screening
 
 SEED = 2026
 DISTRICT = names.DISTRICTS[0]
@@ -110,7 +112,9 @@ def create_demo(database: Database, *, replace: bool = False) -> dict[str, int]:
             )
         if replace:
             _clear(session)
-        _DemoBuilder(session, random.Random(SEED)).build()
+        builder = _DemoBuilder(session, random.Random(SEED))
+        builder.build()
+        builder.attach_certificates(lambda content: proposals.store_content(database, content))
         session.flush()
         return _summary(session)
 
@@ -415,6 +419,22 @@ class _DemoBuilder:
         for plan in sorted(self.plans, key=lambda p: p.proposal.intake_number or "~"):
             if plan.status in screened:
                 self._screen(plan)
+
+    def attach_certificates(self, store: Callable[[bytes], str]) -> None:
+        """Screened applicants handed in a copy of their registration certificate (one file per organization)."""
+        screened = (ProposalStatus.ELIGIBLE, ProposalStatus.INELIGIBLE, ProposalStatus.RETURNED)
+        files: dict[int, tuple[str, int]] = {}
+        for plan in self.plans:
+            if plan.status not in screened:
+                continue
+            org = plan.owner.org
+            if org.id not in files:
+                content = demo_files.registration_certificate(org)
+                files[org.id] = (store(content), len(content))
+            digest, size = files[org.id]
+            assert plan.proposal.submitted_on is not None
+            self.s.add(Attachment(proposal_id=plan.proposal.id, filename=demo_files.CERTIFICATE_NAME, sha256=digest,
+                                  size_bytes=size, added_at=_at(plan.proposal.submitted_on, 9, 0)))
 
     def _screen(self, plan: _ProposalPlan) -> None:
         """The screening engine's own checks, the reviewer's manual checklist, and a decision in Chinese."""

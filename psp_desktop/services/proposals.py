@@ -352,6 +352,18 @@ def stored_path(db: Database, sha256: str) -> Path:
     return attachment_store(db) / sha256[:2] / sha256
 
 
+def store_content(db: Database, content: bytes) -> str:
+    """Keeps content in the store under its SHA-256 (identical files are kept once); returns the digest."""
+    digest = hashlib.sha256(content).hexdigest()
+    target = stored_path(db, digest)
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".part")
+        partial.write_bytes(content)
+        partial.replace(target)  # a crash never leaves half a file under the final name
+    return digest
+
+
 def add_attachment(db: Database, proposal_id: int, source: Path) -> int:
     """Copies the file into the store under its SHA-256 (identical files are kept once) and records it."""
     with db.read() as s:
@@ -367,13 +379,7 @@ def add_attachment(db: Database, proposal_id: int, source: Path) -> int:
     except OSError as exc:
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Cannot read {path}: {reason}"), path=source,
                               reason=exc.strerror or exc) from exc
-    digest = hashlib.sha256(content).hexdigest()
-    target = stored_path(db, digest)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".part")
-        partial.write_bytes(content)
-        partial.replace(target)  # a crash never leaves half a file under the final name
+    digest = store_content(db, content)
     with db.write() as s:
         attachment = Attachment(proposal_id=proposal_id, filename=source.name, sha256=digest, size_bytes=len(content))
         s.add(attachment)
