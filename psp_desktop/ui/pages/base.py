@@ -126,6 +126,7 @@ class Section:
     empty_title: str = ""
     empty_body: str = ""
     stretch: str = ""  # attribute of the column that takes spare width; default: the first text column
+    height: int = 1  # share of the page's height, against the other sections
 
 
 class TableSection(QWidget):
@@ -212,7 +213,7 @@ class ListPage(Page):
         self.layout_.addWidget(self.note)
         self.tables = [TableSection(spec, self) for spec in self.sections]
         for table in self.tables:
-            self.layout_.addWidget(table, 1)
+            self.layout_.addWidget(table, table.spec.height)
         self.retranslate()
 
     def fetch(self, db: Database) -> list[Sequence[Any]]:

@@ -173,7 +173,7 @@ class JudgingPage(ListPage):
         ), lambda db: _lists().judges(db),
             QT_TRANSLATE_NOOP("Pages", "No judges on the roster yet"),
             QT_TRANSLATE_NOOP("Pages", "Judges are added to the roster with their affiliation and expertise."),
-            stretch="expertise"),
+            stretch="expertise", height=3),
     )
 
 
