@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import __version__
-from .errors import PspError
+from .errors import QT_TRANSLATE_NOOP, PspError
 
 
 def _translator() -> Callable[[str, str], str]:
@@ -104,8 +106,9 @@ def cmd_application_import(args: argparse.Namespace) -> int:
         for line in reading.readings:
             print(_reading_line(line, translate))
         if reading.existing_organization:
-            print("organization: registered already as {} {}; that record is used".format(
-                *reading.existing_organization))
+            print(
+                "organization: registered already as {} {}; that record is used".format(*reading.existing_organization)
+            )
         if not args.commit:
             if reading.problems:  # the reasons are above; one line on stderr says it cannot be saved as it is
                 print(application_forms.ApplicationNotSaved(reading.problems).headline(translate), file=sys.stderr)
@@ -131,9 +134,16 @@ def _document_arguments(parser: argparse.ArgumentParser, key: str) -> None:
     import datetime as dt
 
     parser.add_argument(key, type=int)
-    parser.add_argument("--out", required=True, metavar="FILE.pdf", help="where to save the PDF")
-    parser.add_argument("--date", type=dt.date.fromisoformat, default=dt.date.today(), metavar="YYYY-MM-DD",
-                        help="date printed as the issue date (default: today)")
+    parser.add_argument(
+        "--out", required=True, metavar="FILE.pdf", help=QT_TRANSLATE_NOOP("Cli", "where to save the PDF")
+    )
+    parser.add_argument(
+        "--date",
+        type=dt.date.fromisoformat,
+        default=dt.date.today(),
+        metavar="YYYY-MM-DD",
+        help=QT_TRANSLATE_NOOP("Cli", "date printed as the issue date (default: today)"),
+    )
 
 
 # --- Excel/WPS workbooks: templates, imports, exports ------------------------------------------------------
@@ -164,9 +174,14 @@ def cmd_import(args: argparse.Namespace) -> int:
         return translators[0](context, text)
 
     result = workbooks.import_workbook(
-        database, args.kind, Path(args.file), competition_id=getattr(args, "competition", None),
-        submit=getattr(args, "submit", False), errors_path=Path(args.errors) if args.errors else None,
-        translate=translate)
+        database,
+        args.kind,
+        Path(args.file),
+        competition_id=getattr(args, "competition", None),
+        submit=getattr(args, "submit", False),
+        errors_path=Path(args.errors) if args.errors else None,
+        translate=translate,
+    )
     print(f"organizations: {result.organizations}")
     if args.kind == "proposals":
         print(f"proposals: {result.proposals}")
@@ -189,56 +204,111 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _add_workbook_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    template = sub.add_parser("template", help="save an empty import workbook (.xlsx) to fill in Excel or WPS")
+    template = sub.add_parser(
+        "template", help=QT_TRANSLATE_NOOP("Cli", "save an empty import workbook (.xlsx) to fill in Excel or WPS")
+    )
     template.add_argument("kind", choices=("organizations", "proposals"))
     template.add_argument("file", metavar="FILE.xlsx")
     template.set_defaults(func=cmd_template)
-    imports = sub.add_parser("import", help="import a filled-in workbook (.xlsx): every row, or none")
+    imports = sub.add_parser(
+        "import", help=QT_TRANSLATE_NOOP("Cli", "import a filled-in workbook (.xlsx): every row, or none")
+    )
     kinds = imports.add_subparsers(dest="kind", required=True)
-    organizations = kinds.add_parser("organizations", help="register the organizations on the sheet 机构信息")
-    proposals = kinds.add_parser("proposals", help="import proposals (申报项目, 预算明细, new applicants 机构信息)")
+    organizations = kinds.add_parser(
+        "organizations", help=QT_TRANSLATE_NOOP("Cli", "register the organizations on the sheet 机构信息")
+    )
+    proposals = kinds.add_parser(
+        "proposals", help=QT_TRANSLATE_NOOP("Cli", "import proposals (申报项目, 预算明细, new applicants 机构信息)")
+    )
     proposals.add_argument("--competition", type=int, required=True, metavar="ID")
-    proposals.add_argument("--submit", action="store_true",
-                           help="submit them (full validation, intake numbers) instead of saving drafts")
+    proposals.add_argument(
+        "--submit",
+        action="store_true",
+        help=QT_TRANSLATE_NOOP("Cli", "submit them (full validation, intake numbers) instead of saving drafts"),
+    )
     for parser in (organizations, proposals):
         parser.add_argument("file", metavar="FILE.xlsx")
-        parser.add_argument("--errors", metavar="ERRORS.xlsx",
-                            help="where to write the error workbook (default: beside FILE)")
+        parser.add_argument(
+            "--errors",
+            metavar="ERRORS.xlsx",
+            help=QT_TRANSLATE_NOOP("Cli", "where to write the error workbook (default: beside FILE)"),
+        )
         parser.set_defaults(func=cmd_import)
-    export = sub.add_parser("export", help="export a list to .xlsx")
+    export = sub.add_parser("export", help=QT_TRANSLATE_NOOP("Cli", "export a list to .xlsx"))
     export.add_argument("kind", choices=("organizations", "proposals", "needs", "competitions", "judges"))
     export.add_argument("file", metavar="FILE.xlsx")
     export.set_defaults(func=cmd_export)
 
 
+class _TranslatedHelp(argparse.HelpFormatter):
+    """Help texts are English source strings (context "Cli"), translated only when help is printed."""
+
+    def _format_text(self, text: str) -> str:
+        return super()._format_text(_translator()("Cli", text) if text else text)
+
+    def _expand_help(self, action: argparse.Action) -> str:
+        if action.help and action.help is not argparse.SUPPRESS:
+            action = copy.copy(action)
+            action.help = _translator()("Cli", action.help)
+        return super()._expand_help(action)
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _TranslatedHelp)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="psp", description="PSP Desktop command line")
+    parser = _Parser(prog="psp", description=QT_TRANSLATE_NOOP("Cli", "PSP Desktop command line"))
     parser.add_argument("--version", action="version", version=f"psp {__version__}")
-    parser.add_argument("--db", metavar="PATH_OR_URL", help="database file or URL (default: PSP_DATABASE_URL, "
-                        "then psp.db in the user's data directory)")
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help=QT_TRANSLATE_NOOP(
+            "Cli", "database file or URL (default: PSP_DATABASE_URL, then psp.db in the user's data directory)"
+        ),
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("init", help="create an empty database (or upgrade an existing one)").set_defaults(func=cmd_init)
-    demo = sub.add_parser("demo", help="create the demo database")
-    demo.add_argument("--replace", action="store_true", help="replace an existing demo's data")
+    sub.add_parser(
+        "init", help=QT_TRANSLATE_NOOP("Cli", "create an empty database (or upgrade an existing one)")
+    ).set_defaults(func=cmd_init)
+    demo = sub.add_parser("demo", help=QT_TRANSLATE_NOOP("Cli", "create the demo database"))
+    demo.add_argument(
+        "--replace", action="store_true", help=QT_TRANSLATE_NOOP("Cli", "replace an existing demo's data")
+    )
     demo.set_defaults(func=cmd_demo)
-    sub.add_parser("info", help="show what the database holds").set_defaults(func=cmd_info)
-    receipt = sub.add_parser("receipt", help="save the intake receipt (受理回执) of a proposal as PDF")
+    sub.add_parser("info", help=QT_TRANSLATE_NOOP("Cli", "show what the database holds")).set_defaults(func=cmd_info)
+    receipt = sub.add_parser(
+        "receipt", help=QT_TRANSLATE_NOOP("Cli", "save the intake receipt (受理回执) of a proposal as PDF")
+    )
     _document_arguments(receipt, "proposal_id")
     receipt.set_defaults(func=cmd_receipt)
-    screening_list = sub.add_parser("screening-list", help="save the screening list (资格审查结果表) as PDF")
+    screening_list = sub.add_parser(
+        "screening-list", help=QT_TRANSLATE_NOOP("Cli", "save the screening list (资格审查结果表) as PDF")
+    )
     _document_arguments(screening_list, "competition_id")
     screening_list.set_defaults(func=cmd_screening_list)
-    app_template = sub.add_parser("application-template",
-                                  help="save a competition's application form (申报书) as a Word .docx to fill in")
+    app_template = sub.add_parser(
+        "application-template",
+        help=QT_TRANSLATE_NOOP("Cli", "save a competition's application form (申报书) as a Word .docx to fill in"),
+    )
     app_template.add_argument("--competition", type=int, required=True, metavar="ID")
     app_template.add_argument("file", metavar="FILE.docx")
     app_template.set_defaults(func=cmd_application_template)
-    app_import = sub.add_parser("application-import",
-                                help="read a filled-in application form (.docx) and show each field's reading")
+    app_import = sub.add_parser(
+        "application-import",
+        help=QT_TRANSLATE_NOOP("Cli", "read a filled-in application form (.docx) and show each field's reading"),
+    )
     app_import.add_argument("--competition", type=int, required=True, metavar="ID")
     app_import.add_argument("file", metavar="FILE.docx")
-    app_import.add_argument("--commit", action="store_true",
-                            help="save it as a draft proposal (with its organization, found by credit code or new)")
+    app_import.add_argument(
+        "--commit",
+        action="store_true",
+        help=QT_TRANSLATE_NOOP(
+            "Cli", "save it as a draft proposal (with its organization, found by credit code or new)"
+        ),
+    )
     app_import.set_defaults(func=cmd_application_import)
     _add_workbook_commands(sub)
     return parser

@@ -29,6 +29,89 @@
     </message>
   </context>
   <context>
+    <name>Cli</name>
+    <message>
+      <source>where to save the PDF</source>
+      <translation>PDF 的保存位置</translation>
+    </message>
+    <message>
+      <source>date printed as the issue date (default: today)</source>
+      <translation>文书上印的出具日期（默认今天）</translation>
+    </message>
+    <message>
+      <source>save an empty import workbook (.xlsx) to fill in Excel or WPS</source>
+      <translation>保存一份空白导入工作簿（.xlsx），在 Excel 或 WPS 中填写</translation>
+    </message>
+    <message>
+      <source>import a filled-in workbook (.xlsx): every row, or none</source>
+      <translation>导入已填写的工作簿（.xlsx）：要么全部导入，要么一行都不导入</translation>
+    </message>
+    <message>
+      <source>register the organizations on the sheet 机构信息</source>
+      <translation>登记“机构信息”表中的社会组织</translation>
+    </message>
+    <message>
+      <source>import proposals (申报项目, 预算明细, new applicants 机构信息)</source>
+      <translation>导入申报项目（申报项目、预算明细，以及新机构的机构信息）</translation>
+    </message>
+    <message>
+      <source>submit them (full validation, intake numbers) instead of saving drafts</source>
+      <translation>直接受理（完整校验并编号），而不是保存为草稿</translation>
+    </message>
+    <message>
+      <source>where to write the error workbook (default: beside FILE)</source>
+      <translation>错误说明工作簿的保存位置（默认与原文件同目录）</translation>
+    </message>
+    <message>
+      <source>export a list to .xlsx</source>
+      <translation>把列表导出为 .xlsx</translation>
+    </message>
+    <message>
+      <source>PSP Desktop command line</source>
+      <translation>PSP Desktop 命令行</translation>
+    </message>
+    <message>
+      <source>database file or URL (default: PSP_DATABASE_URL, then psp.db in the user's data directory)</source>
+      <translation>数据库文件或地址（默认依次使用 PSP_DATABASE_URL、用户数据目录中的 psp.db）</translation>
+    </message>
+    <message>
+      <source>create an empty database (or upgrade an existing one)</source>
+      <translation>创建空数据库（或升级已有数据库）</translation>
+    </message>
+    <message>
+      <source>create the demo database</source>
+      <translation>创建演示数据库</translation>
+    </message>
+    <message>
+      <source>replace an existing demo's data</source>
+      <translation>替换已有的演示数据</translation>
+    </message>
+    <message>
+      <source>show what the database holds</source>
+      <translation>显示数据库中的数据概况</translation>
+    </message>
+    <message>
+      <source>save the intake receipt (受理回执) of a proposal as PDF</source>
+      <translation>把申报项目的受理回执保存为 PDF</translation>
+    </message>
+    <message>
+      <source>save the screening list (资格审查结果表) as PDF</source>
+      <translation>把资格审查结果表保存为 PDF</translation>
+    </message>
+    <message>
+      <source>save a competition's application form (申报书) as a Word .docx to fill in</source>
+      <translation>把大赛的申报书保存为 Word（.docx）供填写</translation>
+    </message>
+    <message>
+      <source>read a filled-in application form (.docx) and show each field's reading</source>
+      <translation>读取已填写的申报书（.docx），并显示每一项的读取结果</translation>
+    </message>
+    <message>
+      <source>save it as a draft proposal (with its organization, found by credit code or new)</source>
+      <translation>保存为申报草稿（按统一社会信用代码匹配机构，没有则新建）</translation>
+    </message>
+  </context>
+  <context>
     <name>Columns</name>
     <message>
       <source>Service domain</source>

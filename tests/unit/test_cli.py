@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import random
 import sqlite3
 import subprocess
@@ -190,3 +191,14 @@ def test_refusal_from_the_real_command(tmp_path: Path, make_target) -> None:  # 
     if isinstance(target, Path):
         assert sha256(target) == before
         assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no backup, no -wal/-shm, no new database
+
+
+def test_help_is_in_the_settings_language(tmp_path: Path) -> None:
+    env = {**os.environ, "PSP_CONFIG": str(tmp_path / "settings.json")}
+    env.pop("PSP_LANG", None)
+    done = subprocess.run([sys.executable, "-m", "psp_desktop.cli", "--help"], capture_output=True, text=True,
+                          env=env, timeout=60)
+    assert done.returncode == 0 and "创建演示数据库" in done.stdout
+    english = subprocess.run([sys.executable, "-m", "psp_desktop.cli", "--help"], capture_output=True, text=True,
+                             env={**env, "PSP_LANG": "en"}, timeout=60)
+    assert "create the demo database" in english.stdout
