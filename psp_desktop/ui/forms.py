@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from enum import Enum
 from typing import Any
 
@@ -49,31 +49,12 @@ class MoneyEdit(QLineEdit):
             self.setText(format_yuan(fen))
 
 
-class MonthEdit(QDateEdit):
-    """A month (stored as its first day), with an empty state shown as a blank."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setDisplayFormat("yyyy-MM")
-        self.setCalendarPopup(True)
-        self.setMinimumDate(QDate(2000, 1, 1))
-        self.setSpecialValueText(" ")  # the minimum date reads as empty
-        self.setDate(self.minimumDate())
-
-    def month(self) -> dt.date | None:
-        value = self.date().toPython()
-        return None if self.date() == self.minimumDate() else value.replace(day=1)
-
-    def set_month(self, value: dt.date | None) -> None:
-        self.setDate(QDate(value.year, value.month, 1) if value else self.minimumDate())
-
-
 class DateEdit(QDateEdit):
-    """A calendar date with an empty state (for dates that may be unknown)."""
+    """A calendar date with an empty state (for dates that may be unknown): the minimum date reads as blank."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, display: str = "yyyy-MM-dd") -> None:
         super().__init__(parent)
-        self.setDisplayFormat("yyyy-MM-dd")
+        self.setDisplayFormat(display)
         self.setCalendarPopup(True)
         self.setMinimumDate(QDate(1950, 1, 1))
         self.setSpecialValueText(" ")
@@ -86,19 +67,25 @@ class DateEdit(QDateEdit):
         self.setDate(QDate(value.year, value.month, value.day) if value else self.minimumDate())
 
 
+class MonthEdit(DateEdit):
+    """A month, stored as its first day."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, "yyyy-MM")
+
+    def month(self) -> dt.date | None:
+        value = self.value()
+        return value.replace(day=1) if value else None
+
+    def set_month(self, value: dt.date | None) -> None:
+        self.set_value(value.replace(day=1) if value else None)
+
+
 def enum_combo(values: Iterable[Enum], parent: QWidget | None = None) -> QComboBox:
     combo = QComboBox(parent)
     for value in values:
         combo.addItem(label(value), value)
     return combo
-
-
-def relabel_combo(combo: QComboBox) -> None:
-    """After a language change: the same values, labels in the new language."""
-    for index in range(combo.count()):
-        value = combo.itemData(index)
-        if isinstance(value, Enum):
-            combo.setItemText(index, label(value))
 
 
 def select_data(combo: QComboBox, value: Any) -> None:
@@ -138,15 +125,3 @@ def mark_problems(exc: PspError, widgets: dict[str, QWidget]) -> None:
     named = {p.field.split("[")[0] for p in getattr(exc, "problems", [])}
     for name, widget in widgets.items():
         mark(widget, name in named)
-
-
-def run_or_show(banner: ProblemBanner, widgets: dict[str, QWidget], action: Callable[[], Any]) -> Any:
-    """Calls a service; on a refusal shows why (and where) and returns None."""
-    try:
-        result = action()
-    except PspError as exc:
-        show_problems(banner, widgets, exc)
-        return None
-    banner.clear()
-    mark_problems(PspError(""), widgets)
-    return result

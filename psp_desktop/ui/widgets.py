@@ -40,7 +40,7 @@ class EmptyState(QFrame):
         self.body.setWordWrap(True)
         self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body.setStyleSheet("color: #666;")
-        self.body.setMaximumWidth(640)
+        self.body.setMaximumWidth(760)
         centred = QHBoxLayout()  # stretches, not an alignment flag, so the wrapped text gets its full height
         centred.addStretch(1)
         centred.addWidget(self.body, 4)
