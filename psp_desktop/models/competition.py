@@ -133,6 +133,8 @@ class Round(Base):
     judges_per_proposal: Mapped[int] = mapped_column(default=3)
     score_step_x100: Mapped[int] = mapped_column(default=50)
     decimals: Mapped[int] = mapped_column(default=2)
+    trim_count: Mapped[int] = mapped_column(default=1, server_default="1")  # highest and lowest dropped, each
+    trim_min_judges: Mapped[int] = mapped_column(default=5, server_default="5")  # fewer judges: plain mean
     tie_breaks: Mapped[list[Any]] = mapped_column(default=list)
     scheduled_on: Mapped[dt.date | None]
     frozen: Mapped[bool] = mapped_column(default=False)

@@ -1,0 +1,35 @@
+"""The change log: each entry is written in the same transaction as the change it records, and its hash covers the
+previous entry's hash, so a removed or edited entry breaks the chain from that point on."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import AuditEntry
+
+GENESIS = "0" * 64
+
+
+def canonical(data: Any) -> bytes:
+    """JSON with sorted keys and no spaces: the same content always gives the same bytes."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def record(session: Session, *, actor: str, role: str, action: str, entity: str, entity_id: int | None,
+           before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> AuditEntry:
+    last = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
+    at = dt.datetime.now().replace(microsecond=0)
+    body = {"at": at.isoformat(), "username": actor, "role": role, "action": action, "entity": entity,
+            "entity_id": entity_id, "before": before, "after": after}
+    digest = hashlib.sha256(last.encode() + canonical(body)).hexdigest()
+    entry = AuditEntry(at=at, username=actor, role=role, action=action, entity=entity, entity_id=entity_id,
+                       before=before, after=after, prev_hash=last, hash=digest)
+    session.add(entry)
+    session.flush()
+    return entry
