@@ -3,9 +3,12 @@ previous entry's hash, so a removed or edited entry breaks the chain from that p
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +17,23 @@ from sqlalchemy.orm import Session
 from ..models import AuditEntry
 
 GENESIS = "0" * 64
+
+_clock: ContextVar[Callable[[], dt.datetime] | None] = ContextVar("audit_clock", default=None)
+
+
+def now() -> dt.datetime:
+    """The time stamped on changes: the wall clock to the second, or a fixed story clock (the demo's)."""
+    fixed = _clock.get()
+    return fixed() if fixed else dt.datetime.now().replace(microsecond=0)
+
+
+@contextlib.contextmanager
+def clock(source: Callable[[], dt.datetime]) -> Iterator[None]:
+    token = _clock.set(source)
+    try:
+        yield
+    finally:
+        _clock.reset(token)
 
 
 def canonical(data: Any) -> bytes:
@@ -24,7 +44,7 @@ def canonical(data: Any) -> bytes:
 def record(session: Session, *, actor: str, role: str, action: str, entity: str, entity_id: int | None,
            before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> AuditEntry:
     last = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)) or GENESIS
-    at = dt.datetime.now().replace(microsecond=0)
+    at = now()
     body = {"at": at.isoformat(), "username": actor, "role": role, "action": action, "entity": entity,
             "entity_id": entity_id, "before": before, "after": after}
     digest = hashlib.sha256(last.encode() + canonical(body)).hexdigest()

@@ -6,11 +6,11 @@ conflicted, and nothing is written in a frozen round. Results come from `scoring
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -35,7 +35,7 @@ from ..models import (
     ScoreSheet,
 )
 from . import audit, pins
-from .scoring import CriterionSpec, RoundResult, RoundSpec, Sheet, TieBreak, score_round
+from .scoring import CriterionSpec, RoundResult, RoundSpec, Sheet, TieBreak, points_text, score_round
 
 # proposals that reached review; round 1 takes these from a competition
 REVIEWED = (ProposalStatus.ELIGIBLE, ProposalStatus.IN_REVIEW, ProposalStatus.RANKED, ProposalStatus.AWARDED,
@@ -90,7 +90,7 @@ def detect_conflicts(db: Database, competition_id: int) -> int:
             select(Organization.id, Organization.name).join(Proposal)
             .where(Proposal.competition_id == competition_id).distinct())}
         by_name = {name: org_id for org_id, name in applicants.items()}
-        known = set(s.execute(select(ConflictDeclaration.judge_id, ConflictDeclaration.organization_id)).tuples().all())
+        known = set(s.execute(select(ConflictDeclaration.judge_id, ConflictDeclaration.organization_id)).all())
         added = 0
         for judge in s.scalars(select(Judge).where(Judge.active)):
             org_id = judge.affiliation_org_id if judge.affiliation_org_id in applicants else by_name.get(
@@ -262,6 +262,8 @@ def unassign(db: Database, assignment_id: int, *, by: str = "") -> None:
             raise _refuse(QT_TRANSLATE_NOOP("Errors", "This sheet has been submitted; it cannot be taken away."))
         audit.record(s, actor=by, role="staff", action="assignment.remove", entity="assignment",
                      entity_id=assignment_id, before={"judge": assignment.judge_id, "proposal": assignment.proposal_id})
+        if assignment.sheet is not None:  # a draft or reopened sheet goes with it (else the ORM nulls its link)
+            s.delete(assignment.sheet)
         s.delete(assignment)
 
 
@@ -307,7 +309,7 @@ def overview(db: Database, round_id: int) -> AssignmentOverview:
         groups = {g.id: g.name for g in round_.groups}
         rows = s.execute(select(Assignment.judge_id, Assignment.proposal_id, ScoreSheet.status)
                          .outerjoin(ScoreSheet).where(Assignment.round_id == round_id)).all()
-        names = dict(s.execute(select(Judge.id, Judge.name)).tuples().all())
+        names = dict(s.execute(select(Judge.id, Judge.name)).all())
         try:
             ids = participants(s, round_)
         except ValidationError:
@@ -344,6 +346,14 @@ class JudgeSession:
     name: str
 
 
+def judges_with_work(db: Database) -> list[tuple[int, str]]:
+    """Active judges with assignments in rounds that are not frozen, for the judge-mode sign-in list."""
+    with db.read() as s:
+        return [(judge_id, name) for judge_id, name in s.execute(
+            select(Judge.id, Judge.name).join(Assignment, Assignment.judge_id == Judge.id).join(Round)
+            .where(Judge.active, Round.frozen.is_(False)).distinct().order_by(Judge.id))]
+
+
 def sign_in(db: Database, judge_id: int, pin: str) -> JudgeSession:
     with db.read() as s:
         judge = s.get(Judge, judge_id)
@@ -360,6 +370,24 @@ class CriterionView:
     description: str
     max_x100: int
     is_bonus: bool
+    weight_percent: int = 100
+
+
+def total_text(criteria: Iterable[CriterionView], points: Mapping[int, int | None]) -> str:
+    """A sheet's total as the judge sees it: weighted like the results (scoring.sheet_total), bonus added."""
+    spec = [CriterionSpec(c.id, c.name, c.max_x100, c.weight_percent, c.is_bonus) for c in criteria]
+    return _short(sum((Fraction(points.get(c.id) or 0) * c.weight_percent / 10_000 for c in spec), Fraction(0)))
+
+
+def full_marks_text(criteria: Iterable[CriterionView]) -> str:
+    return _short(sum((Fraction(c.max_x100 * c.weight_percent, 10_000) for c in criteria if not c.is_bonus),
+                      Fraction(0)))
+
+
+def _short(value: Fraction) -> str:
+    """Points without trailing zeros: 53.5, 100, 87.25 (two decimals at most, half-up)."""
+    text = points_text(value, 2)
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 @dataclass(frozen=True)
@@ -399,9 +427,10 @@ class JudgeRound:
 def judge_rounds(db: Database, session: JudgeSession) -> list[JudgeRound]:
     """The signed-in judge's open rounds with their own assignments only; conflicted ones are never listed."""
     with db.read() as s:
-        rounds = s.scalars(select(Round).join(Assignment).where(Assignment.judge_id == session.judge_id,
-                                                                Round.frozen.is_(False))
-                           .distinct().order_by(Round.competition_id, Round.seq)).all()
+        # IN, not DISTINCT over the round's columns: PostgreSQL cannot compare its JSON column (tie_breaks)
+        mine = select(Assignment.round_id).where(Assignment.judge_id == session.judge_id)
+        rounds = s.scalars(select(Round).where(Round.id.in_(mine), Round.frozen.is_(False))
+                           .order_by(Round.competition_id, Round.seq)).all()
         return [_judge_round(s, session, r) for r in rounds]
 
 
@@ -416,15 +445,32 @@ def _judge_round(s: Session, session: JudgeSession, round_: Round) -> JudgeRound
         if proposal is None or proposal.organization_id in conflicts:
             continue
         sheet = a.sheet
-        org = "" if round_.blind else s.scalar(
-            select(Organization.name).where(Organization.id == proposal.organization_id))
-        tasks.append(Task(a.id, proposal.id, proposal.intake_number or "", proposal.title, org or "", proposal.summary,
+        org = s.scalar(select(Organization.name).where(Organization.id == proposal.organization_id)) or ""
+        summary = blinded(proposal.summary, org) if round_.blind else proposal.summary
+        tasks.append(Task(a.id, proposal.id, proposal.intake_number or "", proposal.title,
+                          "" if round_.blind else org, summary,
                           sheet.status if sheet else None, {sc.criterion_id: sc.points_x100 for sc in sheet.scores}
                           if sheet else {}, sheet.comment if sheet else ""))
-    criteria = tuple(CriterionView(c.id, c.name, c.description, c.max_points_x100, c.is_bonus) for c in round_.criteria)
+    criteria = tuple(CriterionView(c.id, c.name, c.description, c.max_points_x100, c.is_bonus, c.weight_percent)
+                     for c in round_.criteria)
     competition = s.get(Competition, round_.competition_id)
     return JudgeRound(round_.id, competition.name if competition else "", round_.name, round_.blind,
                       round_.score_step_x100, criteria, tuple(tasks))
+
+
+BLINDED = "（申报机构）"
+
+
+def blinded(text: str, organization: str) -> str:
+    """The text with the organization's name (and its name without the district prefix) taken out."""
+    names = {organization}
+    for cut in ("区", "市", "县"):
+        head, sep, rest = organization.partition(cut)
+        if sep and len(head) <= 4 and len(rest) >= 4:
+            names.add(rest)
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, BLINDED) if name else text
+    return text
 
 
 def save_sheet(db: Database, session: JudgeSession, assignment_id: int, points: Mapping[int, int | None],
@@ -473,7 +519,7 @@ def _write_sheet(s: Session, assignment: Assignment, points: Mapping[int, int | 
             sheet.scores.append(Score(criterion_id=criterion.id, points_x100=value,
                                       max_points_x100=criterion.max_points_x100))
     if submit:
-        sheet.status, sheet.submitted_at = SheetStatus.SUBMITTED, dt.datetime.now().replace(microsecond=0)
+        sheet.status, sheet.submitted_at = SheetStatus.SUBMITTED, audit.now()
         s.flush()
         audit.record(s, actor=by, role=role, action="sheet.submit", entity="score_sheet", entity_id=sheet.id,
                      after={"judge": judge.name, "proposal": proposal.id, "source": source,
@@ -496,17 +542,21 @@ def check_points(round_: Round, points: Mapping[int, int | None], *, complete: b
             if complete:
                 raise _refuse(QT_TRANSLATE_NOOP("Errors", "“{criterion}” has no score yet."), criterion=criterion.name)
             continue
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _refuse(QT_TRANSLATE_NOOP("Errors", "The score for “{criterion}” is not a number."),
-                          criterion=criterion.name)
-        if not 0 <= value <= criterion.max_points_x100:
-            raise _refuse(QT_TRANSLATE_NOOP("Errors", "The score for “{criterion}” must be between 0 and {max}."),
-                          criterion=criterion.name, max=points_label(criterion.max_points_x100))
-        if value % round_.score_step_x100:
-            raise _refuse(QT_TRANSLATE_NOOP("Errors", "The score for “{criterion}” must be a multiple of {step}."),
-                          criterion=criterion.name, step=points_label(round_.score_step_x100))
+        check_score(criterion.name, criterion.max_points_x100, round_.score_step_x100, value)
         clean[criterion.id] = value
     return clean
+
+
+def check_score(criterion: str, max_x100: int, step_x100: int, value: object) -> None:
+    """One score within 0…max and on the round's step; the judge's screen checks each field with it as typed."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise _refuse(QT_TRANSLATE_NOOP("Errors", "The score for “{criterion}” is not a number."), criterion=criterion)
+    if not 0 <= value <= max_x100:
+        raise _refuse(QT_TRANSLATE_NOOP("Errors", "The score for “{criterion}” must be between 0 and {max}."),
+                      criterion=criterion, max=points_label(max_x100))
+    if value % step_x100:
+        raise _refuse(QT_TRANSLATE_NOOP("Errors", "The score for “{criterion}” must be a multiple of {step}."),
+                      criterion=criterion, step=points_label(step_x100))
 
 
 def points_label(x100: int) -> str:
@@ -575,30 +625,35 @@ def key_paper(db: Database, assignment_id: int, pass_no: int, points: Mapping[in
     if not by.strip():
         raise _refuse(QT_TRANSLATE_NOOP("Errors", "Enter your name as the person keying the sheet."))
     with db.write() as s:
-        assignment = _assignment(s, assignment_id)
-        round_ = _open_round(s, assignment.round_id)
-        judge, proposal = s.get(Judge, assignment.judge_id), s.get(Proposal, assignment.proposal_id)
-        assert judge is not None and proposal is not None
-        _refuse_conflict(s, judge, proposal)
-        if assignment.sheet is not None and assignment.sheet.status == SheetStatus.SUBMITTED:
-            raise _refuse(QT_TRANSLATE_NOOP("Errors", "This sheet is already counted."))
-        clean = check_points(round_, points, complete=True)
-        entries = {e.pass_no: e for e in s.scalars(select(PaperEntry).where(PaperEntry.assignment_id == assignment_id))}
-        other = entries.get(3 - pass_no)
-        if other is not None and other.entered_by == by.strip():
-            raise _refuse(QT_TRANSLATE_NOOP(
-                "Errors", "{name} keyed the other pass of this sheet; the second keying must be done by someone else."),
-                name=by.strip())
-        entry = entries.get(pass_no) or PaperEntry(assignment_id=assignment_id, pass_no=pass_no)
-        entry.entered_by, entry.points = by.strip(), {str(k): v for k, v in clean.items()}
-        entry.entered_at = dt.datetime.now().replace(microsecond=0)
-        s.add(entry)
-        entries[pass_no] = entry
-        state = _paper_state(round_, assignment_id, entries)
-        if state.first_by and state.second_by and not state.mismatches:
-            _write_sheet(s, assignment, clean, "", submit=True, source="paper", by=by.strip(), role="staff")
-            return PaperState(assignment_id, state.first_by, state.second_by, (), True)
-        return state
+        return _key_paper(s, _assignment(s, assignment_id), pass_no, points, by.strip())
+
+
+def _key_paper(s: Session, assignment: Assignment, pass_no: int, points: Mapping[int, int | None],
+               by: str) -> PaperState:
+    assignment_id = assignment.id
+    round_ = _open_round(s, assignment.round_id)
+    judge, proposal = s.get(Judge, assignment.judge_id), s.get(Proposal, assignment.proposal_id)
+    assert judge is not None and proposal is not None
+    _refuse_conflict(s, judge, proposal)
+    if assignment.sheet is not None and assignment.sheet.status == SheetStatus.SUBMITTED:
+        raise _refuse(QT_TRANSLATE_NOOP("Errors", "This sheet is already counted."))
+    clean = check_points(round_, points, complete=True)
+    entries = {e.pass_no: e for e in s.scalars(select(PaperEntry).where(PaperEntry.assignment_id == assignment_id))}
+    other = entries.get(3 - pass_no)
+    if other is not None and other.entered_by == by.strip():
+        raise _refuse(QT_TRANSLATE_NOOP(
+            "Errors", "{name} keyed the other pass of this sheet; the second keying must be done by someone else."),
+            name=by.strip())
+    entry = entries.get(pass_no) or PaperEntry(assignment_id=assignment_id, pass_no=pass_no)
+    entry.entered_by, entry.points = by.strip(), {str(k): v for k, v in clean.items()}
+    entry.entered_at = audit.now()
+    s.add(entry)
+    entries[pass_no] = entry
+    state = _paper_state(round_, assignment_id, entries)
+    if state.first_by and state.second_by and not state.mismatches:
+        _write_sheet(s, assignment, clean, "", submit=True, source="paper", by=by.strip(), role="staff")
+        return PaperState(assignment_id, state.first_by, state.second_by, (), True)
+    return state
 
 
 def paper_state(db: Database, assignment_id: int) -> PaperState:
@@ -644,23 +699,27 @@ def load_sheets(s: Session, round_: Round) -> tuple[list[Sheet], list[tuple[int,
         first = round_.groups[0].id
         groups = {j: g if g is not None else first for j, g in groups.items()}
     conflicts = {(c.judge_id, c.organization_id) for c in s.scalars(select(ConflictDeclaration))}
-    own = dict(s.execute(select(Judge.id, Judge.affiliation_org_id)).tuples().all())
-    rows = s.execute(
-        select(Assignment.id, Assignment.judge_id, Assignment.proposal_id, Proposal.organization_id, ScoreSheet.status)
+    own = dict(s.execute(select(Judge.id, Judge.affiliation_org_id)).all())
+    conn = s.connection()  # plain Core rows: the ORM's per-row work dominated rounds of 100,000+ scores
+    is_in = ScoreSheet.status == SheetStatus.SUBMITTED
+    rows = conn.execute(
+        select(Assignment.id, Assignment.judge_id, Assignment.proposal_id, Proposal.organization_id, is_in)
         .join(Proposal).outerjoin(ScoreSheet).where(Assignment.round_id == round_.id)).all()
     assigned, submitted = [], {}
-    for assignment_id, judge_id, proposal_id, org_id, status in rows:
+    points: dict[int, dict[int, int]] = {}  # every submitted sheet, a conflicted judge's too (dropped below)
+    for assignment_id, judge_id, proposal_id, org_id, in_ in rows:
+        if in_:
+            points[assignment_id] = {}
         if (judge_id, org_id) in conflicts or own.get(judge_id) == org_id:
             continue
         assigned.append((judge_id, proposal_id))
-        if status == SheetStatus.SUBMITTED:
+        if in_:
             submitted[assignment_id] = (judge_id, proposal_id)
-    points: dict[int, dict[int, int]] = defaultdict(dict)
     if submitted:
-        for sheet_assignment, criterion_id, value in s.execute(
-                select(ScoreSheet.assignment_id, Score.criterion_id, Score.points_x100).join(Score)
-                .join(Assignment).where(Assignment.round_id == round_.id)):
-            if sheet_assignment in submitted:
+        scores = conn.execute(select(ScoreSheet.assignment_id, Score.criterion_id, Score.points_x100).join(Score)
+                              .join(Assignment).where(Assignment.round_id == round_.id, is_in))
+        for part in scores.partitions(10_000):  # fetched in blocks, not row by row
+            for sheet_assignment, criterion_id, value in part:
                 points[sheet_assignment][criterion_id] = value
     sheets = [Sheet(j, p, points[a], groups.get(j)) for a, (j, p) in submitted.items()]
     return sheets, assigned
@@ -692,15 +751,20 @@ def sheets_of(db: Database, round_id: int,
               judge_ids: Iterable[int] | None = None) -> dict[tuple[int, int], dict[int, int]]:
     """Submitted points by (judge, proposal) → criterion → hundredths, for printed sheets and exports."""
     with db.read() as s:
-        query = (select(Assignment.judge_id, Assignment.proposal_id, Score.criterion_id, Score.points_x100)
-                 .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id).join(Score)
-                 .where(Assignment.round_id == round_id, ScoreSheet.status == SheetStatus.SUBMITTED))
-        if judge_ids is not None:
-            query = query.where(Assignment.judge_id.in_(list(judge_ids)))
-        out: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
-        for judge_id, proposal_id, criterion_id, value in s.execute(query):
-            out[judge_id, proposal_id][criterion_id] = value
-        return dict(out)
+        return submitted_points(s, round_id, judge_ids)
+
+
+def submitted_points(s: Session, round_id: int,
+                     judge_ids: Iterable[int] | None = None) -> dict[tuple[int, int], dict[int, int]]:
+    query = (select(Assignment.judge_id, Assignment.proposal_id, Score.criterion_id, Score.points_x100)
+             .join(ScoreSheet, ScoreSheet.assignment_id == Assignment.id).join(Score)
+             .where(Assignment.round_id == round_id, ScoreSheet.status == SheetStatus.SUBMITTED))
+    if judge_ids is not None:
+        query = query.where(Assignment.judge_id.in_(list(judge_ids)))
+    out: dict[tuple[int, int], dict[int, int]] = defaultdict(dict)
+    for judge_id, proposal_id, criterion_id, value in s.execute(query):
+        out[judge_id, proposal_id][criterion_id] = value
+    return dict(out)
 
 
 def sha256_of(content: object) -> str:

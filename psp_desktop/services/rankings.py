@@ -68,7 +68,7 @@ def _report(s: Session, round_: Round) -> RoundReport:
     names = {pid: ProposalName(number or "", title, org) for pid, number, title, org in s.execute(
         select(Proposal.id, Proposal.intake_number, Proposal.title, Organization.name).join(Organization)
         .where(Proposal.id.in_(ids)))}
-    judges = dict(s.execute(select(Judge.id, Judge.name)).tuples().all())
+    judges = dict(s.execute(select(Judge.id, Judge.name)).all())
     total, done = s.execute(
         select(func.count(Assignment.id), func.count(ScoreSheet.id).filter(ScoreSheet.status == "submitted"))
         .outerjoin(ScoreSheet).where(Assignment.round_id == round_.id)).one()
@@ -124,32 +124,34 @@ def freeze_round(db: Database, round_id: int, *, by: str) -> str:
     on every score change in the round is refused until it is formally reopened."""
     if not by.strip():
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Enter your name as the person freezing the results."))
-    sheets = judging.sheets_of(db, round_id)
     with db.write() as s:
-        round_ = judging._open_round(s, round_id)
-        report = _report(s, round_)
-        if report.diagnostics.missing:
-            judge_id, proposal_id = report.diagnostics.missing[0]
-            raise ValidationError(QT_TRANSLATE_NOOP(
-                "Errors", "{count} sheets are not in yet (for example {judge} on “{title}”); the results cannot be "
-                          "frozen."), count=len(report.diagnostics.missing), judge=report.judges.get(judge_id, ""),
-                title=report.proposals[proposal_id].title)
-        if not report.result.proposals:
-            raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Round “{round}” has no scores to freeze."),
-                                  round=round_.name)
-        content = content_of(report, sheets)
-        digest = judging.sha256_of(content)
-        s.add(RoundSnapshot(round_id=round_id, content=content, sha256=digest, frozen_by=by.strip(),
-                            frozen_at=dt.datetime.now().replace(microsecond=0)))
-        round_.frozen = True
-        if _is_last(s, round_):
-            ranked = [p["proposal_id"] for p in content["proposals"]]
-            for proposal in s.scalars(select(Proposal).where(Proposal.id.in_(ranked),
-                                                             Proposal.status == ProposalStatus.IN_REVIEW)):
-                proposal.status = ProposalStatus.RANKED
-        audit.record(s, actor=by.strip(), role="staff", action="round.freeze", entity="round", entity_id=round_id,
-                     after={"sha256": digest, "proposals": len(content["proposals"])})
-        return digest
+        return freeze(s, judging._open_round(s, round_id), by.strip())
+
+
+def freeze(s: Session, round_: Round, by: str) -> str:
+    report = _report(s, round_)
+    if report.diagnostics.missing:
+        judge_id, proposal_id = report.diagnostics.missing[0]
+        raise ValidationError(QT_TRANSLATE_NOOP(
+            "Errors", "{count} sheets are not in yet (for example {judge} on “{title}”); the results cannot be "
+                      "frozen."), count=len(report.diagnostics.missing), judge=report.judges.get(judge_id, ""),
+            title=report.proposals[proposal_id].title)
+    if not report.result.proposals:
+        raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Round “{round}” has no scores to freeze."),
+                              round=round_.name)
+    content = content_of(report, judging.submitted_points(s, round_.id))
+    digest = judging.sha256_of(content)
+    s.add(RoundSnapshot(round_id=round_.id, content=content, sha256=digest, frozen_by=by, frozen_at=audit.now()))
+    round_.frozen = True
+    if _is_last(s, round_):
+        ranked = [p["proposal_id"] for p in content["proposals"]]
+        for proposal in s.scalars(select(Proposal).where(Proposal.id.in_(ranked),
+                                                         Proposal.status == ProposalStatus.IN_REVIEW)):
+            proposal.status = ProposalStatus.RANKED
+    audit.record(s, actor=by, role="staff", action="round.freeze", entity="round", entity_id=round_.id,
+                 after={"sha256": digest, "proposals": len(content["proposals"])})
+    s.flush()
+    return digest
 
 
 def _is_last(s: Session, round_: Round) -> bool:
@@ -172,7 +174,7 @@ def reopen_round(db: Database, round_id: int, reason: str, *, by: str) -> None:
                 later=later)
         snap = judging._current_snapshot(s, round_id)
         if snap is not None:
-            snap.reopened_at, snap.reopen_reason = dt.datetime.now().replace(microsecond=0), reason.strip()
+            snap.reopened_at, snap.reopen_reason = audit.now(), reason.strip()
         round_.frozen = False
         for proposal in s.scalars(select(Proposal).where(Proposal.competition_id == round_.competition_id,
                                                          Proposal.status == ProposalStatus.RANKED)):
@@ -216,8 +218,7 @@ def final_report(db: Database, competition_id: int) -> FinalReport:
             raise ValidationError(QT_TRANSLATE_NOOP("Errors", "There is no competition with number {id}."),
                                   id=competition_id)
         rounds = s.scalars(select(Round).where(Round.competition_id == competition_id).order_by(Round.seq)).all()
-        reports = tuple(_report(s, r) for r in rounds if s.scalar(
-            select(Assignment.id).where(Assignment.round_id == r.id).limit(1)))
+        reports = tuple(_report(s, r) for r in rounds)  # a round not yet scored leaves every final score open
     decimals = max((r.decimals for r in reports), default=2)
     last_ties = reports[-1].result.spec.tie_breaks if reports else ()
     finals = final_ranking([r.result for r in reports], decimals, last_ties)

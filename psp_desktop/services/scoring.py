@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cached_property
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 from ..enums import AdvanceRule, Aggregation
@@ -154,6 +157,10 @@ class RoundResult:
     proposals: tuple[ProposalScore, ...]  # in rank order, unscored last
 
     def by_proposal(self) -> dict[int, ProposalScore]:
+        return dict(self._by_proposal)
+
+    @cached_property
+    def _by_proposal(self) -> dict[int, ProposalScore]:  # made once: tie-breaks on other rounds look up every row
         return {p.proposal_id: p for p in self.proposals}
 
 
@@ -165,8 +172,9 @@ def _weighted(criterion: CriterionSpec, points_x100: int) -> Fraction:
 
 
 def sheet_total(spec: RoundSpec, points: Mapping[int, int]) -> Fraction:
-    """A judge's total in points: each criterion's points times its weight, bonus items added."""
-    return sum((_weighted(c, points.get(c.id, 0)) for c in spec.criteria), Fraction(0))
+    """A judge's total in points: each criterion's points times its weight, bonus items added (the same sum as
+    score_round's, in integers with one fraction at the end)."""
+    return Fraction(sum(points.get(c.id, 0) * c.weight_percent for c in spec.criteria), 100 * 100)
 
 
 def round_half_up(value: Number, decimals: int) -> Decimal:
@@ -180,7 +188,9 @@ def round_half_up(value: Number, decimals: int) -> Decimal:
 
 def _mean(values: Sequence[Number]) -> Number:
     if all(isinstance(v, Fraction) for v in values):
-        return sum(values, Fraction(0)) / len(values)
+        # over a common denominator: one fraction instead of one per addition
+        common = math.lcm(*[v.denominator for v in values])
+        return Fraction(sum([v.numerator * (common // v.denominator) for v in values]), common * len(values))
     return math.fsum(float(v) for v in values) / len(values)
 
 
@@ -188,7 +198,9 @@ def _normalizers(spec: RoundSpec, totals: dict[tuple[int, int], Fraction],
                  groups: Mapping[int, int | None]) -> dict[tuple[int, int], float]:
     """z-score per judge over all their sheets in the round, put back on the points scale of the judge's group:
     normalized = group mean + z × group standard deviation. A judge with one sheet, or the same total on every
-    sheet, says nothing about spread: their totals are only shifted by the difference of means."""
+    sheet, says nothing about spread: their totals are only shifted by the difference of means. A normalized total
+    is kept within the rubric's scale (0 … full marks + bonus): a published score off the scale explains nothing."""
+    top = float(sum((_weighted(c, c.max_x100) for c in spec.criteria), Fraction(0)))
     by_judge: dict[int, list[float]] = defaultdict(list)
     by_group: dict[int | None, list[float]] = defaultdict(list)
     for (judge, _proposal), total in totals.items():
@@ -201,7 +213,8 @@ def _normalizers(spec: RoundSpec, totals: dict[tuple[int, int], Fraction],
         mean, sd = stats[judge]
         g_mean, g_sd = group_stats[groups[judge]]
         z = (float(total) - mean) / sd if sd > 0 else 0.0
-        normalized[judge, proposal] = g_mean + z * g_sd if sd > 0 else g_mean + float(total) - mean
+        value = g_mean + z * g_sd if sd > 0 else g_mean + float(total) - mean
+        normalized[judge, proposal] = min(max(value, 0.0), top)
     return normalized
 
 
@@ -225,54 +238,97 @@ def _value(score: JudgeScore) -> Number:
     return score.raw if score.normalized is None else score.normalized
 
 
-def _criterion_means(spec: RoundSpec, sheets: Sequence[Sheet]) -> dict[str, Fraction]:
-    if not sheets:
+def _criterion_means(spec: RoundSpec, vectors: Sequence[Sequence[int]],
+                     fraction: Callable[[int, int], Fraction] = Fraction) -> dict[str, Fraction]:
+    """Mean weighted points per criterion; `vectors` are the sheets' points in the order of spec.criteria."""
+    if not vectors:
         return {}
-    return {c.name: sum((_weighted(c, s.points.get(c.id, 0)) for s in sheets), Fraction(0)) / len(sheets)
-            for c in spec.criteria}
+    sums = map(sum, zip(*vectors, strict=True))
+    return {c.name: fraction(total * c.weight_percent, 100 * 100 * len(vectors))
+            for c, total in zip(spec.criteria, sums, strict=True)}
+
+
+def _fraction_maker() -> Callable[[int, int], Fraction]:
+    """Fraction(n, d), made once per distinct value: a round repeats the same totals and means thousands of times,
+    and making a Fraction costs far more than finding it again."""
+    made: dict[tuple[int, int], Fraction] = {}
+
+    def fraction(numerator: int, denominator: int) -> Fraction:
+        found = made.get((numerator, denominator))
+        if found is None:
+            found = made[numerator, denominator] = Fraction(numerator, denominator)
+        return found
+
+    return fraction
 
 
 def score_round(spec: RoundSpec, sheets: Iterable[Sheet], assigned: Iterable[tuple[int, int]],
                 other_rounds: Mapping[int, RoundResult] | None = None) -> RoundResult:
     """Scores and ranks one round. `assigned` holds (judge, proposal) pairs: every proposal there is listed, and a
     pair without a sheet is reported missing, never counted as zero. `other_rounds` (by seq) feed tie-breaks."""
-    sheets = list(sheets)
-    pairs = set(assigned) | {(s.judge_id, s.proposal_id) for s in sheets}
-    groups = {s.judge_id: s.group_id for s in sheets}
-    totals = {(s.judge_id, s.proposal_id): sheet_total(spec, s.points) for s in sheets}
-    normalized = _normalizers(spec, totals, groups) if spec.aggregation == Aggregation.ZSCORE and totals else {}
-    by_proposal: dict[int, list[Sheet]] = defaultdict(list)
-    for s in sheets:
-        by_proposal[s.proposal_id].append(s)
-    proposals = sorted({p for _j, p in pairs})
-    scored = [_score_proposal(spec, p, by_proposal[p], totals, normalized,
-                              sorted(j for j, q in pairs if q == p and (j, p) not in totals)) for p in proposals]
+    fraction = _fraction_maker()
+    entries = _entries(spec, list(sheets), fraction)
+    normalized: dict[tuple[int, int], float] = {}
+    if spec.aggregation == Aggregation.ZSCORE and entries:
+        normalized = _normalizers(spec, {(s.judge_id, s.proposal_id): total for s, _v, total in entries},
+                                  {s.judge_id: s.group_id for s, _v, _t in entries})
+    by_proposal: dict[int, list[_Entry]] = defaultdict(list)
+    for entry in entries:
+        by_proposal[entry[0].proposal_id].append(entry)
+    waiting: dict[int, set[int]] = defaultdict(set)  # proposal → judges assigned
+    for judge, proposal in assigned:
+        waiting[proposal].add(judge)
+    scored = []
+    for proposal in sorted(by_proposal.keys() | waiting.keys()):
+        rows = by_proposal.get(proposal, [])
+        missing = sorted(waiting.get(proposal, set()) - {s.judge_id for s, _v, _t in rows})
+        scored.append(_score_proposal(spec, proposal, rows, normalized, missing, fraction))
     return RoundResult(spec, _ranked(spec, scored, other_rounds or {}))
 
 
-def _score_proposal(spec: RoundSpec, proposal: int, sheets: list[Sheet], totals: dict[tuple[int, int], Fraction],
-                    normalized: dict[tuple[int, int], float], missing: list[int]) -> ProposalScore:
+_Entry = tuple[Sheet, list[int], Fraction]  # a sheet, its points in rubric order, its total
+
+
+def _entries(spec: RoundSpec, sheets: list[Sheet], fraction: Callable[[int, int], Fraction]) -> list[_Entry]:
+    """Each sheet's points in rubric order and its total: integer sums in C, one fraction per distinct total
+    (this runs for every sheet of a round)."""
+    ids, weights = [c.id for c in spec.criteria], [c.weight_percent for c in spec.criteria]
+    vectors = [list(map(s.points.get, ids, repeat(0))) for s in sheets]
+    if len(set(weights)) == 1:  # the usual rubric: no weights to multiply criterion by criterion
+        totals = [fraction(sum(vector) * weights[0], 100 * 100) for vector in vectors]
+    else:
+        totals = [fraction(sum(map(mul, vector, weights)), 100 * 100) for vector in vectors]
+    return list(zip(sheets, vectors, totals, strict=True))
+
+
+def _score_proposal(spec: RoundSpec, proposal: int, rows: list[_Entry], normalized: dict[tuple[int, int], float],
+                    missing: list[int], fraction: Callable[[int, int], Fraction]) -> ProposalScore:
     judges: list[JudgeScore] = []
     group_scores: dict[int | None, Decimal] = {}
     exact_groups: dict[int | None, Number] = {}
     trimmed_any = False
-    for group in sorted({s.group_id for s in sheets}, key=lambda g: (g is not None, g or 0)):
-        scores = [JudgeScore(s.judge_id, group, totals[s.judge_id, proposal], normalized.get((s.judge_id, proposal)))
-                  for s in sorted(sheets, key=lambda s: s.judge_id) if s.group_id == group]
+    ordered = sorted(rows, key=lambda row: row[0].judge_id)
+    group_ids = sorted({s.group_id for s, _v, _t in rows}, key=lambda g: (g is not None, g or 0))
+    for group in group_ids:
+        members = ordered if len(group_ids) == 1 else [row for row in ordered if row[0].group_id == group]
+        scores = [JudgeScore(s.judge_id, group, total, normalized.get((s.judge_id, proposal)) if normalized else None)
+                  for s, _v, total in members]
         scores, trimmed = _trim(spec, scores)
         trimmed_any |= trimmed
-        exact_groups[group] = _mean([_value(s) for s in scores if not s.dropped])
+        exact_groups[group] = _mean([s.raw if s.normalized is None else s.normalized for s in scores if not s.dropped])
         group_scores[group] = round_half_up(exact_groups[group], spec.decimals)
         judges += scores
     score = None
     if exact_groups:
         weights = {g: spec.group_weights.get(g, 0) for g in exact_groups}
         weight_sum = sum(weights.values())
-        if weight_sum:
+        if len(exact_groups) == 1 and weight_sum:
+            score = next(iter(group_scores.values()))  # one group takes the whole weight: its own figure
+        elif weight_sum:
             combined = _combine(exact_groups, weights, weight_sum)
             score = round_half_up(combined, spec.decimals)
     return ProposalScore(proposal, score, group_scores, tuple(judges), tuple(missing), trimmed_any,
-                         _criterion_means(spec, sheets))
+                         _criterion_means(spec, [vector for _s, vector, _t in rows], fraction))
 
 
 def _combine(values: Mapping[int | None, Number], weights: Mapping[int | None, int], weight_sum: int) -> Number:
@@ -286,21 +342,23 @@ def _combine(values: Mapping[int | None, Number], weights: Mapping[int | None, i
 
 
 def _tie_value(result: ProposalScore, tie: TieBreak, spec: RoundSpec,
-               others: Mapping[int, RoundResult]) -> Number:
+               others: Mapping[int, RoundResult]) -> Number | Decimal:
     source = result
     if tie.round_seq is not None and tie.round_seq != spec.seq:
         other = others.get(tie.round_seq)
-        found = other.by_proposal().get(result.proposal_id) if other else None
+        found = other._by_proposal.get(result.proposal_id) if other else None
         if found is None:
             return Fraction(-1)
         source = found
     if tie.criterion:
         return source.criterion_means.get(tie.criterion, Fraction(-1))
-    return Fraction(source.score) if source.score is not None else Fraction(-1)
+    return source.score if source.score is not None else Fraction(-1)
 
 
-def rank_key(result: ProposalScore, spec: RoundSpec, others: Mapping[int, RoundResult]) -> tuple[Number, ...]:
-    return (Fraction(result.score) if result.score is not None else Fraction(-1),
+def rank_key(result: ProposalScore, spec: RoundSpec,
+             others: Mapping[int, RoundResult]) -> tuple[Number | Decimal, ...]:
+    """Published figures compare as they are (Decimal, exact); criterion means are fractions."""
+    return (result.score if result.score is not None else Fraction(-1),
             *(_tie_value(result, tie, spec, others) for tie in spec.tie_breaks))
 
 
@@ -309,7 +367,8 @@ def _ranked(spec: RoundSpec, scored: list[ProposalScore],
     """Highest first; tie-breaks in their order; proposals equal on every key share a rank (1, 2, 2, 4)."""
     with_score = [p for p in scored if p.score is not None]
     keys = {p.proposal_id: rank_key(p, spec, others) for p in with_score}
-    with_score.sort(key=lambda p: (tuple(-k for k in keys[p.proposal_id]), p.proposal_id))
+    with_score.sort(key=lambda p: p.proposal_id)
+    with_score.sort(key=lambda p: keys[p.proposal_id], reverse=True)  # stable: equal keys stay by id
     ranks = shared_ranks([keys[p.proposal_id] for p in with_score])
     advanced = _advancing(spec, with_score, ranks)
     ranked = [_with_rank(p, rank, p.proposal_id in advanced) for p, rank in zip(with_score, ranks, strict=True)]
@@ -317,7 +376,7 @@ def _ranked(spec: RoundSpec, scored: list[ProposalScore],
     return tuple(ranked + unscored)
 
 
-def shared_ranks(keys: Sequence[tuple[Number, ...]]) -> list[int]:
+def shared_ranks(keys: Sequence[tuple[Number | Decimal, ...]]) -> list[int]:
     """Competition ranking over keys sorted best first: equal keys share the better rank."""
     ranks: list[int] = []
     for index, key in enumerate(keys):
@@ -380,8 +439,12 @@ def _rank_finals(finals: list[FinalScore], results: Sequence[RoundResult],
     spec = RoundSpec(0, 0, "", (), tie_breaks=tuple(tie_breaks)) if last is None else RoundSpec(
         0, 0, "", last.spec.criteria, tie_breaks=tuple(tie_breaks))
 
-    def key(f: FinalScore) -> tuple[Number, ...]:
-        stand_in = ProposalScore(f.proposal_id, f.score, {}, (), (), False, {})
+    last_rows = last.by_proposal() if last else {}
+
+    def key(f: FinalScore) -> tuple[Number | Decimal, ...]:
+        # a tie-break naming no round compares criteria of the last round (the final's tie-breaks are its)
+        found = last_rows.get(f.proposal_id)
+        stand_in = ProposalScore(f.proposal_id, f.score, {}, (), (), False, found.criterion_means if found else {})
         return rank_key(stand_in, spec, others)
 
     ranked = sorted((f for f in finals if f.score is not None),
@@ -397,50 +460,58 @@ def _rank_finals(finals: list[FinalScore], results: Sequence[RoundResult],
 
 
 def diagnose(result: RoundResult) -> Diagnostics:
-    """Lenient and severe judges, proposals the judges disagree on, outlying scores, sheets still missing."""
+    """Lenient and severe judges, proposals the judges disagree on, outlying scores, sheets still missing.
+
+    Exact, but in integers: each proposal's totals over a common denominator D, so a judge's deviation from the
+    others' mean, raw − (S − raw) / (n − 1), is (n·raw − S) / ((n − 1)·D) and costs no fraction arithmetic."""
     full = result.spec.full_marks or Fraction(100)
-    totals: dict[int, dict[int, Fraction]] = defaultdict(dict)  # proposal → judge → raw
-    for p in result.proposals:
-        for j in p.judges:
-            totals[p.proposal_id][j.judge_id] = j.raw
-    deviations: dict[int, list[Fraction]] = defaultdict(list)
-    outliers = []
-    for proposal, by_judge in totals.items():
-        for judge, raw in by_judge.items():
-            others = [v for k, v in by_judge.items() if k != judge]
-            if not others:
+    outlier, spread_limit, fraction = OUTLIER_FLAG * full, SPREAD_FLAG * full, _fraction_maker()
+    deviations: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))  # judge → denominator → sum
+    own: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # judge → [sheets, deviations]
+    outliers, proposals = [], []
+    for p in sorted((p for p in result.proposals if p.judges), key=lambda p: p.proposal_id):
+        raws = {j.judge_id: j.raw for j in p.judges}  # a judge counted once per proposal
+        common = math.lcm(*(raw.denominator for raw in raws.values()))
+        ints = {judge: raw.numerator * (common // raw.denominator) for judge, raw in raws.items()}
+        n, total = len(ints), sum(ints.values())
+        for judge, value in ints.items():
+            own[judge][common] += value
+            counts[judge][0] += 1
+            if n < 2:
                 continue
-            others_mean = sum(others, Fraction(0)) / len(others)
-            deviations[judge].append(raw - others_mean)
-            if len(others) >= 2 and abs(raw - others_mean) > OUTLIER_FLAG * full:
-                outliers.append(Outlier(judge, proposal, raw, others_mean))
-    judges = _judge_diagnostics(totals, deviations, full)
-    proposals = tuple(_proposal_diagnostic(p, list(totals[p].values()), full) for p in sorted(totals))
+            gap = n * value - total  # (raw − others' mean) × (n − 1) × D
+            deviations[judge][(n - 1) * common] += gap
+            counts[judge][1] += 1
+            if n >= 3 and abs(gap) * outlier.denominator > outlier.numerator * (n - 1) * common:
+                outliers.append(Outlier(judge, p.proposal_id, raws[judge], Fraction(total - value, (n - 1) * common)))
+        proposals.append(_proposal_diagnostic(p.proposal_id, list(ints.values()), common, spread_limit, fraction))
+    judges = tuple(_judge_diagnostic(judge, own[judge], deviations.get(judge), counts[judge], full)
+                   for judge in sorted(own))
     missing = tuple(sorted((j, p.proposal_id) for p in result.proposals for j in p.missing))
-    return Diagnostics(judges, proposals, tuple(sorted(outliers, key=lambda o: (o.proposal_id, o.judge_id))), missing)
+    return Diagnostics(judges, tuple(proposals), tuple(sorted(outliers, key=lambda o: (o.proposal_id, o.judge_id))),
+                       missing)
 
 
-def _judge_diagnostics(totals: dict[int, dict[int, Fraction]], deviations: dict[int, list[Fraction]],
-                       full: Fraction) -> tuple[JudgeDiagnostic, ...]:
-    own: dict[int, list[Fraction]] = defaultdict(list)
-    for by_judge in totals.values():
-        for judge, raw in by_judge.items():
-            own[judge].append(raw)
-    rows = []
-    for judge in sorted(own):
-        devs = deviations.get(judge, [])
-        leniency = sum(devs, Fraction(0)) / len(devs) if devs else None
-        rows.append(JudgeDiagnostic(judge, len(own[judge]), sum(own[judge], Fraction(0)) / len(own[judge]), leniency,
-                                    leniency is not None and abs(leniency) > LENIENCY_FLAG * full))
-    return tuple(rows)
+def _sum_over(parts: Mapping[int, int]) -> Fraction:
+    """Σ numerator / denominator over {denominator: numerator}."""
+    return sum((Fraction(numerator, denominator) for denominator, numerator in parts.items()), Fraction(0))
 
 
-def _proposal_diagnostic(proposal: int, values: list[Fraction], full: Fraction) -> ProposalDiagnostic:
-    if not values:
-        return ProposalDiagnostic(proposal, 0, None, None, False)
-    _mean_value, sd = _mean_sd([float(v) for v in values])
-    spread = max(values) - min(values)
-    return ProposalDiagnostic(proposal, len(values), sd, spread, spread > SPREAD_FLAG * full)
+def _judge_diagnostic(judge: int, own: Mapping[int, int], deviations: Mapping[int, int] | None,
+                      counts: list[int], full: Fraction) -> JudgeDiagnostic:
+    sheets, compared = counts
+    leniency = _sum_over(deviations) / compared if deviations and compared else None
+    return JudgeDiagnostic(judge, sheets, _sum_over(own) / sheets, leniency,
+                           leniency is not None and abs(leniency) > LENIENCY_FLAG * full)
+
+
+def _proposal_diagnostic(proposal: int, values: list[int], common: int, spread_limit: Fraction,
+                         fraction: Callable[[int, int], Fraction]) -> ProposalDiagnostic:
+    """`values` are the judges' totals × common (integers)."""
+    _mean_value, sd = _mean_sd([v / common for v in values])
+    spread = fraction(max(values) - min(values), common)
+    return ProposalDiagnostic(proposal, len(values), sd, spread, spread > spread_limit)
 
 
 # --- plain data for snapshots and exports ------------------------------------------------------------------------
