@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ..db import Database
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import (
+    Assignment,
     Attachment,
     Base,
     BudgetLine,
@@ -38,6 +39,8 @@ from ..models import (
     PanelMember,
     Proposal,
     Round,
+    RoundSnapshot,
+    ScoreSheet,
     ScreeningDecision,
 )
 from ..models.competition import theme_need
@@ -57,7 +60,7 @@ from ..models.enums import (
 )
 from ..models.proposal import proposal_need
 from . import demo_content as content
-from . import demo_files, proposals, screening
+from . import demo_files, demo_judging, proposals, screening
 from . import demo_names as names
 
 SEED = 2026
@@ -135,7 +138,8 @@ SUMMARY_MODELS = {
     "competitions": Competition, "themes": CompetitionTheme, "rounds": Round, "criteria": Criterion,
     "judge_groups": JudgeGroup, "judges": Judge, "panels": Panel, "panel_members": PanelMember,
     "conflicts": ConflictDeclaration, "proposals": Proposal, "budget_lines": BudgetLine,
-    "eligibility_checks": EligibilityCheck, "screening_decisions": ScreeningDecision,
+    "eligibility_checks": EligibilityCheck, "screening_decisions": ScreeningDecision, "assignments": Assignment,
+    "score_sheets": ScoreSheet, "round_snapshots": RoundSnapshot,
 }
 
 
@@ -192,7 +196,8 @@ class _DemoBuilder:
         self.s.flush()  # ids for links, screening rows, panels and conflicts
         self._links(competition)
         self._screening()
-        self._judging(competition)
+        experts, public = self._judging(competition)
+        demo_judging.build_last_year(self, experts, public)
 
     # --- registry -------------------------------------------------------------------------------------------
 
@@ -318,7 +323,7 @@ class _DemoBuilder:
         self.s.add_all(p.proposal for p in self.plans)
 
     def _proposal(self, competition: Competition, owner: _OrgPlan, topic: content.Topic,
-                  brands: set[str]) -> _ProposalPlan:
+                  brands: set[str], year: int = 2026) -> _ProposalPlan:
         rng = self.rng
         needs = self.needs_by_topic[topic]
         primary = rng.choice(needs)
@@ -335,7 +340,7 @@ class _DemoBuilder:
             rng, topic, title=title, org_name=owner.org.name,
             location=STREET.name + "、".join(n.community.name for n in linked),
             need_texts=[n.description for n in linked],
-            start=rng.choice((dt.date(2026, 7, 1), dt.date(2026, 8, 1))), months=rng.randint(10, 12),
+            start=rng.choice((dt.date(year, 7, 1), dt.date(year, 8, 1))), months=rng.randint(10, 12),
         )
         budget = content.make_budget(rng, topic, lines=rng.randint(3, 8),
                                      requested_target_fen=rng.randrange(35_000, 80_001, 500) * 100,
@@ -464,7 +469,7 @@ class _DemoBuilder:
 
     # --- judging --------------------------------------------------------------------------------------------
 
-    def _judging(self, competition: Competition) -> None:
+    def _judging(self, competition: Competition) -> tuple[list[Judge], list[Judge]]:
         experts = self._judges()
         public = self._public_jurors()
         written, roadshow = competition.rounds
@@ -479,6 +484,7 @@ class _DemoBuilder:
         self.s.add(Panel(round_id=roadshow.id, name="路演评审组", venue=f"{STREET.name}党群服务中心三楼多功能厅",
                          members=stage))
         self._conflicts(experts)
+        return experts, public
 
     def _judges(self) -> list[Judge]:
         association = next(p.org for p in self.orgs if p.org.name.endswith("社会工作协会"))

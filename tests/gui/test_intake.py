@@ -166,7 +166,7 @@ def test_competition_rules_are_set_in_its_dialog(qtbot, db: Database) -> None:  
     data, _version = competitions.load(db, 1)
     assert data.intake_pattern == "{year}-GL-{seq:03d}" and data.screening.management_fee_cap_percent == 8
     assert [item["label"] for item in data.screening.manual_checks][-1] == "已签署廉洁承诺书"
-    assert screening.manual_items_for(db, lists.proposal_ids(db)[0])[-1][1] == "已签署廉洁承诺书"
+    assert screening.manual_items_for(db, lists.proposal_ids(db, competition_id=1)[0])[-1][1] == "已签署廉洁承诺书"
 
 
 def test_team_members_are_added_in_the_organization_dialog(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]

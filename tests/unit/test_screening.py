@@ -497,7 +497,7 @@ def test_refusing_or_returning_needs_reasons_and_sets_the_status(database: Datab
 def test_the_demo_screening_agrees_with_the_rules(database: Database) -> None:
     demo.create_demo(database)
     with database.read() as s:
-        cid = s.scalars(select(Competition.id)).one()
+        cid = s.scalars(select(Competition.id).where(Competition.year == 2026)).one()  # the one in screening
         waiting = s.execute(select(Proposal.id, Organization.inspection_result)
                             .join(Organization, Organization.id == Proposal.organization_id)
                             .where(Proposal.status == ProposalStatus.SUBMITTED)).all()
