@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, case, func, or_, select
 
 from ..db import Database
 from ..models import (
+    Assignment,
     Community,
     CommunityNeed,
     Competition,
@@ -35,7 +36,9 @@ from ..models import (
     Rating,
     Round,
     RoundKind,
+    ScoreSheet,
     ServiceDomain,
+    SheetStatus,
 )
 from .proposals import intake_order
 from .validation import contains
@@ -161,17 +164,27 @@ class RoundRow:
     criteria: int
     max_total_x100: int
     judges_per_proposal: int
+    competition_id: int
+    frozen: bool
+    assigned: int  # assignments (judge × proposal)
+    submitted: int  # of which the sheet is submitted
 
 
 def rounds(db: Database) -> list[RoundRow]:
     rubric = (select(Criterion.round_id, func.count().label("n"),
                      func.sum(Criterion.max_points_x100).label("total"))
               .where(Criterion.is_bonus.is_(False)).group_by(Criterion.round_id).subquery())
+    sheets = (select(Assignment.round_id, func.count().label("n"),
+                     func.count(case((ScoreSheet.status == SheetStatus.SUBMITTED, 1))).label("done"))
+              .outerjoin(ScoreSheet, ScoreSheet.assignment_id == Assignment.id)
+              .group_by(Assignment.round_id).subquery())
     with db.read() as s:
         rows = s.execute(
             select(Round.id, Competition.name, Round.seq, Round.name, Round.kind, Round.weight_percent, Round.blind,
-                   func.coalesce(rubric.c.n, 0), func.coalesce(rubric.c.total, 0), Round.judges_per_proposal)
+                   func.coalesce(rubric.c.n, 0), func.coalesce(rubric.c.total, 0), Round.judges_per_proposal,
+                   Round.competition_id, Round.frozen, func.coalesce(sheets.c.n, 0), func.coalesce(sheets.c.done, 0))
             .join(Competition).outerjoin(rubric, rubric.c.round_id == Round.id)
+            .outerjoin(sheets, sheets.c.round_id == Round.id)
             .order_by(Competition.year.desc(), Competition.id, Round.seq)
         ).all()
     return [RoundRow(*r) for r in rows]

@@ -54,6 +54,12 @@ _SOURCES: tuple[tuple[Enum, str], ...] = (
     (e.RoundKind.WRITTEN, QT_TRANSLATE_NOOP("Labels", "Written review")),
     (e.RoundKind.ROADSHOW, QT_TRANSLATE_NOOP("Labels", "Roadshow")),
     (e.RoundKind.OTHER, QT_TRANSLATE_NOOP("Labels", "Other round")),
+    (e.Aggregation.MEAN, QT_TRANSLATE_NOOP("Labels", "Mean of all judges")),
+    (e.Aggregation.TRIMMED_MEAN, QT_TRANSLATE_NOOP("Labels", "Mean without the highest and lowest")),
+    (e.Aggregation.ZSCORE, QT_TRANSLATE_NOOP("Labels", "Mean of normalized scores (z-score)")),
+    (e.AdvanceRule.ALL, QT_TRANSLATE_NOOP("Labels", "All advance")),
+    (e.AdvanceRule.TOP_N, QT_TRANSLATE_NOOP("Labels", "The top N advance")),
+    (e.AdvanceRule.THRESHOLD, QT_TRANSLATE_NOOP("Labels", "A score of at least")),
     (e.ProposalStatus.DRAFT, QT_TRANSLATE_NOOP("Labels", "Draft")),
     (e.ProposalStatus.SUBMITTED, QT_TRANSLATE_NOOP("Labels", "Received")),
     (e.ProposalStatus.ELIGIBLE, QT_TRANSLATE_NOOP("Labels", "Eligible")),
@@ -87,6 +93,8 @@ _SOURCES: tuple[tuple[Enum, str], ...] = (
     (e.ScreeningOutcome.ELIGIBLE, QT_TRANSLATE_NOOP("Labels", "Eligible")),
     (e.ScreeningOutcome.INELIGIBLE, QT_TRANSLATE_NOOP("Labels", "Ineligible")),
     (e.ScreeningOutcome.RETURNED, QT_TRANSLATE_NOOP("Labels", "Returned for changes")),
+    (e.ConflictSource.DECLARED, QT_TRANSLATE_NOOP("Labels", "Declared")),
+    (e.ConflictSource.AUTOMATIC, QT_TRANSLATE_NOOP("Labels", "Found automatically")),
 )
 # Keyed by (enum class, value): members of different enums share values ("other", "none"), and StrEnum
 # members equal to the same string would collide as plain dictionary keys.

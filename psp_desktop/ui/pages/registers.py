@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QWidget
 
 from .. import workbook_actions
 from ..table import Column
 from .base import EmptyPage, ListPage, Section
+
+translate = QCoreApplication.translate
 
 
 def _lists() -> ModuleType:
@@ -145,14 +148,18 @@ class JudgingPage(ListPage):
     name = "Judging"
     title_source = QT_TRANSLATE_NOOP("Pages", "Judging")
     note_source = QT_TRANSLATE_NOOP(
-        "Pages", "Review rounds with their rubrics, and the judges on the roster. Score entry and judge mode "
-                 "are not available in this version yet.")
+        "Pages", "Review rounds with their rubrics, panels and assignments, and the judges on the roster with their "
+                 "PINs and conflicts of interest. Judges score in judge mode with their PIN; paper sheets are keyed "
+                 "in twice by staff.")
     sections = (
         Section(QT_TRANSLATE_NOOP("Pages", "Review rounds"), (
             Column(QT_TRANSLATE_NOOP("Columns", "Competition"), "competition"),
             Column(QT_TRANSLATE_NOOP("Columns", "Order"), "seq", "int"),
             Column(QT_TRANSLATE_NOOP("Columns", "Round"), "name"),
             Column(QT_TRANSLATE_NOOP("Columns", "Kind"), "kind"),
+            Column(QT_TRANSLATE_NOOP("Columns", "Assigned"), "assigned", "int"),
+            Column(QT_TRANSLATE_NOOP("Columns", "Submitted"), "submitted", "int"),
+            Column(QT_TRANSLATE_NOOP("Columns", "Results frozen"), "frozen"),
             Column(QT_TRANSLATE_NOOP("Columns", "Weight %"), "weight_percent", "int"),
             Column(QT_TRANSLATE_NOOP("Columns", "Blind"), "blind"),
             Column(QT_TRANSLATE_NOOP("Columns", "Criteria"), "criteria", "int"),
@@ -161,7 +168,7 @@ class JudgingPage(ListPage):
         ), lambda db: _lists().rounds(db),
             QT_TRANSLATE_NOOP("Pages", "No review rounds yet"),
             QT_TRANSLATE_NOOP("Pages", "Rounds such as the written review and the roadshow are set up on a "
-                                       "competition.")),
+                                       "competition."), stretch="name", height=2),
         Section(QT_TRANSLATE_NOOP("Pages", "Judges"), (
             Column(QT_TRANSLATE_NOOP("Columns", "Name"), "name"),
             Column(QT_TRANSLATE_NOOP("Columns", "Title"), "title"),
@@ -176,11 +183,105 @@ class JudgingPage(ListPage):
             stretch="expertise", height=3),
     )
 
-
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "New round…"), self.new_round)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Edit round…"), self.edit_round)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Panels…"), self.panels)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Assign…"), self.assign)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Add judge…"), lambda: self._judge(None))
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Judge mode…"), self.judge_mode)
         self.add_button(QT_TRANSLATE_NOOP("Pages", "Export judges to Excel…"), lambda: self.export("judges"))
         self.finish_toolbar()
+        self.judge_window: QWidget | None = None
+        self.tables[0].view.doubleClicked.connect(lambda _index: self.edit_round())
+        self.tables[1].view.doubleClicked.connect(lambda _index: self.open_judge())
+
+    def operator(self) -> str:
+        """Who is recorded in the change log (Settings → your name)."""
+        settings = getattr(self.window(), "settings", None)
+        return settings["operator_name"] if settings is not None else ""
+
+    def selected_round(self) -> Any:
+        """The round under the cursor, else the first one listed (the dialogs name the round they show)."""
+        table = self.tables[0]
+        row = table.selected_row()
+        if row is None and table.proxy.rowCount():
+            row = table.model.row_at(table.proxy.mapToSource(table.proxy.index(0, 0)).row())
+        return row
+
+    def _done(self, accepted: object) -> None:
+        if accepted:
+            self.changed.emit()
+
+    def new_round(self) -> None:
+        competition_id = self._ask_competition()
+        if competition_id is not None:
+            self._round_dialog(competition_id, None)
+
+    def edit_round(self) -> None:
+        row = self.selected_round()
+        if row is not None:
+            self._round_dialog(row.competition_id, row.id)
+
+    def _round_dialog(self, competition_id: int, round_id: int | None) -> None:
+        from ..dialogs.round_dialog import RoundDialog
+
+        if self.db is not None:
+            self._done(RoundDialog(self.db, competition_id, round_id, self).exec())
+
+    def _ask_competition(self) -> int | None:
+        """The competition of a new round: asked only when there is more than one."""
+        from PySide6.QtWidgets import QInputDialog
+
+        if self.db is None:
+            return None
+        choices = _lists().competition_choices(self.db)
+        if len(choices) <= 1:
+            return choices[0].id if choices else None
+        names = [c.name for c in choices]
+        selected = self.selected_round()
+        current = next((i for i, c in enumerate(choices) if selected and c.id == selected.competition_id), 0)
+        name, ok = QInputDialog.getItem(self, translate("Pages", "New round"),
+                                        translate("Pages", "Competition of the new round:"), names, current, False)
+        return choices[names.index(name)].id if ok and name in names else None
+
+    def panels(self) -> None:
+        from ..dialogs.panel_dialog import PanelDialog
+
+        row = self.selected_round()
+        if self.db is not None and row is not None:
+            self._done(PanelDialog(self.db, row.id, self.operator(), self).exec())
+
+    def assign(self) -> None:
+        from ..dialogs.assignment_dialog import AssignmentDialog
+
+        row = self.selected_round()
+        if self.db is not None and row is not None:
+            self._done(AssignmentDialog(self.db, row.id, self.operator(), self).exec())
+
+    def judge_mode(self) -> None:
+        """One judge-mode window at a time; it covers the screen so a judge sees nothing else."""
+        from ..judge_mode import open_judge_mode
+
+        if self.db is None:
+            return
+        if self.judge_window is not None and self.judge_window.isVisible():
+            self.judge_window.raise_()
+            self.judge_window.activateWindow()
+            return
+        self.judge_window = open_judge_mode(self.db, self.window())
+
+    def open_judge(self) -> None:
+        row = self.tables[1].selected_row()
+        if row is not None:
+            self._judge(row.id)
+
+    def _judge(self, judge_id: int | None) -> None:
+        from ..dialogs.judge_dialog import JudgeDialog
+
+        if self.db is not None:
+            self._done(JudgeDialog(self.db, judge_id, self.operator(), self).exec())
 
 
 class DocumentsPage(ListPage):
@@ -200,15 +301,6 @@ class DocumentsPage(ListPage):
                                        "verified later. Issuing documents is not available in this version "
                                        "yet.")),
     )
-
-
-class ResultsPage(EmptyPage):
-    name = "Results"
-    title_source = QT_TRANSLATE_NOOP("Pages", "Results")
-    empty_title = QT_TRANSLATE_NOOP("Pages", "No results yet")
-    empty_body = QT_TRANSLATE_NOOP(
-        "Pages", "Rankings appear here once judges have submitted their score sheets. Score entry and "
-                 "ranking are not available in this version yet.")
 
 
 class FundingPage(EmptyPage):
