@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "Organizations, Competitions, Proposals, Judging, Results, Funding, Monitoring, "
                         "Documents, Settings")
     parser.add_argument("--size", default="1280x800", help="window size for --screenshot (default 1280x800)")
+    parser.add_argument("--judge-mode", action="store_true", help="open judge mode full-screen (judges sign in "
+                        "with their PIN and score) instead of the main window")
     parser.add_argument("--bench-startup", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -57,6 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     i18n.install(settings["language"])
     setup_fonts(app)
+    if args.judge_mode:
+        return _judge_mode(app, args.db or (str(demo_db_path()) if args.demo else None), args.demo)
     automated = bool(args.screenshot or args.bench_startup)
     window = MainWindow(settings, remember_geometry=not automated)
     if automated:
@@ -74,6 +78,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     db_path = args.db or (str(demo_db_path()) if args.demo else None)
     QTimer.singleShot(0, lambda: window.open_database(lambda: _open(db_path, args.demo), lambda: _preview(db_path)))
     return app.exec()
+
+
+def _judge_mode(app, db_path: str | None, demo: bool) -> int:  # type: ignore[no-untyped-def]
+    """Judge mode alone, full-screen, for the PC a judge scores on; the database opens in the background."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    from .errors import PspError
+    from .ui.judge_mode import open_judge_mode
+    from .ui.tasks import run_task
+
+    held: dict[str, object] = {}
+
+    def ready(db) -> None:  # type: ignore[no-untyped-def]
+        held["db"], held["window"] = db, open_judge_mode(db)
+
+    def failed(exc: BaseException) -> None:
+        translate = QCoreApplication.translate
+        QMessageBox.critical(None, translate("MainWindow", "PSP Desktop"), exc.render(translate)
+                             if isinstance(exc, PspError) else str(exc))
+        app.exit(2)
+
+    run_task(lambda: _open(db_path, demo), ready, failed)
+    status = app.exec()
+    if "db" in held:
+        held["db"].close()  # type: ignore[attr-defined]
+    return status
 
 
 def _open(db_path: str | None, demo: bool):  # type: ignore[no-untyped-def]
