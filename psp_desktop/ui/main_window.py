@@ -76,6 +76,10 @@ def make_page(name: str, window: MainWindow) -> Page:
         from .pages.proposals import ProposalsPage
 
         return ProposalsPage()
+    if name == "Results":
+        from .pages.results import ResultsPage
+
+        return ResultsPage()
     if name == "Settings":
         from .pages.settings_page import SettingsPage
 
