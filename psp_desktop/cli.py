@@ -159,6 +159,22 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_score_template(args: argparse.Namespace) -> int:
+    """A round's score sheets not yet counted, one row each, to key in from paper."""
+    from pathlib import Path
+
+    from .services import workbook_scores
+
+    database = _open(args, create=False)
+    try:
+        count = workbook_scores.write_template(database, args.round, Path(args.out))
+    finally:
+        database.close()
+    print(args.out)
+    print(f"rows: {count}")
+    return 0
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """All rows or none: on any problem, one line per problem on stderr, the error workbook, exit status 2."""
     from pathlib import Path
@@ -181,7 +197,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         submit=getattr(args, "submit", False),
         errors_path=Path(args.errors) if args.errors else None,
         translate=translate,
+        by=getattr(args, "by", None) or _login_name(),
     )
+    if args.kind == "scores":
+        print(f"sheets: {result.sheets}")
+        return 0
     print(f"organizations: {result.organizations}")
     if args.kind == "proposals":
         print(f"proposals: {result.proposals}")
@@ -189,6 +209,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         for number in result.intake_numbers:
             print(f"intake number: {number}")
     return 0
+
+
+def _login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):  # no login name in this environment
+        return "psp"
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -207,9 +236,20 @@ def _add_workbook_commands(sub: argparse._SubParsersAction) -> None:  # type: ig
     template = sub.add_parser(
         "template", help=QT_TRANSLATE_NOOP("Cli", "save an empty import workbook (.xlsx) to fill in Excel or WPS")
     )
-    template.add_argument("kind", choices=("organizations", "proposals"))
-    template.add_argument("file", metavar="FILE.xlsx")
-    template.set_defaults(func=cmd_template)
+    template_kinds = template.add_subparsers(dest="kind", required=True)
+    for kind, kind_help in (
+        ("organizations", QT_TRANSLATE_NOOP("Cli", "the workbook for registering organizations (机构信息)")),
+        ("proposals", QT_TRANSLATE_NOOP("Cli", "the workbook for importing proposals (申报项目, 预算明细)")),
+    ):
+        blank = template_kinds.add_parser(kind, help=kind_help)
+        blank.add_argument("file", metavar="FILE.xlsx")
+        blank.set_defaults(func=cmd_template)
+    score_template = template_kinds.add_parser(
+        "scores", help=QT_TRANSLATE_NOOP("Cli", "a round's score sheets not yet counted, one row each, to key in")
+    )
+    score_template.add_argument("--round", type=int, required=True, metavar="ROUND_ID")
+    score_template.add_argument("--out", required=True, metavar="FILE.xlsx")
+    score_template.set_defaults(func=cmd_score_template)
     imports = sub.add_parser(
         "import", help=QT_TRANSLATE_NOOP("Cli", "import a filled-in workbook (.xlsx): every row, or none")
     )
@@ -226,7 +266,15 @@ def _add_workbook_commands(sub: argparse._SubParsersAction) -> None:  # type: ig
         action="store_true",
         help=QT_TRANSLATE_NOOP("Cli", "submit them (full validation, intake numbers) instead of saving drafts"),
     )
-    for parser in (organizations, proposals):
+    scores = kinds.add_parser(
+        "scores", help=QT_TRANSLATE_NOOP("Cli", "count the score sheets keyed into a score workbook (评分录入)")
+    )
+    scores.add_argument(
+        "--by",
+        metavar="NAME",
+        help=QT_TRANSLATE_NOOP("Cli", "who keyed the sheets, for the change log (default: the login name)"),
+    )
+    for parser in (organizations, proposals, scores):
         parser.add_argument("file", metavar="FILE.xlsx")
         parser.add_argument(
             "--errors",
@@ -234,10 +282,65 @@ def _add_workbook_commands(sub: argparse._SubParsersAction) -> None:  # type: ig
             help=QT_TRANSLATE_NOOP("Cli", "where to write the error workbook (default: beside FILE)"),
         )
         parser.set_defaults(func=cmd_import)
+    _add_results_command(sub)
     export = sub.add_parser("export", help=QT_TRANSLATE_NOOP("Cli", "export a list to .xlsx"))
     export.add_argument("kind", choices=("organizations", "proposals", "needs", "competitions", "judges"))
     export.add_argument("file", metavar="FILE.xlsx")
     export.set_defaults(func=cmd_export)
+
+
+# --- judging results ---------------------------------------------------------------------------------------
+
+
+def cmd_results(args: argparse.Namespace) -> int:
+    """A round's ranking or the final ranking with every component score: csv and json to standard output unless
+    --out is given; xlsx needs --out."""
+    from pathlib import Path
+
+    from .documents import write_pdf
+    from .services import results_export
+
+    out = Path(args.out) if args.out else None
+    database = _open(args, create=False)
+    try:
+        competition = results_export.find_competition(database, args.competition)
+        if args.round is None:
+            results = results_export.final_results(database, competition)
+        else:
+            round_id = results_export.find_round(database, competition, args.round)
+            results = results_export.round_results(database, round_id)
+    finally:
+        database.close()
+    if args.format == "xlsx":
+        print(results_export.write_xlsx(results, out))
+        return 0
+    data = results_export.to_csv(results) if args.format == "csv" else results_export.to_json(results)
+    if out is not None:
+        print(write_pdf(data, out))  # any bytes: written whole or not at all
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    return 0
+
+
+def _add_results_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    results = sub.add_parser(
+        "results", help=QT_TRANSLATE_NOOP("Cli", "export judging results: a round's ranking or the final ranking")
+    )
+    results.add_argument(
+        "competition", metavar="COMPETITION", help=QT_TRANSLATE_NOOP("Cli", "the competition's number or exact name")
+    )
+    results.add_argument(
+        "--round",
+        metavar="N",
+        help=QT_TRANSLATE_NOOP("Cli", "the round (1 = the first round, or its name); without it the final ranking"),
+    )
+    results.add_argument("--format", choices=("csv", "json", "xlsx"), default="csv")
+    results.add_argument(
+        "--out", metavar="FILE", help=QT_TRANSLATE_NOOP("Cli", "where to save it (default: standard output)")
+    )
+    results.set_defaults(func=cmd_results)
 
 
 class _TranslatedHelp(argparse.HelpFormatter):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -15,7 +15,17 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from ..errors import ValidationError
 from .fonts import setup
@@ -29,6 +39,17 @@ CELL_PADDING = (4.0, 3.5)  # points: horizontal, vertical
 
 
 Row = Mapping[str, object]
+Items = Mapping[str, Sequence[Mapping[str, object]]]  # repeated-column group → one item per copy
+
+
+@dataclass(frozen=True)
+class Section:
+    """One pass over the template's blocks (a judge's sheet, one proposal's blank sheet), starting on a new page.
+    Its values are laid over the document's."""
+
+    values: Mapping[str, object]
+    rows: Sequence[Row] = ()
+    items: Items = field(default_factory=dict)
 
 
 @dataclass
@@ -40,6 +61,7 @@ class _Context:
     width: float  # of the text frame, points
     height: float
     _styles: dict[tuple[str, str], ParagraphStyle]
+    items: Items = field(default_factory=dict)
 
     def style(self, name: str, align: str | None = None) -> ParagraphStyle:
         key = (name, align or "")
@@ -56,27 +78,56 @@ class _Context:
 
 
 def render(template: Template, values: Mapping[str, object], rows: Sequence[Row] = (), *,
-           author: str = "", subject: str = "") -> bytes:
-    """The PDF as bytes: identical input gives identical bytes (rl_config.invariant)."""
+           author: str = "", subject: str = "", items: Items | None = None,
+           sections: Sequence[Section] | None = None) -> bytes:
+    """The PDF as bytes: identical input gives identical bytes (rl_config.invariant). With sections, the blocks are
+    laid out once per section, each from a new page; values (and the footer) are the document's."""
     font = setup()
     page_size = (landscape if template.page.landscape else portrait)(A4)
     top, right, bottom, left = (m * mm for m in template.page.margins_mm)
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
         buffer, pagesize=page_size, leftMargin=left, rightMargin=right, topMargin=top, bottomMargin=bottom,
-        title=_plain(template.title, values), author=author, subject=subject, creator=CREATOR, producer=CREATOR,
+        title=_plain(template.title, {**values, **(sections[0].values if sections else {})}), author=author,
+        subject=subject, creator=CREATOR, producer=CREATOR,
         invariant=1, initialFontName=font,  # no page may fall back to an unembedded Helvetica
     )
     frame = Frame(left, bottom, doc.width, doc.height, id="text", leftPadding=0, rightPadding=0, topPadding=0,
                   bottomPadding=0)
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-    context = _Context(template, values, rows, font, doc.width, doc.height, {})
-    story = [flowable for block in template.blocks for flowable in _flowables(context, block)]
+    context = _Context(template, values, rows, font, doc.width, doc.height, {}, items or {})
+    story: list[Flowable] = []
+    for section in sections if sections is not None else [Section(values, rows, items or {})]:
+        part = replace(context, values={**values, **section.values}, rows=section.rows,
+                       items={**(items or {}), **section.items})
+        story += [PageBreak()] if story else []
+        story += _section_story(part, [b for b in template.blocks if _shown(part, b.show_if)])
     canvasmaker: Callable[..., Canvas] = Canvas
     if template.footer:
         canvasmaker = partial(_FooterCanvas, footer=partial(_draw_footer, context, page_size[0] / 2, bottom / 2))
     doc.build(story, canvasmaker=canvasmaker)
     return buffer.getvalue()
+
+
+def _section_story(context: _Context, blocks: Sequence[Block]) -> list[Flowable]:
+    story: list[Flowable] = []
+    kept: list[Flowable] = []  # blocks to keep on one page with the next
+    for block in blocks:
+        flowables = _flowables(context, block)
+        if block.keep_with_next or kept:  # KeepTogether inside KeepTogether never fits (its wrap says 0xffffff)
+            flowables = [part for f in flowables for part in (f._content if isinstance(f, KeepTogether) else [f])]
+        if block.keep_with_next:
+            kept += flowables
+        elif kept:
+            story.append(KeepTogether([*kept, *flowables]))
+            kept = []
+        else:
+            story += flowables
+    return story + kept
+
+
+def _shown(context: _Context, condition: str) -> bool:
+    return not condition or bool(context.values.get(condition))
 
 
 def _plain(text: str, values: Mapping[str, object]) -> str:
@@ -176,22 +227,64 @@ def _column_widths(context: _Context, columns: Sequence[Column]) -> list[float]:
     return [c.width_mm * mm if c.width_mm is not None else left_over / len(shared) for c in columns]
 
 
+@dataclass(frozen=True)
+class _Copy:
+    """A column as laid out: a repeated column once per item, with the item's values and its index."""
+
+    column: Column
+    item: Mapping[str, object] | None = None
+    index: int = 0
+
+    def header_values(self, values: Mapping[str, object]) -> Mapping[str, object]:
+        return values if self.item is None else {**values, **self.item}
+
+    def cell_values(self, row: Row) -> Row:
+        """A repeated column's cell takes item `index` of each list value in the row."""
+        if self.item is None:
+            return row
+        return {k: _nth(v, self.index) if isinstance(v, list | tuple) else v for k, v in row.items()}
+
+
+def _nth(values: Sequence[object], index: int) -> object:
+    """A row may hold lists for several repeated groups of different lengths; a copy reads only its own."""
+    return values[index] if index < len(values) else ""
+
+
+def _copies(context: _Context, columns: Sequence[Column]) -> list[_Copy]:
+    copies: list[_Copy] = []
+    for column in columns:
+        if not _shown(context, column.show_if):
+            continue
+        if column.repeat:
+            copies += [_Copy(column, item, i) for i, item in enumerate(context.items.get(column.repeat, ()))]
+        else:
+            copies.append(_Copy(column))
+    return copies
+
+
 def _table(context: _Context, block: Block) -> list[Flowable]:
     """The data table: a header row repeated on every page, then one row per record."""
     t = context.template
-    header = [context.paragraph(fill(c.header, context.values, t), block.header_style, "center") for c in block.columns]
-    body = [[context.paragraph(fill(c.text, row, t), block.style, c.align) for c in block.columns]
-            for row in context.rows]
+    copies = _copies(context, block.columns)
+    columns = [c.column for c in copies]
+    header = [context.paragraph(fill(c.column.header, c.header_values(context.values), t), block.header_style,
+                                "center") for c in copies]
+    body = [[context.paragraph(fill(c.column.text, c.cell_values(row), t), block.style, c.column.align)
+             for c in copies] for row in context.rows]
     extra: list[tuple[Any, ...]] = [*_shade(context, (0, 0), (-1, 0))]
     if not body:  # an empty list still says so, across the whole width
         body = [[context.paragraph(fill(block.text, context.values, t), block.style, "center")]
-                + [""] * (len(block.columns) - 1)]
+                + [""] * (len(columns) - 1)]
         extra.append(("SPAN", (0, 1), (-1, 1)))
-    widths = _column_widths(context, block.columns)
+    widths = _column_widths(context, columns)
     room = context.height - _row_height(header, widths)  # below the header repeated on every page
     extra += [("VALIGN", (0, n), (-1, n), "TOP")
               for n, cells in enumerate(body, start=1) if _row_height(cells, widths) > room]
-    table = _DataTable([header, *body], colWidths=widths, repeatRows=1, page_height=context.height)
+    heights = None
+    if block.min_row_height_mm:  # room to write: the rows grow, never shrink below their text
+        heights = [None, *(max(_row_height(cells, widths), block.min_row_height_mm * mm) for cells in body)]
+    table = _DataTable([header, *body], colWidths=widths, rowHeights=heights, repeatRows=1,
+                       page_height=context.height)
     table.setStyle(_grid_style(context, *extra))
     return [table]
 

@@ -40,6 +40,9 @@ class DocumentType:
     fields: frozenset[str]
     row_fields: frozenset[str] = frozenset()
     labels: Mapping[str, frozenset[str]] = field(default_factory=dict)  # wording the code looks up by key
+    # repeated columns: group → the values each copy's header may use (one copy per item the code supplies; the
+    # copy's cells take item i of a row value that is a list, e.g. a column per criterion or per judge)
+    repeats: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +70,8 @@ class Column:
     text: str  # row placeholders
     width_mm: float | None  # None: shares the width left over
     align: str = "left"
+    repeat: str = ""  # a DocumentType.repeats group: one copy of the column per item
+    show_if: str = ""  # a document value: the column is left out when it is empty
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +90,9 @@ class Block:
     header_style: str = "header"
     height_mm: float = 0
     right_mm: float = 0
+    show_if: str = ""  # a document value: the block is left out when it is empty
+    min_row_height_mm: float = 0  # table rows at least this tall (room to write by hand)
+    keep_with_next: bool = False  # on the same page as the next block (a notice's last lines, seal and check code)
 
 
 @dataclass(frozen=True)
@@ -111,8 +119,7 @@ class Template:
             for label, value in block.rows:
                 yield label
                 yield value
-            for column in block.columns:
-                yield column.header
+            yield from (column.header for column in block.columns if not column.repeat)
 
     def row_texts(self) -> Iterator[str]:
         for block in self.blocks:
@@ -161,8 +168,15 @@ def placeholders(text: str) -> list[str]:
 
 
 def check_placeholders(template: Template, kind: DocumentType) -> None:
+    repeated = [c for block in template.blocks for c in block.columns if c.repeat]
+    for column in repeated:
+        if column.repeat not in kind.repeats:
+            raise ValidationError(CANNOT_READ, path=template.path, reason=f"no repeated columns {column.repeat!r}")
+    conditions = [b.show_if for b in template.blocks] + [c.show_if for b in template.blocks for c in b.columns]
     checks = [(template.document_texts(), kind.fields), (template.row_texts(), kind.row_fields),
-              (iter([template.footer]), kind.fields | PAGE_FIELDS)]
+              (iter([template.footer]), kind.fields | PAGE_FIELDS),
+              *(([c.header], kind.fields | kind.repeats[c.repeat]) for c in repeated),
+              ((f"{{{name}}}" for name in conditions if name), kind.fields)]
     for texts, allowed in checks:
         for text in texts:
             for name in placeholders(text):

@@ -79,6 +79,7 @@ _LINE_FIELD = re.compile(r"budget_lines\[(\d+)\](?:\.(\w+))?")  # budget_lines[3
 class TemplateKind(StrEnum):
     ORGANIZATIONS = "organizations"
     PROPOSALS = "proposals"
+    SCORES = "scores"  # a round's score sheets: workbook_scores
 
 
 NEW_ORGANIZATIONS_NOTE = ("可选。只填写尚未在系统中登记的申报机构（已登记的不要重复填写），"
@@ -225,17 +226,21 @@ class ImportPreview:
     organizations: list[_Organization] = field(default_factory=list)
     proposals: list[_Proposal] = field(default_factory=list)
     budget_rows: list[_Row] = field(default_factory=list)
+    round_id: int | None = None  # scores: the round the workbook's rows belong to
+    scores: list[Any] = field(default_factory=list)  # workbook_scores._ScoreRow
+    by: str = ""  # scores: who imports them, for the change log
 
     def _rows(self) -> Iterator[_Row]:
         """Every data row, in the order of the sheets."""
         yield from (p.row for p in self.proposals)
         yield from self.budget_rows
         yield from (o.row for o in self.organizations)
+        yield from (s.row for s in self.scores)
 
     @property
     def rows(self) -> list[PreviewRow]:
         labels = [*(p.data.title for p in self.proposals), *(str(r.values.get("item", "")) for r in self.budget_rows),
-                  *(o.data.name for o in self.organizations)]
+                  *(o.data.name for o in self.organizations), *(s.label for s in self.scores)]
         return [PreviewRow(row.sheet.name, row.number, label, tuple(row.cell_problems()))
                 for row, label in zip(self._rows(), labels, strict=True)]
 
@@ -257,6 +262,7 @@ class ImportResult:
     proposals: int
     budget_lines: int
     intake_numbers: tuple[str, ...] = ()
+    sheets: int = 0  # score sheets counted
 
 
 # --- reading rows ----------------------------------------------------------------------------------------
@@ -517,6 +523,10 @@ def _preview_proposals(db: Database, preview: ImportPreview) -> ImportPreview:
 
 def commit(db: Database, preview: ImportPreview) -> ImportResult:
     """Writes the whole preview in one transaction, or nothing (WorkbookRejected, ValidationError)."""
+    if preview.kind is TemplateKind.SCORES:
+        from .workbook_scores import commit_scores  # it builds on this module
+
+        return commit_scores(db, preview)
     with _bulk():
         if not preview.ok:
             raise WorkbookRejected(preview.problems)
@@ -649,7 +659,7 @@ def write_error_workbook(preview: ImportPreview, path: Path | None = None,
 
 def import_workbook(db: Database, kind: TemplateKind | str, path: Path, *, competition_id: int | None = None,
                     submit: bool = False, errors_path: Path | None = None,
-                    translate: Translate | None = None) -> ImportResult:
+                    translate: Translate | None = None, by: str = "") -> ImportResult:
     """Preview and commit in one call (the CLI's way). On any problem nothing is written: WorkbookRejected lists
     every problem and names the error workbook, written beside the file (or in the temporary folder)."""
     path = Path(path)
@@ -657,6 +667,10 @@ def import_workbook(db: Database, kind: TemplateKind | str, path: Path, *, compe
         if competition_id is None:
             raise ValueError("importing proposals needs the competition's id")
         preview = preview_proposals(db, path, competition_id, submit=submit)
+    elif TemplateKind(kind) is TemplateKind.SCORES:
+        from .workbook_scores import preview_scores  # it builds on this module
+
+        preview = preview_scores(db, path, by=by)
     else:
         preview = preview_organizations(db, path)
     if not preview.ok:
