@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, ClassVar
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -57,6 +58,9 @@ class Database:
     url: str
     sessions: sessionmaker[Session]
     write_lock: threading.RLock
+    # services.access.Actor of whoever signed in, set on the instance; services refuse work without one. The class
+    # value is the default for every new Database: nobody (the test suite signs in an administrator there).
+    actor: ClassVar[Any] = None
 
     @property
     def path(self) -> Path | None:

@@ -248,3 +248,16 @@ def database(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> It
     finally:
         db.close()
         head.reset()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _signed_in_administrator() -> Iterator[None]:
+    """Every database a test opens has an administrator signed in, as after the login at start; the access tests
+    set `db.actor` themselves (None for nobody)."""
+    from psp_desktop.db import Database
+    from psp_desktop.enums import Role
+    from psp_desktop.services.access import Actor
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(Database, "actor", Actor("tester", frozenset({Role.ADMIN}), None, "测试管理员"))
+        yield

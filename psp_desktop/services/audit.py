@@ -9,12 +9,15 @@ import hashlib
 import json
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import AuditEntry
+
+if TYPE_CHECKING:
+    from .access import Actor
 
 GENESIS = "0" * 64
 
@@ -39,6 +42,13 @@ def clock(source: Callable[[], dt.datetime]) -> Iterator[None]:
 def canonical(data: Any) -> bytes:
     """JSON with sorted keys and no spaces: the same content always gives the same bytes."""
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str).encode()
+
+
+def log(session: Session, who: Actor, action: str, entity: str, entity_id: int | None,
+        before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> AuditEntry:
+    """The change `action` on `entity` by the signed-in actor, in the caller's transaction."""
+    return record(session, actor=who.username, role=who.role_text, action=action, entity=entity,
+                  entity_id=entity_id, before=before, after=after)
 
 
 def record(session: Session, *, actor: str, role: str, action: str, entity: str, entity_id: int | None,
