@@ -3,6 +3,7 @@ and at which schema revision. Kept free of SQLAlchemy so start-up can answer the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from pathlib import Path
@@ -110,3 +111,83 @@ def current_sqlite_file(db_path: str | os.PathLike[str] | None) -> Path | None:
         return target if file_revision(target) == migrations.HEAD else None
     except (OSError, DatabaseOpenError):
         return None
+
+
+# --- full check and whole-or-nothing copies (backups, restores) --------------------------------------------
+
+FULL_CHECK_LIMIT = 200 * 1024 * 1024  # bytes; above it integrity_check takes too long for start-up
+
+
+def integrity_problems(conn: sqlite3.Connection, limit: int = 3) -> list[str]:
+    """What PRAGMA integrity_check finds (an empty list when the file is sound). Unlike quick_check it also
+    compares every index with its table."""
+    rows = [str(row[0]) for row in conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+    return [] if rows == ["ok"] else rows
+
+
+def full_check(path: Path) -> None:
+    """At start: integrity_check for files up to FULL_CHECK_LIMIT, quick_check above; refuses a damaged file with
+    what was found and where the backups are."""
+    if path.stat().st_size > FULL_CHECK_LIMIT:
+        quick_check(path)
+        return
+    try:
+        conn = connect_read_only(path)
+        try:
+            problems = integrity_problems(conn)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise corrupt(path) from exc
+    if problems:
+        raise DatabaseOpenError(
+            QT_TRANSLATE_NOOP(
+                "Errors",
+                "{path} is damaged: the integrity check found “{problem}”. The file was not changed. Restore a "
+                "backup with “psp --db {path} restore BACKUP”; automatic backups are kept in {folder}.",
+            ),
+            path=path, problem=problems[0], folder=path.parent / "backups",
+        )
+
+
+def copy_database(source: sqlite3.Connection, dest: Path) -> Path:
+    """A consistent copy of the open `source` at dest, written whole or not at all: SQLite's backup API writes a
+    hidden temporary file beside dest, which is checked (integrity_check), synced to disk and only then renamed.
+    A failure (a full disk, a USB stick pulled out) leaves nothing under dest and raises OSError or sqlite3.Error.
+    The copy is a single self-contained file (rollback journal), fit to carry away."""
+    temp = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
+    try:
+        target = sqlite3.connect(temp)
+        try:
+            source.backup(target)
+            target.execute("PRAGMA journal_mode=DELETE")
+            problems = integrity_problems(target)
+        finally:
+            target.close()
+        if problems:
+            raise sqlite3.DatabaseError(problems[0])
+        _fsync(temp)
+        os.replace(temp, dest)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink(missing_ok=True)
+        raise
+    _fsync_folder(dest.parent)
+    return dest
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb+") as fh:
+        os.fsync(fh.fileno())
+
+
+def _fsync_folder(folder: Path) -> None:
+    """The rename itself reaches the disk only when the folder is synced (POSIX; Windows cannot open folders)."""
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
