@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--size", default="1280x800", help="window size for --screenshot (default 1280x800)")
     parser.add_argument("--judge-mode", action="store_true", help="open judge mode full-screen (judges sign in "
                         "with their PIN and score) instead of the main window")
+    parser.add_argument("--event", metavar="FILE", help="on a judge laptop: check an event package (.pspevent) "
+                        "from the office and open it in judge mode only")
     parser.add_argument("--bench-startup", action="store_true", help=argparse.SUPPRESS)
     return parser
 
@@ -59,11 +61,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     i18n.install(settings["language"])
     setup_fonts(app)
-    if args.judge_mode:
-        return _judge_mode(app, args.db or (str(demo_db_path()) if args.demo else None), args.demo)
+    if args.judge_mode or args.event:
+        return _judge_mode(app, args.db or (str(demo_db_path()) if args.demo else None), args.demo, args.event)
     automated = bool(args.screenshot or args.bench_startup)
     window = MainWindow(settings, remember_geometry=not automated)
+    window.account.demo = args.demo  # the sign-in dialog shows the demo account
     if automated:
+        from .ui.account import UNATTENDED
+
+        window.account.auto_actor = UNATTENDED  # a read-only viewer, signed in without a dialog
         width, height = (int(v) for v in args.size.lower().split("x"))
         window.resize(width, height)
     if page:
@@ -80,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return app.exec()
 
 
-def _judge_mode(app, db_path: str | None, demo: bool) -> int:  # type: ignore[no-untyped-def]
+def _judge_mode(app, db_path: str | None, demo: bool, event: str | None = None) -> int:  # type: ignore[no-untyped-def]
     """Judge mode alone, full-screen, for the PC a judge scores on; the database opens in the background."""
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QMessageBox
@@ -100,7 +106,7 @@ def _judge_mode(app, db_path: str | None, demo: bool) -> int:  # type: ignore[no
                              if isinstance(exc, PspError) else str(exc))
         app.exit(2)
 
-    run_task(lambda: _open(db_path, demo), ready, failed)
+    run_task(lambda: _open_event(event) if event else _open(db_path, demo), ready, failed)
     status = app.exec()
     if "db" in held:
         held["db"].close()  # type: ignore[attr-defined]
@@ -111,6 +117,13 @@ def _open(db_path: str | None, demo: bool):  # type: ignore[no-untyped-def]
     from .services.startup import open_for_app
 
     return open_for_app(db_path, demo=demo)
+
+
+def _open_event(path: str):  # type: ignore[no-untyped-def]
+    """The laptop's database built from the event package (checked first), never the office's."""
+    from .services.event_exchange import open_package
+
+    return open_package(Path(path)).db
 
 
 def _preview(db_path: str | None):  # type: ignore[no-untyped-def]

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import copy
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from . import __version__
 from .errors import QT_TRANSLATE_NOOP, PspError
+
+PASSWORD_ENV = "PSP_PASSWORD"  # the signing-in person's password, for scripts
+NEW_PASSWORD_ENV = "PSP_NEW_PASSWORD"  # a password being set with `psp users add` or `reset-password`
 
 
 def _translator() -> Callable[[str, str], str]:
@@ -22,22 +26,100 @@ def _translator() -> Callable[[str, str], str]:
         return lambda _context, text: text
 
 
-def _open(args: argparse.Namespace, *, create: bool = True):  # type: ignore[no-untyped-def]
+def _open(args: argparse.Namespace, *, create: bool = True, sign_in: bool = False):  # type: ignore[no-untyped-def]
+    """The database; with sign_in (commands that change data) or --user, someone signs in first."""
     from .db import open_database
 
-    return open_database(args.db, create=create)
+    database = open_database(args.db, create=create)
+    if sign_in or getattr(args, "user", None):
+        try:
+            _sign_in(args, database)
+        except BaseException:
+            database.close()
+            raise
+    return database
+
+
+# --- signing in ----------------------------------------------------------------------------------------------
+
+
+def _sign_in(args: argparse.Namespace, database) -> None:  # type: ignore[no-untyped-def]
+    """Signs in as --user (password from PSP_PASSWORD or asked); nothing to do when someone is signed in already
+    and no --user was given (the test suite's administrator)."""
+    from .services import users
+
+    if not args.user and getattr(database, "actor", None) is not None:
+        return
+    if not users.has_users(database):
+        raise PspError(QT_TRANSLATE_NOOP("Errors", "There are no user accounts yet: create the administrator "
+                                                   "with `psp init --admin NAME`."))
+    name = args.user or _ask(QT_TRANSLATE_NOOP("Cli", "User name: "))
+    users.sign_in(database, name, os.environ.get(PASSWORD_ENV) or _ask_secret(QT_TRANSLATE_NOOP("Cli", "Password: ")))
+
+
+def _ask(prompt: str) -> str:
+    _need_terminal()
+    return input(_translator()("Cli", prompt)).strip()
+
+
+def _ask_secret(prompt: str) -> str:
+    import getpass
+
+    _need_terminal()
+    return getpass.getpass(_translator()("Cli", prompt))
+
+
+def _need_terminal() -> None:
+    if not sys.stdin.isatty():
+        raise PspError(QT_TRANSLATE_NOOP("Errors", "Sign in with --user NAME and the password in PSP_PASSWORD."))
+
+
+def _new_password(env: str) -> str:
+    """A new password from the environment variable env, or typed twice."""
+    given = os.environ.get(env)
+    if given:
+        return given
+    first = _ask_secret(QT_TRANSLATE_NOOP("Cli", "New password: "))
+    if _ask_secret(QT_TRANSLATE_NOOP("Cli", "Repeat the new password: ")) != first:
+        raise PspError(QT_TRANSLATE_NOOP("Errors", "The two passwords differ."))
+    return first
+
+
+def _first_admin(args: argparse.Namespace, database) -> None:  # type: ignore[no-untyped-def]
+    """A new database's administrator: --admin NAME with PSP_PASSWORD, or asked at the terminal."""
+    from .services import users
+
+    name = args.admin
+    if name is None:
+        if not sys.stdin.isatty():
+            print(_translator()("Cli", "No user accounts yet: create the administrator with `psp init --admin "
+                                       "NAME` (the password in PSP_PASSWORD)."), file=sys.stderr)
+            return
+        name = _ask(QT_TRANSLATE_NOOP("Cli", "Administrator's user name: "))
+    display_name = args.display_name or (name if args.admin else _ask(QT_TRANSLATE_NOOP("Cli", "Full name: ")))
+    users.create_first_admin(database, name, display_name or name, _new_password(PASSWORD_ENV))
+    print(f"administrator: {users.normalise_name(name)}", file=sys.stderr)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from .services import users
+
     database = _open(args)
-    print(database.describe())
+    try:
+        print(database.describe())
+        if not users.has_users(database):
+            _first_admin(args, database)
+    finally:
+        database.close()
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from .services import demo
+    from .services import demo, users
 
     database = _open(args)
+    if args.replace and users.has_users(database):
+        _sign_in(args, database)  # replacing the demo replaces its accounts: an administrator's decision
     summary = demo.create_demo(database, replace=args.replace)
     print(database.describe())
     for key, value in summary.items():
@@ -99,7 +181,7 @@ def cmd_application_import(args: argparse.Namespace) -> int:
 
     from .services import application_forms
 
-    database = _open(args, create=False)
+    database = _open(args, create=False, sign_in=args.commit)
     try:
         reading = application_forms.read_application(database, args.competition, Path(args.file))
         translate = _translator()
@@ -181,7 +263,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     from .services import workbooks
 
-    database = _open(args)
+    database = _open(args, sign_in=True)
     translators: list[Callable[[str, str], str]] = []  # Qt's translator is loaded only when there is a problem
 
     def translate(context: str, text: str) -> str:
@@ -343,6 +425,69 @@ def _add_results_command(sub: argparse._SubParsersAction) -> None:  # type: igno
     results.set_defaults(func=cmd_results)
 
 
+# --- user accounts -----------------------------------------------------------------------------------------
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    """Accounts, for administrators: list, add, set roles, reset a forgotten password."""
+    from .services import users
+
+    database = _open(args, create=False, sign_in=True)
+    try:
+        if args.action == "list":
+            for row in users.list_users(database):
+                state = "active" if row.active else "switched-off"
+                print(f"{row.username}\t{row.display_name}\t{'+'.join(r.value for r in row.roles)}\t{state}")
+        elif args.action == "add":
+            users.create_user(database, args.name, args.display_name or args.name, _new_password(NEW_PASSWORD_ENV),
+                              _roles(args.roles))
+            print(f"added: {users.normalise_name(args.name)}")
+        elif args.action == "set-roles":
+            row = users.find_user(database, args.name)
+            users.update_user(database, row.id, row.row_version, roles=_roles(args.roles))
+            print(f"{row.username}: {args.roles}")
+        else:
+            row = users.find_user(database, args.name)
+            users.reset_password(database, row.id, _new_password(NEW_PASSWORD_ENV))
+            print(f"password reset: {row.username}")
+    finally:
+        database.close()
+    return 0
+
+
+def _roles(text: str) -> list[Any]:
+    from .enums import Role
+
+    known = {r.value: r for r in Role}
+    roles = []
+    for part in filter(None, (p.strip().lower() for p in text.replace("+", ",").split(","))):
+        if part not in known:
+            raise PspError(QT_TRANSLATE_NOOP("Errors", "{role} is not a role; choose from {roles}."), role=part,
+                           roles=", ".join(known))
+        roles.append(known[part])
+    return roles
+
+
+def _add_users_command(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    accounts = sub.add_parser("users", help=QT_TRANSLATE_NOOP("Cli", "user accounts and roles (administrators)"))
+    actions = accounts.add_subparsers(dest="action", required=True)
+    actions.add_parser("list", help=QT_TRANSLATE_NOOP("Cli", "list the accounts with their roles"))
+    add = actions.add_parser("add", help=QT_TRANSLATE_NOOP(
+        "Cli", "add an account (its password from PSP_NEW_PASSWORD, or asked)"))
+    add.add_argument("name", metavar="USER")
+    add.add_argument("--display-name", metavar="NAME", help=QT_TRANSLATE_NOOP("Cli", "the person's full name"))
+    add.add_argument("--roles", required=True, metavar="ROLES",
+                     help=QT_TRANSLATE_NOOP("Cli", "comma-separated: admin, staff, finance, judge, viewer"))
+    set_roles = actions.add_parser("set-roles", help=QT_TRANSLATE_NOOP("Cli", "replace an account's roles"))
+    set_roles.add_argument("name", metavar="USER")
+    set_roles.add_argument("roles", metavar="ROLES",
+                           help=QT_TRANSLATE_NOOP("Cli", "comma-separated: admin, staff, finance, judge, viewer"))
+    reset = actions.add_parser("reset-password", help=QT_TRANSLATE_NOOP(
+        "Cli", "set a new password for an account (from PSP_NEW_PASSWORD, or asked)"))
+    reset.add_argument("name", metavar="USER")
+    accounts.set_defaults(func=cmd_users)
+
+
 class _TranslatedHelp(argparse.HelpFormatter):
     """Help texts are English source strings (context "Cli"), translated only when help is printed."""
 
@@ -372,10 +517,18 @@ def build_parser() -> argparse.ArgumentParser:
             "Cli", "database file or URL (default: PSP_DATABASE_URL, then psp.db in the user's data directory)"
         ),
     )
+    parser.add_argument(
+        "--user", metavar="NAME",
+        help=QT_TRANSLATE_NOOP("Cli", "sign in as this user (the password from PSP_PASSWORD, or asked)"),
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser(
+    init = sub.add_parser(
         "init", help=QT_TRANSLATE_NOOP("Cli", "create an empty database (or upgrade an existing one)")
-    ).set_defaults(func=cmd_init)
+    )
+    init.add_argument("--admin", metavar="NAME", help=QT_TRANSLATE_NOOP(
+        "Cli", "a new database's administrator (the password from PSP_PASSWORD, or asked)"))
+    init.add_argument("--display-name", metavar="NAME", help=QT_TRANSLATE_NOOP("Cli", "the administrator's full name"))
+    init.set_defaults(func=cmd_init)
     demo = sub.add_parser("demo", help=QT_TRANSLATE_NOOP("Cli", "create the demo database"))
     demo.add_argument(
         "--replace", action="store_true", help=QT_TRANSLATE_NOOP("Cli", "replace an existing demo's data")
@@ -414,6 +567,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     app_import.set_defaults(func=cmd_application_import)
     _add_workbook_commands(sub)
+    from .cli_backup import add_commands as add_backup_commands  # backup, restore
+
+    add_backup_commands(sub)
+    from .cli_audit import add_audit_commands  # audit verify, head, list
+
+    add_audit_commands(sub)
+    from .cli_event import add_event_commands  # event key, export, open, results, import
+
+    add_event_commands(sub)
+    _add_users_command(sub)
     return parser
 
 

@@ -22,7 +22,16 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from . import migrations
-from .dbfile import ENV_URL, check_revision, chosen_target, default_db_path, file_revision, quick_check
+from .dbfile import (
+    ENV_URL,
+    check_revision,
+    chosen_target,
+    copy_database,
+    default_db_path,
+    file_revision,
+    full_check,
+    quick_check,
+)
 from .errors import QT_TRANSLATE_NOOP, DatabaseOpenError
 from .paths import data_dir
 
@@ -139,10 +148,7 @@ def backup_sqlite(path: Path, dest_dir: Path, label: str) -> Path:
     dest = dest_dir / f"{path.stem}-{label}-{stamp}.db"
     source = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     try:
-        target = sqlite3.connect(dest)
-        with target:
-            source.backup(target)
-        target.close()
+        copy_database(source, dest)  # whole or not at all: a crash never leaves half a backup under its name
     finally:
         source.close()
     _rotate(dest_dir, f"{path.stem}-{label}-")
@@ -158,16 +164,18 @@ def _rotate(folder: Path, prefix: str) -> None:
 # --- opening ---------------------------------------------------------------------------------------------
 
 
-def open_database(db_path: str | os.PathLike[str] | None = None, *, create: bool = True) -> Database:
-    """Open (creating or upgrading as needed) the database chosen by --db, PSP_DATABASE_URL or the default."""
+def open_database(db_path: str | os.PathLike[str] | None = None, *, create: bool = True,
+                  full: bool = False) -> Database:
+    """Open (creating or upgrading as needed) the database chosen by --db, PSP_DATABASE_URL or the default.
+    full: the app's start checks an SQLite file with integrity_check (dbfile.full_check), not only quick_check."""
     url = resolve_url(db_path)
     path = sqlite_path(url)
     if path is not None:
-        return _open_sqlite(url, path, create=create)
+        return _open_sqlite(url, path, create=create, full=full)
     return _open_server(url)
 
 
-def _open_sqlite(url: str, path: Path, *, create: bool) -> Database:
+def _open_sqlite(url: str, path: Path, *, create: bool, full: bool = False) -> Database:
     if path.exists():
         if path.is_dir():
             raise DatabaseOpenError(QT_TRANSLATE_NOOP("Errors", "{path} is a folder, not a database file."),
@@ -175,7 +183,7 @@ def _open_sqlite(url: str, path: Path, *, create: bool) -> Database:
         revision = file_revision(path)
         check_revision(revision, str(path))
         if revision is not None:
-            quick_check(path)
+            (full_check if full else quick_check)(path)
         if revision is not None and revision != migrations.HEAD:
             _ensure_writable_dir(path)
             backup_sqlite(path, path.parent / "backups", f"before-{migrations.HEAD}")

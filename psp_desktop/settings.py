@@ -34,6 +34,8 @@ OPTIONS = {
         Option("window_geometry", str, "", QT_TRANSLATE_NOOP("Settings", "Window position and size")),
         Option("last_page", str, "Dashboard", QT_TRANSLATE_NOOP("Settings", "Page shown at start")),
         Option("operator_name", str, "", QT_TRANSLATE_NOOP("Settings", "Your name (recorded on decisions)")),
+        Option("idle_lock_minutes", int, 15, QT_TRANSLATE_NOOP("Settings", "Lock the window after idle minutes")),
+        Option("backups_keep", int, 10, QT_TRANSLATE_NOOP("Settings", "Automatic backups kept")),
     )
 }
 

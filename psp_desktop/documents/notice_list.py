@@ -11,19 +11,21 @@ from typing import TYPE_CHECKING
 
 from ..enums import AdvanceRule
 from ..services.scoring import points_text
+from .chain import CHAIN_FIELDS, chain_values
 from .formats import date_values, form_date
 from .points import worded
 from .render import render
 from .template import DocumentType, Template, load_template
 
 if TYPE_CHECKING:
+    from ..services.audit import Head
     from ..services.judging_papers import NoticeDetails
     from ..services.rankings import FinalReport, RoundReport
 
 NOTICE_LIST = DocumentType(
     "notice_list",
     fields=frozenset({"competition", "organizer", "stage", "rounds_done", "notice_period", "objection_contact",
-                      "check_codes", "score_title", "count", "issued_on", "issued_on_chinese"}),
+                      "check_codes", "score_title", "count", "issued_on", "issued_on_chinese"}) | CHAIN_FIELDS,
     row_fields=frozenset({"rank", "intake_number", "title", "organization", "part_score", "score", "remark"}),
     labels={"stage": frozenset({"final"}), "score": frozenset({"final", "round"}),
             "remark": frozenset({"advanced", "left", "unfinished"}), "notice": frozenset({"period", "undated"}),
@@ -47,7 +49,7 @@ def _check_codes(rounds: Sequence[RoundReport]) -> str:
 
 
 def render_final_notice(details: NoticeDetails, report: FinalReport, issued_on: dt.date, *,
-                        templates: Path | None = None) -> bytes:
+                        templates: Path | None = None, chain: Head | None = None) -> bytes:
     """The competition's final ranking: each round's score and the weighted total."""
     template = load_template(NOTICE_LIST, templates)
     rounds = report.rounds
@@ -64,7 +66,7 @@ def render_final_notice(details: NoticeDetails, report: FinalReport, issued_on: 
         })
     values = {**_notice_values(template, details, issued_on), "stage": template.label("stage", "final"),
               "rounds_done": "、".join(r.name for r in rounds), "score_title": template.label("score", "final"),
-              "check_codes": _check_codes(rounds), "count": str(len(rows))}
+              "check_codes": _check_codes(rounds), "count": str(len(rows)), **chain_values(chain)}
     parts = [{"part": r.name, "weight": worded(template, "parts", "weight", {"weight": r.result.spec.weight_percent})}
              for r in rounds]
     return render(template, values, rows, items={"parts": parts}, author=details.organizer,
@@ -80,7 +82,7 @@ def _left(template: Template, rounds: Sequence[RoundReport], reached: int) -> st
 
 
 def render_round_notice(details: NoticeDetails, report: RoundReport, issued_on: dt.date, *,
-                        templates: Path | None = None) -> bytes:
+                        templates: Path | None = None, chain: Head | None = None) -> bytes:
     """One round's results: group scores when the round weighs judge groups, and who advances."""
     template = load_template(NOTICE_LIST, templates)
     spec = report.result.spec
@@ -97,7 +99,7 @@ def render_round_notice(details: NoticeDetails, report: RoundReport, issued_on: 
         })
     values = {**_notice_values(template, details, issued_on), "stage": report.name, "rounds_done": report.name,
               "score_title": template.label("score", "round"), "check_codes": _check_codes([report]),
-              "count": str(len(rows))}
+              "count": str(len(rows)), **chain_values(chain)}
     parts = [{"part": report.groups.get(g, ""),
               "weight": worded(template, "parts", "weight", {"weight": spec.group_weights[g]})} for g in groups]
     return render(template, values, rows, items={"parts": parts}, author=details.organizer,

@@ -36,8 +36,10 @@ from ..enums import BudgetCategory, InspectionResult, OrgType, ProposalStatus, R
 from ..errors import ERROR_CONTEXT, QT_TRANSLATE_NOOP, ValidationError
 from ..models import Competition, Organization, Proposal
 from ..money import MoneyError, format_yuan, parse_yuan
+from . import access, audit
 from . import organizations as org_service
 from . import proposals as proposal_service
+from .access import Permission
 from .organizations import OrganizationData, find_by_uscc, normalise, problems_of
 from .proposals import BudgetLineData, ProposalData, draft_problems
 from .validation import Problems, parse_date
@@ -997,13 +999,14 @@ def commit_application(db: Database, reading: ApplicationReading) -> tuple[int, 
     in turn could leave a new organization without its proposal. Instead everything is validated first with the
     same validators those services use, and the rows are written the way they write them (organization FIELDS,
     proposals._check_parties and _apply) inside a single db.write(): any failure rolls back both."""
+    actor = access.require(db, Permission.INTAKE_EDIT)
     if reading.problems:
         raise ApplicationNotSaved(reading.problems)
     organization = normalise(reading.organization)
     problems_of(organization).raise_if_any()
     draft_problems(reading.proposal).raise_if_any()
     with db.write() as s:
-        organization_id = _organization_id(s, organization)
+        organization_id = _organization_id(db, s, organization, actor)
         data = dataclasses.replace(reading.proposal, organization_id=organization_id,
                                    budget_lines=list(reading.proposal.budget_lines))
         proposal_service._check_parties(s, data)
@@ -1011,6 +1014,7 @@ def commit_application(db: Database, reading: ApplicationReading) -> tuple[int, 
         s.add(proposal)
         proposal_service._apply(s, proposal, data)
         s.flush()
+        audit.log(s, actor, "proposal.create", "proposal", proposal.id, after=proposal_service._facts(proposal))
         return organization_id, proposal.id
 
 
@@ -1023,12 +1027,16 @@ def _existing_organization(s: Session, data: OrganizationData) -> Organization |
     return None
 
 
-def _organization_id(s: Session, data: OrganizationData) -> int:
-    """The registered organization (its record is kept as staff maintain it), else a new one from the form."""
+def _organization_id(db: Database, s: Session, data: OrganizationData, actor: access.Actor) -> int:
+    """The registered organization (its record is kept as staff maintain it), else a new one from the form, which
+    needs the right to edit the registry as well."""
     existing = _existing_organization(s, data)
     if existing is not None:
         return existing.id
+    access.require(db, Permission.REGISTRY_EDIT)
     organization = Organization(**{name: getattr(data, name) for name in org_service.FIELDS})
     s.add(organization)
     s.flush()
+    audit.log(s, actor, "organization.create", "organization", organization.id,
+              after={"name": data.name, "uscc": data.uscc or data.registration_number})
     return organization.id

@@ -15,7 +15,9 @@ from ..db import Database
 from ..enums import CompetitionMode, CompetitionStatus, Rating
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import Competition
-from .organizations import ChangedElsewhere
+from . import access, audit
+from .access import Permission
+from .organizations import ChangedElsewhere, changed
 from .proposals import check_intake_pattern
 from .validation import Problems
 
@@ -119,27 +121,41 @@ def _date_order(problems: Problems, data: CompetitionData) -> None:
 
 
 def create(db: Database, data: CompetitionData) -> int:
+    actor = access.require(db, Permission.COMPETITION_SETUP)
     problems_of(data).raise_if_any()
     with db.write() as s:
         competition = Competition(**{n: getattr(data, n) for n in FIELDS}, rules=data.screening.as_rules({}))
         s.add(competition)
         s.flush()
+        _, after = changed({}, _facts(competition))
+        audit.log(s, actor, "competition.create", "competition", competition.id, after=after)
         return competition.id
 
 
 def update(db: Database, competition_id: int, data: CompetitionData, row_version: int) -> None:
+    actor = access.require(db, Permission.COMPETITION_SETUP)
     problems_of(data).raise_if_any()
     try:
         with db.write() as s:
             competition = s.get(Competition, competition_id)
             if competition is None or competition.row_version != row_version:
                 raise ChangedElsewhere()
+            old = _facts(competition)
             for name in FIELDS:
                 setattr(competition, name, getattr(data, name))
             competition.rules = data.screening.as_rules(competition.rules or {})
             flag_modified(competition, "rules")
+            before, after = changed(old, _facts(competition))
+            audit.log(s, actor, "competition.update", "competition", competition_id, before=before, after=after)
     except StaleDataError as exc:
         raise ChangedElsewhere() from exc
+
+
+def _facts(competition: Competition) -> dict[str, object]:
+    """The settings as the change log keeps them (the description shortened), with the screening rules."""
+    facts: dict[str, object] = {n: getattr(competition, n) for n in FIELDS}
+    facts["screening"] = ScreeningRules.from_rules(competition.rules or {}).as_rules({})
+    return facts
 
 
 def load(db: Database, competition_id: int) -> tuple[CompetitionData, int]:

@@ -60,7 +60,7 @@ from ..models.enums import (
 )
 from ..models.proposal import proposal_need
 from . import demo_content as content
-from . import demo_files, demo_judging, proposals, screening
+from . import demo_files, demo_judging, demo_users, proposals, screening
 from . import demo_names as names
 
 SEED = 2026
@@ -114,9 +114,11 @@ def create_demo(database: Database, *, replace: bool = False) -> dict[str, int]:
                 QT_TRANSLATE_NOOP("Errors", "The database already holds data; use --replace to rebuild the demo.")
             )
         if replace:
+            demo_users.check_replace(database, session)
             _clear(session)
         builder = _DemoBuilder(session, random.Random(SEED))
         builder.build()
+        demo_users.add_accounts(session)
         builder.attach_certificates(lambda content: proposals.store_content(database, content))
         session.flush()
         return _summary(session)

@@ -34,7 +34,8 @@ from ..models import (
     Score,
     ScoreSheet,
 )
-from . import audit, pins
+from . import access, audit, pins
+from .access import Permission
 from .scoring import CriterionSpec, RoundResult, RoundSpec, Sheet, TieBreak, points_text, score_round
 
 # proposals that reached review; round 1 takes these from a competition
@@ -85,6 +86,7 @@ def _refuse_conflict(s: Session, judge: Judge, proposal: Proposal) -> None:
 def detect_conflicts(db: Database, competition_id: int) -> int:
     """Records automatic conflicts where a judge's affiliation is an applicant of the competition; returns how many
     were new. An affiliation matches by organization link or by the organization's exact name."""
+    actor = access.require(db, Permission.JUDGING_SETUP)
     with db.write() as s:
         applicants = {org_id: name for org_id, name in s.execute(
             select(Organization.id, Organization.name).join(Proposal)
@@ -100,11 +102,14 @@ def detect_conflicts(db: Database, competition_id: int) -> int:
             s.add(ConflictDeclaration(judge_id=judge.id, organization_id=org_id, source=ConflictSource.AUTOMATIC,
                                       reason=f"评审专家任职单位“{applicants[org_id]}”为本届申报机构，系统自动识别，须回避"))
             added += 1
+        if added:
+            audit.log(s, actor, "conflict.detect", "competition", competition_id, after={"added": added})
         return added
 
 
-def declare_conflict(db: Database, judge_id: int, organization_id: int, reason: str, *, by: str) -> None:
+def declare_conflict(db: Database, judge_id: int, organization_id: int, reason: str) -> None:
     """A declared conflict also withdraws the judge's sheets on that organization's proposals that are not in."""
+    actor = access.require(db, Permission.JUDGING_SETUP)
     if not reason.strip():
         raise _refuse(QT_TRANSLATE_NOOP("Errors", "Give the reason for the conflict of interest."))
     with db.write() as s:
@@ -123,8 +128,8 @@ def declare_conflict(db: Database, judge_id: int, organization_id: int, reason: 
                    (ScoreSheet.id.is_(None)) | (ScoreSheet.status != SheetStatus.SUBMITTED))).all()
         if open_ids:
             s.execute(delete(Assignment).where(Assignment.id.in_(open_ids)))
-        audit.record(s, actor=by, role="staff", action="conflict.declare", entity="judge", entity_id=judge_id,
-                     after={"organization": org.name, "reason": reason.strip(), "withdrawn": len(open_ids)})
+        audit.log(s, actor, "conflict.declare", "judge", judge_id,
+                  after={"organization": org.name, "reason": reason.strip(), "withdrawn": len(open_ids)})
 
 
 # --- who takes part ----------------------------------------------------------------------------------------------
@@ -168,14 +173,15 @@ class AssignReport:
     short: tuple[tuple[int, int], ...]  # (proposal, how many judges it still lacks)
 
 
-def auto_assign(db: Database, round_id: int, *, by: str = "") -> AssignReport:
+def auto_assign(db: Database, round_id: int) -> AssignReport:
     """Gives every proposal K judges (from each judge group, or all of a group when it is smaller), keeping what is
     already assigned, never a conflicted judge, always the least-loaded judge first (ties by roster order)."""
+    actor = access.require(db, Permission.JUDGING_SETUP)
     with db.write() as s:
         round_ = _open_round(s, round_id)
         report = assign_round(s, round_)
-        audit.record(s, actor=by, role="staff", action="assignment.auto", entity="round", entity_id=round_id,
-                     after={"added": report.added, "short": len(report.short)})
+        audit.log(s, actor, "assignment.auto", "round", round_id,
+                  after={"added": report.added, "short": len(report.short)})
         return report
 
 
@@ -222,9 +228,10 @@ def assign_round(s: Session, round_: Round) -> AssignReport:
     return AssignReport(added, tuple(sorted(short)))
 
 
-def assign(db: Database, round_id: int, judge_id: int, proposal_id: int, *, by: str = "") -> int:
+def assign(db: Database, round_id: int, judge_id: int, proposal_id: int) -> int:
     """A manual assignment; refused for a conflicted judge, a judge not on the round's panels or a proposal not in
     the round."""
+    actor = access.require(db, Permission.JUDGING_SETUP)
     with db.write() as s:
         round_ = _open_round(s, round_id)
         judge, proposal = s.get(Judge, judge_id), s.get(Proposal, proposal_id)
@@ -248,20 +255,21 @@ def assign(db: Database, round_id: int, judge_id: int, proposal_id: int, *, by: 
         if proposal.status == ProposalStatus.ELIGIBLE:
             proposal.status = ProposalStatus.IN_REVIEW
         s.flush()
-        audit.record(s, actor=by, role="staff", action="assignment.add", entity="assignment",
-                     entity_id=assignment.id, after={"judge": judge.name, "proposal": proposal.title})
+        audit.log(s, actor, "assignment.add", "assignment", assignment.id,
+                  after={"judge": judge.name, "proposal": proposal.title})
         return assignment.id
 
 
-def unassign(db: Database, assignment_id: int, *, by: str = "") -> None:
+def unassign(db: Database, assignment_id: int) -> None:
     """Removes an assignment whose sheet is not in; a submitted sheet stays (reopen it first)."""
+    actor = access.require(db, Permission.JUDGING_SETUP)
     with db.write() as s:
         assignment = _assignment(s, assignment_id)
         _open_round(s, assignment.round_id)
         if assignment.sheet is not None and assignment.sheet.status == SheetStatus.SUBMITTED:
             raise _refuse(QT_TRANSLATE_NOOP("Errors", "This sheet has been submitted; it cannot be taken away."))
-        audit.record(s, actor=by, role="staff", action="assignment.remove", entity="assignment",
-                     entity_id=assignment_id, before={"judge": assignment.judge_id, "proposal": assignment.proposal_id})
+        audit.log(s, actor, "assignment.remove", "assignment", assignment_id,
+                  before={"judge": assignment.judge_id, "proposal": assignment.proposal_id})
         if assignment.sheet is not None:  # a draft or reopened sheet goes with it (else the ORM nulls its link)
             s.delete(assignment.sheet)
         s.delete(assignment)
@@ -484,15 +492,18 @@ def save_sheet(db: Database, session: JudgeSession, assignment_id: int, points: 
 
 
 def record_sheet(db: Database, assignment_id: int, points: Mapping[int, int | None], comment: str = "", *,
-                 source: str, by: str) -> None:
-    """A sheet keyed or imported by staff on a judge's behalf, submitted at once."""
+                 source: str, by: str = "") -> None:
+    """A sheet keyed or imported by staff on a judge's behalf, submitted at once; `by` names who keyed it when that
+    is not the signed-in person."""
+    actor = access.require(db, Permission.SCORES_KEY)
     with db.write() as s:
-        _write_sheet(s, _assignment(s, assignment_id), points, comment, submit=True, source=source, by=by,
-                     role="staff")
+        _write_sheet(s, _assignment(s, assignment_id), points, comment, submit=True, source=source,
+                     by=actor.username, role=actor.role_text, keyed_by=by.strip() or actor.name)
 
 
 def _write_sheet(s: Session, assignment: Assignment, points: Mapping[int, int | None], comment: str, *,
-                 submit: bool, source: str, by: str, role: str) -> ScoreSheet:
+                 submit: bool, source: str, by: str, role: str, keyed_by: str = "") -> ScoreSheet:
+    """The session-level write behind every way a sheet comes in; the public callers check who may call them."""
     round_ = _open_round(s, assignment.round_id)
     judge, proposal = s.get(Judge, assignment.judge_id), s.get(Proposal, assignment.proposal_id)
     assert judge is not None and proposal is not None
@@ -521,8 +532,10 @@ def _write_sheet(s: Session, assignment: Assignment, points: Mapping[int, int | 
     if submit:
         sheet.status, sheet.submitted_at = SheetStatus.SUBMITTED, audit.now()
         s.flush()
+        keyed = {"keyed_by": keyed_by} if keyed_by else {}
         audit.record(s, actor=by, role=role, action="sheet.submit", entity="score_sheet", entity_id=sheet.id,
-                     after={"judge": judge.name, "proposal": proposal.id, "source": source,
+                     after={"judge": judge.name, "judge_id": judge.id, "proposal": proposal.id, "source": source,
+                            **keyed,
                             "points": {str(k): v for k, v in sorted(clean.items())}})
     s.flush()
     return sheet
@@ -578,8 +591,9 @@ def parse_points(text: str) -> int:
     return int(value * 100)
 
 
-def reopen_sheet(db: Database, assignment_id: int, reason: str, *, by: str) -> None:
+def reopen_sheet(db: Database, assignment_id: int, reason: str) -> None:
     """Staff unlock a submitted sheet with a reason, recorded on the sheet and in the change log."""
+    actor = access.require(db, Permission.SHEET_REOPEN)
     if not reason.strip():
         raise _refuse(QT_TRANSLATE_NOOP("Errors", "Give the reason for reopening the sheet."))
     with db.write() as s:
@@ -591,9 +605,8 @@ def reopen_sheet(db: Database, assignment_id: int, reason: str, *, by: str) -> N
         before = {str(sc.criterion_id): sc.points_x100 for sc in sheet.scores}
         sheet.status, sheet.reopened_reason = SheetStatus.REOPENED, reason.strip()
         s.execute(delete(PaperEntry).where(PaperEntry.assignment_id == assignment_id))
-        audit.record(s, actor=by, role="staff", action="sheet.reopen", entity="score_sheet", entity_id=sheet.id,
-                     before={"status": "submitted", "points": before}, after={"status": "reopened",
-                                                                              "reason": reason.strip()})
+        audit.log(s, actor, "sheet.reopen", "score_sheet", sheet.id, before={"status": "submitted", "points": before},
+                  after={"status": "reopened", "reason": reason.strip()})
 
 
 # --- paper ballots, keyed twice ----------------------------------------------------------------------------------
@@ -617,19 +630,26 @@ class PaperState:
 
 
 def key_paper(db: Database, assignment_id: int, pass_no: int, points: Mapping[int, int | None], *,
-              by: str) -> PaperState:
-    """Keys a paper sheet (pass 1 or 2). The two passes must be keyed by different people; when they agree the sheet
-    is submitted with source “paper”. A mismatch keeps both entries for a cell-by-cell check and re-keying."""
+              by: str = "") -> PaperState:
+    """Keys a paper sheet (pass 1 or 2). The two passes must be keyed by different people (`by`, the signed-in
+    person unless named); when they agree the sheet is submitted with source “paper”. A mismatch keeps both entries
+    for a cell-by-cell check and re-keying."""
+    actor = access.require(db, Permission.SCORES_KEY)
     if pass_no not in (1, 2):
         raise _refuse(QT_TRANSLATE_NOOP("Errors", "A paper sheet is keyed in pass 1 or pass 2."))
-    if not by.strip():
-        raise _refuse(QT_TRANSLATE_NOOP("Errors", "Enter your name as the person keying the sheet."))
+    name = by.strip() or actor.name
     with db.write() as s:
-        return _key_paper(s, _assignment(s, assignment_id), pass_no, points, by.strip())
+        state = _key_paper(s, _assignment(s, assignment_id), pass_no, points, name, who=actor)
+        audit.log(s, actor, "paper.key", "assignment", assignment_id,
+                  after={"pass": pass_no, "keyed_by": name, "mismatches": len(state.mismatches),
+                         "counted": state.counted})
+        return state
 
 
 def _key_paper(s: Session, assignment: Assignment, pass_no: int, points: Mapping[int, int | None],
-               by: str) -> PaperState:
+               by: str, who: access.Actor | None = None) -> PaperState:
+    """One keying pass, by the person named `by`; `who` is the signed-in person the change log names (the demo
+    builder passes none and is logged under the keyer's name)."""
     assignment_id = assignment.id
     round_ = _open_round(s, assignment.round_id)
     judge, proposal = s.get(Judge, assignment.judge_id), s.get(Proposal, assignment.proposal_id)
@@ -651,12 +671,18 @@ def _key_paper(s: Session, assignment: Assignment, pass_no: int, points: Mapping
     entries[pass_no] = entry
     state = _paper_state(round_, assignment_id, entries)
     if state.first_by and state.second_by and not state.mismatches:
-        _write_sheet(s, assignment, clean, "", submit=True, source="paper", by=by.strip(), role="staff")
+        if who is None:
+            _write_sheet(s, assignment, clean, "", submit=True, source="paper", by=by.strip(), role="staff")
+        else:
+            _write_sheet(s, assignment, clean, "", submit=True, source="paper", by=who.username,
+                         role=who.role_text, keyed_by=f"{state.first_by}、{state.second_by}")
         return PaperState(assignment_id, state.first_by, state.second_by, (), True)
     return state
 
 
 def paper_state(db: Database, assignment_id: int) -> PaperState:
+    """Who keyed each pass and where they differ (the differing points are scores: RESULTS_READ)."""
+    access.require(db, Permission.RESULTS_READ)
     with db.read() as s:
         assignment = _assignment(s, assignment_id)
         entries = {e.pass_no: e for e in s.scalars(select(PaperEntry).where(PaperEntry.assignment_id == assignment_id))}
@@ -726,6 +752,7 @@ def load_sheets(s: Session, round_: Round) -> tuple[list[Sheet], list[tuple[int,
 
 
 def results(db: Database, round_id: int) -> RoundResult:
+    access.require(db, Permission.RESULTS_READ)
     with db.read() as s:
         return _results(s, _round(s, round_id))
 
@@ -750,6 +777,7 @@ def open_sheets(db: Database, round_id: int) -> int:
 def sheets_of(db: Database, round_id: int,
               judge_ids: Iterable[int] | None = None) -> dict[tuple[int, int], dict[int, int]]:
     """Submitted points by (judge, proposal) → criterion → hundredths, for printed sheets and exports."""
+    access.require(db, Permission.RESULTS_READ)
     with db.read() as s:
         return submitted_points(s, round_id, judge_ids)
 

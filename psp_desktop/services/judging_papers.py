@@ -11,7 +11,8 @@ from sqlalchemy import select
 from ..db import Database
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import Assignment, Competition, Judge, Organization, Proposal, Round
-from . import judging
+from . import access, judging
+from .access import Permission
 
 NO_COMPETITION = QT_TRANSLATE_NOOP("Errors", "There is no competition with number {id}.")
 NO_PAPERS = QT_TRANSLATE_NOOP("Errors", "Round “{round}” has no assigned proposals to print sheets for yet.")
@@ -59,7 +60,9 @@ def rubric(db: Database, round_id: int) -> RoundPapers:
 
 
 def round_papers(db: Database, round_id: int, judge_id: int | None = None) -> RoundPapers:
-    """Every assignment of the round (or of one judge), for blank paper sheets."""
+    """Every assignment of the round (or of one judge), for blank paper sheets. Who scores which proposal is as
+    confidential as the scores (RESULTS_READ); the rubric and the notice details are set-up, readable by anyone."""
+    access.require(db, Permission.RESULTS_READ)
     with db.read() as s:
         round_ = judging._round(s, round_id)
         query = (select(Assignment.id, Judge.id, Judge.name, Proposal.intake_number, Proposal.title, Organization.name)

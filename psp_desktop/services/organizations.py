@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
@@ -15,6 +16,8 @@ from ..db import Database
 from ..enums import InspectionResult, OrgType, ProposalStatus, Rating
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import Award, Competition, Evaluation, Organization, OrganizationStaff, Proposal
+from . import access, audit
+from .access import Permission
 from .validation import Problems, contains
 
 
@@ -114,6 +117,7 @@ def find_by_uscc(session: Session, uscc: str) -> Organization | None:
 
 
 def create(db: Database, data: OrganizationData) -> int:
+    actor = access.require(db, Permission.REGISTRY_EDIT)
     data = normalise(data)
     problems_of(data).raise_if_any()
     with db.write() as s:
@@ -122,11 +126,14 @@ def create(db: Database, data: OrganizationData) -> int:
         organization.staff = [OrganizationStaff(**dataclasses.asdict(member)) for member in data.staff]
         s.add(organization)
         s.flush()
+        audit.log(s, actor, "organization.create", "organization", organization.id,
+                  after={"name": data.name, "uscc": data.uscc or data.registration_number})
         return organization.id
 
 
 def update(db: Database, organization_id: int, data: OrganizationData, row_version: int) -> None:
     """Saves the edit unless the record changed since it was loaded at row_version."""
+    actor = access.require(db, Permission.REGISTRY_EDIT)
     data = normalise(data)
     problems_of(data).raise_if_any()
     try:
@@ -135,12 +142,41 @@ def update(db: Database, organization_id: int, data: OrganizationData, row_versi
             if organization is None or organization.row_version != row_version:
                 raise ChangedElsewhere()
             _refuse_duplicate(s, data.uscc, organization_id)
+            old = _facts(organization)
             for name in FIELDS:
                 setattr(organization, name, getattr(data, name))
             organization.staff = [OrganizationStaff(**dataclasses.asdict(member)) for member in data.staff]
             flag_modified(organization, "name")  # a team-only edit must bump the row version too
+            before, after = changed(old, _facts(organization))
+            audit.log(s, actor, "organization.update", "organization", organization_id, before=before, after=after)
     except StaleDataError as exc:
         raise ChangedElsewhere() from exc
+
+
+def _facts(organization: Organization) -> dict[str, object]:
+    facts: dict[str, object] = {name: getattr(organization, name) for name in FIELDS}
+    facts["staff"] = [member.name for member in organization.staff]
+    return facts
+
+
+TEXT_IN_LOG = 80  # longer texts (an introduction, past projects) are shortened in the change log
+
+
+def plain(value: object) -> object:
+    """A value as the change log's JSON keeps it: dates as ISO text, enums by value, long text shortened."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value if len(value) <= TEXT_IN_LOG else value[:TEXT_IN_LOG] + "…"
+    return value
+
+
+def changed(before: dict[str, object], after: dict[str, object]) -> tuple[dict[str, object], dict[str, object]]:
+    """Only the fields an edit changed, old and new, for the change log."""
+    keys = [k for k in after if before.get(k) != after[k]]
+    return {k: plain(before.get(k)) for k in keys}, {k: plain(after[k]) for k in keys}
 
 
 def _refuse_duplicate(s: Session, uscc: str | None, own_id: int | None) -> None:

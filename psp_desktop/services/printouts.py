@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from ..db import Database
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
-from . import judging, judging_papers, lists, proposals, rankings, screening
+from . import access, audit, judging, judging_papers, lists, proposals, rankings, screening
+from .access import Permission
 
 
 def intake_receipt_pdf(db: Database, proposal_id: int, issued_on: dt.date | None = None) -> bytes:
@@ -49,10 +50,10 @@ def notice_list_pdf(db: Database, competition_id: int, round_id: int | None = No
         if report.competition_id != competition_id:
             raise ValidationError(OTHER_COMPETITION, round=report.name)
         _refuse_unfrozen([report], ((report.round_id, report.name),))
-        return render_round_notice(details, report, day)
+        return render_round_notice(details, report, day, chain=audit.head(db))
     final = rankings.final_report(db, competition_id)
     _refuse_unfrozen(final.rounds, details.rounds)
-    return render_final_notice(details, final, day)
+    return render_final_notice(details, final, day, chain=audit.head(db))
 
 
 def _refuse_unfrozen(reports: Sequence[rankings.RoundReport], rounds: Sequence[tuple[int, str]]) -> None:
@@ -67,6 +68,7 @@ def judge_sheets_pdf(db: Database, round_id: int, issued_on: dt.date | None = No
     """评委评分表: each judge's submitted sheets of a round, with every criterion's points, for signature."""
     from ..documents import render_judge_sheets
 
+    access.require(db, Permission.RESULTS_READ)
     report = rankings.round_report(db, round_id)
     rubric = judging_papers.rubric(db, round_id)
     return render_judge_sheets(rubric, report, judging.sheets_of(db, round_id), issued_on or dt.date.today())
@@ -76,6 +78,7 @@ def round_summary_pdf(db: Database, round_id: int, issued_on: dt.date | None = N
     """评分汇总表: every proposal × every judge's total, group scores, the round score and rank."""
     from ..documents import render_round_summary
 
+    access.require(db, Permission.RESULTS_READ)
     report = rankings.round_report(db, round_id)
     rubric = judging_papers.rubric(db, round_id)
     return render_round_summary(rubric, report, issued_on or dt.date.today())

@@ -22,7 +22,9 @@ from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import Attachment, BudgetLine, CommunityNeed, Competition, Organization, Proposal
 from ..money import MAX_FEN
 from ..paths import data_dir
-from .organizations import ChangedElsewhere
+from . import access, audit
+from .access import Permission
+from .organizations import ChangedElsewhere, changed, plain
 from .validation import Problems
 
 INTAKE_OPEN = (CompetitionStatus.PLANNING, CompetitionStatus.OPEN, CompetitionStatus.SCREENING)
@@ -160,10 +162,12 @@ def _yuan(fen: int) -> str:
 def save_draft(db: Database, data: ProposalData, proposal_id: int | None = None,
                row_version: int | None = None) -> int:
     """Creates or updates a proposal without requiring completeness. Returns its id."""
+    actor = access.require(db, Permission.INTAKE_EDIT)
     draft_problems(data).raise_if_any()
     try:
         with db.write() as s:
             proposal = _editable(s, proposal_id, row_version) if proposal_id else None
+            old = _facts(proposal) if proposal is not None else None
             if proposal is None:
                 _check_parties(s, data)
                 proposal = Proposal(status=ProposalStatus.DRAFT)
@@ -174,6 +178,11 @@ def save_draft(db: Database, data: ProposalData, proposal_id: int | None = None,
             if proposal.id is not None:
                 flag_modified(proposal, "title")  # a budget-only edit must bump the row version too
             s.flush()
+            if old is None:
+                audit.log(s, actor, "proposal.create", "proposal", proposal.id, after=_facts(proposal))
+            else:
+                before, after = changed(old, _facts(proposal))
+                audit.log(s, actor, "proposal.update", "proposal", proposal.id, before=before, after=after)
             return proposal.id
     except StaleDataError as exc:
         raise ChangedElsewhere() from exc
@@ -181,6 +190,7 @@ def save_draft(db: Database, data: ProposalData, proposal_id: int | None = None,
 
 def submit(db: Database, proposal_id: int, *, on: dt.date | None = None) -> str:
     """Validates the whole 申报书 and gives it an intake number (kept when a returned proposal comes back)."""
+    actor = access.require(db, Permission.INTAKE_EDIT)
     on = on or dt.date.today()
     data, row_version = load(db, proposal_id)
     submission_problems(data).raise_if_any()
@@ -200,8 +210,12 @@ def submit(db: Database, proposal_id: int, *, on: dt.date | None = None) -> str:
                         "Errors", "Applications to {competition} closed on {date}."),
                         competition=competition.name, date=competition.apply_until.isoformat())
                 proposal.intake_number = next_intake_number(s, competition)
+            before = proposal.status
             proposal.status = ProposalStatus.SUBMITTED  # new, or a returned one coming back with its number
             proposal.submitted_on = on
+            audit.log(s, actor, "proposal.submit", "proposal", proposal_id, before={"status": plain(before)},
+                      after={"status": plain(proposal.status), "intake_number": proposal.intake_number,
+                             "submitted_on": on.isoformat()})
             return proposal.intake_number
     except StaleDataError as exc:
         raise ChangedElsewhere() from exc
@@ -218,6 +232,15 @@ def _editable(s: Session, proposal_id: int | None, row_version: int | None) -> P
         raise ValidationError(QT_TRANSLATE_NOOP(
             "Errors", "This proposal has been screened and can no longer be changed."))
     return proposal
+
+
+def _facts(proposal: Proposal) -> dict[str, object]:
+    """What the change log keeps of a proposal: the figures and links, not the texts."""
+    return {"title": proposal.title, "status": plain(proposal.status), "competition_id": proposal.competition_id,
+            "organization_id": proposal.organization_id, "domain": plain(proposal.domain),
+            "requested_fen": proposal.requested_fen, "matching_fen": proposal.matching_fen,
+            "total_budget_fen": proposal.total_budget_fen, "budget_lines": len(proposal.budget_lines),
+            "needs": sorted(n.id for n in proposal.needs)}
 
 
 def _check_parties(s: Session, data: ProposalData) -> None:
@@ -366,6 +389,7 @@ def store_content(db: Database, content: bytes) -> str:
 
 def add_attachment(db: Database, proposal_id: int, source: Path) -> int:
     """Copies the file into the store under its SHA-256 (identical files are kept once) and records it."""
+    actor = access.require(db, Permission.INTAKE_EDIT)
     with db.read() as s:
         proposal = s.get(Proposal, proposal_id)
         if proposal is None:
@@ -384,6 +408,9 @@ def add_attachment(db: Database, proposal_id: int, source: Path) -> int:
         attachment = Attachment(proposal_id=proposal_id, filename=source.name, sha256=digest, size_bytes=len(content))
         s.add(attachment)
         s.flush()
+        audit.log(s, actor, "attachment.add", "proposal", proposal_id,
+                  after={"attachment": attachment.id, "filename": source.name, "sha256": digest,
+                         "size_bytes": len(content)})
         return attachment.id
 
 

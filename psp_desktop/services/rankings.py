@@ -16,7 +16,8 @@ from ..db import Database
 from ..enums import ProposalStatus
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import Assignment, Competition, Judge, Organization, Proposal, Round, RoundSnapshot, ScoreSheet
-from . import audit, judging
+from . import access, audit, judging
+from .access import Permission
 from .scoring import Diagnostics, FinalScore, RoundResult, diagnose, final_ranking, points_text
 
 
@@ -58,6 +59,7 @@ class RoundReport:
 
 
 def round_report(db: Database, round_id: int) -> RoundReport:
+    access.require(db, Permission.RESULTS_READ)
     with db.read() as s:
         return _report(s, judging._round(s, round_id))
 
@@ -119,16 +121,18 @@ def content_of(report: RoundReport, sheets: Mapping[tuple[int, int], Mapping[int
 # --- freezing ----------------------------------------------------------------------------------------------------
 
 
-def freeze_round(db: Database, round_id: int, *, by: str) -> str:
-    """Announces a round: refused while any assigned sheet is not in. Records the snapshot and its SHA-256; from now
-    on every score change in the round is refused until it is formally reopened."""
-    if not by.strip():
-        raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Enter your name as the person freezing the results."))
+def freeze_round(db: Database, round_id: int) -> str:
+    """Announces a round: refused while any assigned sheet is not in. Records the snapshot (frozen by the signed-in
+    person) and its SHA-256; from now on every score change in the round is refused until it is formally
+    reopened."""
+    actor = access.require(db, Permission.RESULTS_FREEZE)
     with db.write() as s:
-        return freeze(s, judging._open_round(s, round_id), by.strip())
+        return freeze(s, judging._open_round(s, round_id), actor.name, who=actor)
 
 
-def freeze(s: Session, round_: Round, by: str) -> str:
+def freeze(s: Session, round_: Round, by: str, who: access.Actor | None = None) -> str:
+    """The session-level freeze; `who` is the signed-in person the change log names (the demo builder passes none
+    and is logged under `by`)."""
     report = _report(s, round_)
     if report.diagnostics.missing:
         judge_id, proposal_id = report.diagnostics.missing[0]
@@ -148,8 +152,12 @@ def freeze(s: Session, round_: Round, by: str) -> str:
         for proposal in s.scalars(select(Proposal).where(Proposal.id.in_(ranked),
                                                          Proposal.status == ProposalStatus.IN_REVIEW)):
             proposal.status = ProposalStatus.RANKED
-    audit.record(s, actor=by, role="staff", action="round.freeze", entity="round", entity_id=round_.id,
-                 after={"sha256": digest, "proposals": len(content["proposals"])})
+    after = {"sha256": digest, "proposals": len(content["proposals"])}
+    if who is None:
+        audit.record(s, actor=by, role="staff", action="round.freeze", entity="round", entity_id=round_.id,
+                     after=after)
+    else:
+        audit.log(s, who, "round.freeze", "round", round_.id, after=after)
     s.flush()
     return digest
 
@@ -158,8 +166,9 @@ def _is_last(s: Session, round_: Round) -> bool:
     return not s.scalar(select(Round.id).where(Round.competition_id == round_.competition_id, Round.seq > round_.seq))
 
 
-def reopen_round(db: Database, round_id: int, reason: str, *, by: str) -> None:
+def reopen_round(db: Database, round_id: int, reason: str) -> None:
     """Formally reopens frozen results (reason recorded); refused once a later round has sheets in."""
+    actor = access.require(db, Permission.RESULTS_FREEZE)
     if not reason.strip():
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Give the reason for reopening the round."))
     with db.write() as s:
@@ -179,8 +188,8 @@ def reopen_round(db: Database, round_id: int, reason: str, *, by: str) -> None:
         for proposal in s.scalars(select(Proposal).where(Proposal.competition_id == round_.competition_id,
                                                          Proposal.status == ProposalStatus.RANKED)):
             proposal.status = ProposalStatus.IN_REVIEW
-        audit.record(s, actor=by.strip(), role="staff", action="round.reopen", entity="round", entity_id=round_id,
-                     before={"sha256": snap.sha256 if snap else None}, after={"reason": reason.strip()})
+        audit.log(s, actor, "round.reopen", "round", round_id,
+                  before={"sha256": snap.sha256 if snap else None}, after={"reason": reason.strip()})
 
 
 def verify_snapshot(db: Database, round_id: int) -> tuple[bool, str]:
@@ -212,6 +221,7 @@ class FinalReport:
 
 
 def final_report(db: Database, competition_id: int) -> FinalReport:
+    access.require(db, Permission.RESULTS_READ)
     with db.read() as s:
         competition = s.get(Competition, competition_id)
         if competition is None:

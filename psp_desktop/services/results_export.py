@@ -17,7 +17,8 @@ from sqlalchemy import select
 from ..db import Database
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import Competition, Round
-from . import judging, rankings
+from . import access, judging, rankings
+from .access import Permission
 from .scoring import points_text
 from .workbook_write import HEADER, close_workbook, new_workbook, write_text
 
@@ -65,6 +66,7 @@ def find_round(db: Database, competition: int, text: str) -> int:
 
 
 def round_results(db: Database, round_id: int) -> Results:
+    access.require(db, Permission.RESULTS_READ)
     report = rankings.round_report(db, round_id)
     sheets = judging.sheets_of(db, round_id)
     headers, rows = rankings.ranking_table(report, sheets)
@@ -72,6 +74,7 @@ def round_results(db: Database, round_id: int) -> Results:
 
 
 def final_results(db: Database, competition_id: int) -> Results:
+    access.require(db, Permission.RESULTS_READ)
     report = rankings.final_report(db, competition_id)
     headers, rows = final_table(report)
     return Results("评审结果", headers, rows, final_content(report))

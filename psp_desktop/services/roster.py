@@ -33,7 +33,8 @@ from ..models import (
     Round,
     ScoreSheet,
 )
-from . import audit, judging, pins
+from . import access, audit, judging, pins
+from .access import Permission
 from .organizations import ChangedElsewhere as ChangedElsewhere  # save_judge raises it; callers catch it here
 from .validation import Problems, normalise_phone
 
@@ -96,9 +97,9 @@ def load_judge(db: Database, judge_id: int) -> tuple[JudgeData, int, bool]:
         return data, judge.row_version, bool(judge.pin_hash)
 
 
-def save_judge(db: Database, judge_id: int | None, data: JudgeData, row_version: int | None, *,
-               by: str = "") -> int:
+def save_judge(db: Database, judge_id: int | None, data: JudgeData, row_version: int | None) -> int:
     """Adds a judge (judge_id None) or saves an edit unless the record changed since it was loaded."""
+    actor = access.require(db, Permission.JUDGING_SETUP)
     data = normalise_judge(data)
     judge_problems(data).raise_if_any()
     try:
@@ -121,8 +122,8 @@ def save_judge(db: Database, judge_id: int | None, data: JudgeData, row_version:
             for name, value in dataclasses.asdict(data).items():
                 setattr(judge, name, value)
             s.flush()
-            audit.record(s, actor=by, role="staff", action="judge.add" if judge_id is None else "judge.update",
-                         entity="judge", entity_id=judge.id, before=before, after=_judge_facts(judge))
+            audit.log(s, actor, "judge.add" if judge_id is None else "judge.update", "judge", judge.id,
+                      before=before, after=_judge_facts(judge))
             return judge.id
     except StaleDataError as exc:
         raise ChangedElsewhere() from exc
@@ -141,9 +142,10 @@ def _judge(s: Session, judge_id: int) -> Judge:
     return judge
 
 
-def deactivate_judge(db: Database, judge_id: int, *, by: str = "") -> None:
+def deactivate_judge(db: Database, judge_id: int) -> None:
     """Takes a judge off the roster. Refused while the judge has proposals in a round whose results are not frozen;
     the judge leaves the panels of such rounds, and frozen rounds keep their record."""
+    actor = access.require(db, Permission.JUDGING_SETUP)
     with db.write() as s:
         judge = _judge(s, judge_id)
         busy = s.execute(select(Round.name).join(Assignment).where(Assignment.judge_id == judge_id,
@@ -155,12 +157,13 @@ def deactivate_judge(db: Database, judge_id: int, *, by: str = "") -> None:
         open_panels = select(Panel.id).join(Round).where(Round.frozen.is_(False))
         s.execute(delete(PanelMember).where(PanelMember.judge_id == judge_id, PanelMember.panel_id.in_(open_panels)))
         judge.active = False
-        audit.record(s, actor=by, role="staff", action="judge.deactivate", entity="judge", entity_id=judge_id,
-                     before={"name": judge.name, "active": True}, after={"active": False})
+        audit.log(s, actor, "judge.deactivate", "judge", judge_id, before={"name": judge.name, "active": True},
+                  after={"active": False})
 
 
-def set_pin(db: Database, judge_id: int, pin: str, *, by: str = "") -> None:
+def set_pin(db: Database, judge_id: int, pin: str) -> None:
     """Sets the judge's 6-digit PIN for judge mode; weak PINs are refused with the reason."""
+    actor = access.require(db, Permission.JUDGING_SETUP)
     hashed = pins.hash_pin(pin)  # refuses a weak PIN; scrypt runs before the write transaction opens
     with db.write() as s:
         judge = _judge(s, judge_id)
@@ -168,8 +171,7 @@ def set_pin(db: Database, judge_id: int, pin: str, *, by: str = "") -> None:
         # so the row version is left alone
         s.execute(update(Judge).where(Judge.id == judge_id).values(pin_hash=hashed)
                   .execution_options(synchronize_session=False))
-        audit.record(s, actor=by, role="staff", action="judge.pin", entity="judge", entity_id=judge_id,
-                     after={"name": judge.name, "pin": "set"})
+        audit.log(s, actor, "judge.pin", "judge", judge_id, after={"name": judge.name, "pin": "set"})
 
 
 # --- conflicts of interest ---------------------------------------------------------------------------------------
@@ -200,9 +202,10 @@ def conflicts(db: Database, judge_id: int | None = None) -> list[ConflictRow]:
         return [ConflictRow(*r) for r in s.execute(query)]
 
 
-def remove_conflict(db: Database, conflict_id: int, *, by: str = "") -> None:
+def remove_conflict(db: Database, conflict_id: int) -> None:
     """Withdraws a conflict (declared in error). One that follows from the judge's affiliation stays until the
     affiliation changes: detection would only find it again."""
+    actor = access.require(db, Permission.JUDGING_SETUP)
     with db.write() as s:
         conflict = s.get(ConflictDeclaration, conflict_id)
         if conflict is None:
@@ -213,8 +216,8 @@ def remove_conflict(db: Database, conflict_id: int, *, by: str = "") -> None:
             raise ValidationError(QT_TRANSLATE_NOOP(
                 "Errors", "{judge} works for {organization}: this conflict stays while that is the judge's "
                           "affiliation."), judge=judge.name, organization=org.name)
-        audit.record(s, actor=by, role="staff", action="conflict.remove", entity="judge", entity_id=judge.id,
-                     before={"organization": org.name, "source": conflict.source.value, "reason": conflict.reason})
+        audit.log(s, actor, "conflict.remove", "judge", judge.id,
+                  before={"organization": org.name, "source": conflict.source.value, "reason": conflict.reason})
         s.delete(conflict)
 
 
@@ -308,10 +311,11 @@ Member = tuple[int, int | None, bool]  # (judge id, judge group id or None, is c
 
 
 def save_panel(db: Database, round_id: int, panel_id: int | None, name: str, venue: str,
-               members: Sequence[Member], *, by: str = "") -> int:
+               members: Sequence[Member]) -> int:
     """Creates or edits a panel of a round whose results are not frozen. A judge sits on one panel per round; when
     the round has judge groups every member is in one of them; at most one chair. A judge taken off the panel loses
     the proposals not yet scored in this round; one with submitted sheets cannot be taken off or change group."""
+    actor = access.require(db, Permission.JUDGING_SETUP)
     name, venue = name.strip(), venue.strip()
     _panel_problems(name, venue).raise_if_any()
     with db.write() as s:
@@ -338,8 +342,8 @@ def save_panel(db: Database, round_id: int, panel_id: int | None, name: str, ven
             s.flush()
         except IntegrityError as exc:  # another PC saved a panel of that name meanwhile
             raise _same_name(name) from exc
-        audit.record(s, actor=by, role="staff", action="panel.add" if panel_id is None else "panel.update",
-                     entity="panel", entity_id=panel.id, before=before, after=_panel_facts(s, panel))
+        audit.log(s, actor, "panel.add" if panel_id is None else "panel.update", "panel", panel.id,
+                  before=before, after=_panel_facts(s, panel))
         return panel.id
 
 
@@ -428,9 +432,10 @@ def _panel_facts(s: Session, panel: Panel) -> dict[str, object]:
             "members": [[names.get(m.judge_id, ""), m.group_id, m.is_chair] for m in panel.members]}
 
 
-def delete_panel(db: Database, panel_id: int, *, by: str = "") -> None:
+def delete_panel(db: Database, panel_id: int) -> None:
     """Removes a panel, refused when any of its judges has submitted sheets in the round; their proposals not yet
     scored are withdrawn with it."""
+    actor = access.require(db, Permission.JUDGING_SETUP)
     with db.write() as s:
         panel = s.get(Panel, panel_id)
         if panel is None:
@@ -445,8 +450,7 @@ def delete_panel(db: Database, panel_id: int, *, by: str = "") -> None:
         before = _panel_facts(s, panel)
         _withdraw_open(s, panel.round_id, judge_ids)
         s.execute(update(Assignment).where(Assignment.panel_id == panel_id).values(panel_id=None))
-        audit.record(s, actor=by, role="staff", action="panel.delete", entity="panel", entity_id=panel_id,
-                     before=before)
+        audit.log(s, actor, "panel.delete", "panel", panel_id, before=before)
         s.delete(panel)
 
 

@@ -31,7 +31,8 @@ from ..models import (
     RubricTemplate,
     ScoreSheet,
 )
-from . import audit
+from . import access, audit
+from .access import Permission
 from .scoring import TieBreak
 from .validation import Problems
 
@@ -427,9 +428,10 @@ def _frozen(round_: Round) -> ValidationError:
                   "set-up."), round=round_.name)
 
 
-def save_round(db: Database, competition_id: int, round_id: int | None, data: RoundData, *, by: str = "") -> int:
+def save_round(db: Database, competition_id: int, round_id: int | None, data: RoundData) -> int:
     """Creates (at the next seq) or updates a round with its rubric and groups; every problem is reported at once
     and nothing is written while any remains."""
+    actor = access.require(db, Permission.JUDGING_SETUP)
     with db.write() as s:
         competition = _competition(s, competition_id)
         round_ = _load_round(s, round_id, competition_id) if round_id is not None else None
@@ -451,8 +453,8 @@ def save_round(db: Database, competition_id: int, round_id: int | None, data: Ro
             _follow_renames(s, round_, data)
         _apply(s, round_, data)
         s.flush()
-        audit.record(s, actor=by, role="staff", action="round.create" if before is None else "round.update",
-                     entity="round", entity_id=round_.id, before=before, after=_as_json(round_))
+        audit.log(s, actor, "round.create" if before is None else "round.update", "round", round_.id,
+                  before=before, after=_as_json(round_))
         return round_.id
 
 
@@ -513,8 +515,9 @@ def _as_json(round_: Round) -> dict[str, Any]:
     return {k: v.value if hasattr(v, "value") else v for k, v in data.items()}
 
 
-def delete_round(db: Database, round_id: int, *, by: str = "") -> None:
+def delete_round(db: Database, round_id: int) -> None:
     """Removes a round that no proposal has been given to yet, with its rubric, groups and panels."""
+    actor = access.require(db, Permission.JUDGING_SETUP)
     with db.write() as s:
         round_ = _load_round(s, round_id)
         if s.scalar(select(Assignment.id).where(Assignment.round_id == round_id).limit(1)) is not None:
@@ -529,8 +532,7 @@ def delete_round(db: Database, round_id: int, *, by: str = "") -> None:
         before = _as_json(round_)
         panels = s.execute(delete(Panel).where(Panel.round_id == round_id)).rowcount  # members go with them
         s.delete(round_)
-        audit.record(s, actor=by, role="staff", action="round.delete", entity="round", entity_id=round_id,
-                     before={**before, "panels": panels})
+        audit.log(s, actor, "round.delete", "round", round_id, before={**before, "panels": panels})
 
 
 # --- rubric templates --------------------------------------------------------------------------------------------
@@ -545,9 +547,9 @@ def _criteria_json(criteria: Sequence[CriterionData]) -> list[dict[str, Any]]:
              "weight_percent": c.weight_percent, "is_bonus": c.is_bonus} for c in criteria]
 
 
-def save_template(db: Database, name: str, criteria: Sequence[CriterionData], *, replace: bool = False,
-                  by: str = "") -> int:
+def save_template(db: Database, name: str, criteria: Sequence[CriterionData], *, replace: bool = False) -> int:
     """Keeps a rubric under a name (its lines only: no ids, no round)."""
+    actor = access.require(db, Permission.JUDGING_SETUP)
     problems = Problems()
     name = name.strip()
     if not name:
@@ -567,8 +569,8 @@ def save_template(db: Database, name: str, criteria: Sequence[CriterionData], *,
             s.add(template)
         template.criteria = _criteria_json(criteria)
         s.flush()
-        audit.record(s, actor=by, role="staff", action="rubric_template.save", entity="rubric_template",
-                     entity_id=template.id, after={"name": name, "criteria": template.criteria})
+        audit.log(s, actor, "rubric_template.save", "rubric_template", template.id,
+                  after={"name": name, "criteria": template.criteria})
         return template.id
 
 
@@ -594,9 +596,10 @@ def load_template(db: Database, template_id: int) -> list[CriterionData]:
                           int(r.get("weight_percent", 100)), bool(r.get("is_bonus", False))) for r in rows]
 
 
-def delete_template(db: Database, template_id: int, *, by: str = "") -> None:
+def delete_template(db: Database, template_id: int) -> None:
+    actor = access.require(db, Permission.JUDGING_SETUP)
     with db.write() as s:
         template = _template(s, template_id)
-        audit.record(s, actor=by, role="staff", action="rubric_template.delete", entity="rubric_template",
-                     entity_id=template_id, before={"name": template.name, "criteria": template.criteria})
+        audit.log(s, actor, "rubric_template.delete", "rubric_template", template_id,
+                  before={"name": template.name, "criteria": template.criteria})
         s.delete(template)

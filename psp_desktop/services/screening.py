@@ -20,6 +20,8 @@ from ..enums import BudgetCategory, InspectionResult, ProposalStatus, Rating, Sc
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import Competition, EligibilityCheck, Organization, Proposal, ScreeningDecision
 from ..money import format_yuan
+from . import access, audit
+from .access import Permission
 from .proposals import intake_before, intake_order
 
 CONTEXT = "Screening"
@@ -284,7 +286,9 @@ def _load(s: Session, proposal_id: int) -> Proposal:
 
 
 def run_checks(db: Database, proposal_id: int) -> list[CheckResult]:
-    """Evaluates the automatic checks and stores them (replacing earlier automatic results)."""
+    """Evaluates the automatic checks and stores them (replacing earlier automatic results). Not in the change log:
+    they follow from the data as it stands, and the decision that rests on them is logged."""
+    access.require(db, Permission.SCREENING_DECIDE)
     with db.write() as s:
         proposal = _load(s, proposal_id)
         results = evaluate(s, proposal)
@@ -297,6 +301,7 @@ def run_checks(db: Database, proposal_id: int) -> list[CheckResult]:
 
 def record_manual(db: Database, proposal_id: int, code: str, passed: bool, note: str, reviewer: str) -> None:
     """A reviewer's answer to one manual checklist item, with a note (required when it fails)."""
+    actor = access.require(db, Permission.SCREENING_DECIDE)
     if not reviewer.strip():
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Say who reviewed this item."))
     if not passed and not note.strip():
@@ -306,10 +311,14 @@ def record_manual(db: Database, proposal_id: int, code: str, passed: bool, note:
         if code not in dict(manual_items(proposal.competition)):
             raise ValidationError(QT_TRANSLATE_NOOP("Errors", "{code} is not on this competition's checklist."),
                                   code=code)
+        earlier = s.scalar(select(EligibilityCheck.passed).where(EligibilityCheck.proposal_id == proposal_id,
+                                                                 EligibilityCheck.rule_code == code))
         s.execute(delete(EligibilityCheck).where(EligibilityCheck.proposal_id == proposal_id,
                                                  EligibilityCheck.rule_code == code))
         s.add(EligibilityCheck(proposal_id=proposal_id, rule_code=code, manual=True, passed=passed,
                                reason=note.strip(), reviewer=reviewer.strip()))
+        audit.log(s, actor, "screening.check", "proposal", proposal_id, before={"code": code, "passed": earlier},
+                  after={"code": code, "passed": passed, "note": note.strip(), "reviewer": reviewer.strip()})
 
 
 def checks(db: Database, proposal_id: int) -> list[CheckResult]:
@@ -336,6 +345,7 @@ def decide(db: Database, proposal_id: int, outcome: ScreeningOutcome, reasons: s
     """Records the outcome. Eligible needs every rule passed as the data stand now (the automatic checks are run
     again, so a stale result cannot slip through) and every checklist item met; refusing or returning needs
     written reasons."""
+    actor = access.require(db, Permission.SCREENING_DECIDE)
     if not decided_by.strip():
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Say who decided."))
     if outcome != ScreeningOutcome.ELIGIBLE and not reasons.strip():
@@ -349,9 +359,13 @@ def decide(db: Database, proposal_id: int, outcome: ScreeningOutcome, reasons: s
                 count=len(open_items))
     with db.write() as s:
         proposal = _load(s, proposal_id)
+        before = proposal.status
         proposal.status = OUTCOME_STATUS[outcome]
         s.add(ScreeningDecision(proposal_id=proposal_id, outcome=outcome, reasons=reasons.strip(),
                                 decided_by=decided_by.strip()))
+        audit.log(s, actor, "screening.decide", "proposal", proposal_id, before={"status": str(before)},
+                  after={"status": str(proposal.status), "outcome": str(outcome), "reasons": reasons.strip(),
+                         "decided_by": decided_by.strip()})
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from ..db import Database
 from ..enums import SheetStatus
 from ..models import Assignment, ConflictDeclaration, Judge, PaperEntry, Proposal, Round, ScoreSheet
-from . import judging
+from . import access, judging
+from .access import Permission
 
 
 class SheetState(StrEnum):
@@ -61,7 +62,8 @@ def rounds_of(db: Database, competition_id: int) -> list[RoundChoice]:
 
 
 def sheet_lines(db: Database, round_id: int) -> list[SheetLine]:
-    """Every assignment of the round, by judge name then intake number."""
+    """Every assignment of the round, by judge name then intake number (who has scored what: RESULTS_READ)."""
+    access.require(db, Permission.RESULTS_READ)
     with db.read() as s:
         judging._round(s, round_id)
         rows = s.execute(

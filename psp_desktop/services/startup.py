@@ -12,7 +12,7 @@ def open_for_app(db_path: str | os.PathLike[str] | None, *, demo: bool) -> Datab
     """The database for a GUI or CLI session; with demo=True the demo file is created and filled if new."""
     if demo and not db_path:
         db_path = demo_db_path()
-    database = open_database(db_path)
+    database = open_database(db_path, full=True)  # the app's start: a full integrity check, not only quick_check
     if demo:
         from . import demo as demo_data
         from .overview import counts

@@ -20,7 +20,8 @@ from ..db import Database
 from ..enums import SheetStatus
 from ..errors import QT_TRANSLATE_NOOP, PspError, ValidationError
 from ..models import Assignment, Judge, Organization, Proposal, Round, ScoreSheet
-from . import judging
+from . import access, judging
+from .access import Permission
 from .judging_papers import rubric
 from .validation import Problem
 from .workbook_columns import Column, Kind, SheetSpec, col
@@ -124,6 +125,7 @@ def _criteria(db: Database, round_id: int) -> tuple[tuple[_Criterion, ...], int]
 
 def write_template(db: Database, round_id: int, path: Path) -> int:
     """The round's sheets not yet counted, one row each, ready to key in; returns the number of rows."""
+    access.require(db, Permission.SCORES_KEY)  # it lists who scores which proposal
     criteria, step = _criteria(db, round_id)
     rows = [{"judge": judge, "intake_number": number, "title": title, ROUND_FIELD: round_id}
             for judge, number, title in _open_sheets(db, round_id)]
@@ -321,7 +323,10 @@ def _assignments(s: Session, round_id: int) -> dict[tuple[int, int], _Assigned]:
 
 
 def commit_scores(db: Database, preview: ImportPreview) -> ImportResult:
-    """Every sheet in one transaction, through judging's own checks, or nothing."""
+    """Every sheet in one transaction, through judging's own checks, or nothing. The change log names the signed-in
+    person and whoever the import says keyed the sheets (the signed-in person unless named)."""
+    actor = access.require(db, Permission.SCORES_KEY)
+    keyed_by = preview.by.strip() or actor.name
     if not preview.ok:
         raise WorkbookRejected(preview.problems)
     with db.write() as s:
@@ -332,7 +337,7 @@ def commit_scores(db: Database, preview: ImportPreview) -> ImportResult:
             assert assignment is not None
             try:
                 judging._write_sheet(s, assignment, score.points, score.comment, submit=True, source="import",
-                                     by=preview.by, role="staff")
+                                     by=actor.username, role=actor.role_text, keyed_by=keyed_by)
             except ValidationError as exc:
                 raise WorkbookRejected([CellProblem(score.row.sheet.name, score.row.number, "",
                                                     Problem("", exc.message, dict(exc.params)))]) from exc

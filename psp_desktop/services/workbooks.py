@@ -32,6 +32,8 @@ from ..db import Database
 from ..enums import ProposalStatus
 from ..errors import ERROR_CONTEXT, QT_TRANSLATE_NOOP, PspError, ValidationError
 from ..models import BudgetLine, Competition, Organization, Proposal
+from . import access, audit
+from .access import Permission
 from .organizations import FIELDS as ORGANIZATION_FIELDS
 from .organizations import OrganizationData, normalise, problems_of
 from .proposals import (
@@ -521,12 +523,20 @@ def _preview_proposals(db: Database, preview: ImportPreview) -> ImportPreview:
 # --- commit ----------------------------------------------------------------------------------------------
 
 
+# what importing each kind needs; new organizations in a proposals workbook need REGISTRY_EDIT as well
+IMPORT_PERMISSION = {TemplateKind.ORGANIZATIONS: Permission.REGISTRY_EDIT,
+                     TemplateKind.PROPOSALS: Permission.INTAKE_EDIT, TemplateKind.SCORES: Permission.SCORES_KEY}
+
+
 def commit(db: Database, preview: ImportPreview) -> ImportResult:
     """Writes the whole preview in one transaction, or nothing (WorkbookRejected, ValidationError)."""
     if preview.kind is TemplateKind.SCORES:
         from .workbook_scores import commit_scores  # it builds on this module
 
         return commit_scores(db, preview)
+    actor = access.require(db, IMPORT_PERMISSION[preview.kind])
+    if preview.organizations:
+        access.require(db, Permission.REGISTRY_EDIT)
     with _bulk():
         if not preview.ok:
             raise WorkbookRejected(preview.problems)
@@ -535,12 +545,21 @@ def commit(db: Database, preview: ImportPreview) -> ImportResult:
                 raise WorkbookRejected(preview.problems)
             organizations = _insert_organizations(s, preview.organizations)
             if preview.kind is not TemplateKind.PROPOSALS:
+                _log_import(s, actor, preview, organizations=organizations)
                 return ImportResult(organizations, 0, 0)
             assert preview.competition_id is not None
             competition = _competition(s, preview.competition_id, preview.submit)
             numbers = _intake_numbers(s, competition, len(preview.proposals)) if preview.submit else []
             lines = _insert_proposals(s, preview, numbers)
+            _log_import(s, actor, preview, organizations=organizations, proposals=len(preview.proposals),
+                        budget_lines=lines, submitted=preview.submit)
             return ImportResult(organizations, len(preview.proposals), lines, tuple(numbers))
+
+
+def _log_import(s: Session, actor: access.Actor, preview: ImportPreview, **counts: object) -> None:
+    """One entry for the whole workbook: what came in and from which file, not every row."""
+    audit.log(s, actor, f"{preview.kind.value}.import", "competition" if preview.competition_id else "registry",
+              preview.competition_id, after={"file": preview.path.name, **counts})
 
 
 Columns = dict[str, list[Any]]  # what to insert, a list of values per column
@@ -662,6 +681,7 @@ def import_workbook(db: Database, kind: TemplateKind | str, path: Path, *, compe
                     translate: Translate | None = None, by: str = "") -> ImportResult:
     """Preview and commit in one call (the CLI's way). On any problem nothing is written: WorkbookRejected lists
     every problem and names the error workbook, written beside the file (or in the temporary folder)."""
+    access.require(db, IMPORT_PERMISSION[TemplateKind(kind)])  # refused before the file is even read
     path = Path(path)
     if TemplateKind(kind) is TemplateKind.PROPOSALS:
         if competition_id is None:

@@ -10,6 +10,7 @@ on every save, so nothing the screen lets through can break a rule.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QRegularExpression, QSize, Qt, QTimer, Signal
@@ -25,6 +26,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -51,6 +53,7 @@ from .tasks import run_task
 
 if TYPE_CHECKING:
     from ..db import Database
+    from ..services.event_exchange import ResultsSummary
 
 translate = QCoreApplication.translate
 
@@ -174,6 +177,10 @@ class SignInScreen(QWidget):
         self.button.clicked.connect(self.submit)
         self.exit = QPushButton(translate("JudgeMode", "Leave judge mode"))
         self.exit.clicked.connect(self.exit_requested.emit)
+        # on a judge laptop (an event package's database): the signed results file for the office, on a USB stick
+        self.save_results = QPushButton(translate("JudgeMode", "Save results for the office…"))
+        self.save_results.clicked.connect(self.export_results)
+        self.save_results.hide()
         self._build()
 
     def _build(self) -> None:
@@ -189,6 +196,7 @@ class SignInScreen(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.button)
         row.addStretch(1)
+        row.addWidget(self.save_results)
         row.addWidget(self.exit)
         column.addLayout(row)
         frame = QWidget()
@@ -199,6 +207,26 @@ class SignInScreen(QWidget):
         outer.addStretch(1)
         outer.addWidget(frame, 3)
         outer.addStretch(1)
+
+    def show_results_export(self, is_laptop: bool) -> None:
+        self.save_results.setVisible(is_laptop)
+
+    def export_results(self) -> None:
+        """Writes the signed results file where staff choose (a USB stick); the file is whole or absent."""
+        from ..services import event_exchange
+
+        path, _filter = QFileDialog.getSaveFileName(
+            self, translate("JudgeMode", "Save the results file"), "results.pspresults",
+            translate("JudgeMode", "Judge results (*.pspresults)"))
+        if not path or self.db.path is None:
+            return
+        event_db = self.db.path
+        run_task(lambda: event_exchange.export_results(Path(path), event_db=event_db), self._results_saved,
+                 lambda exc: self.error.setText(_message(exc)))
+
+    def _results_saved(self, summary: ResultsSummary) -> None:
+        self.error.setText(translate("JudgeMode", "Saved {count} submitted sheets to {path}. Give this file to the "
+                                                  "office.").format(count=summary.sheets, path=summary.path))
 
     def load(self) -> None:
         """Fills the list of judges who have something to score."""
@@ -880,6 +908,12 @@ def _clip(text: str, length: int) -> str:
 # --- the window --------------------------------------------------------------------------------------------------
 
 
+def _is_laptop(db: Database) -> bool:
+    from ..services import event_exchange
+
+    return event_exchange.event_meta(db) is not None
+
+
 class JudgeModeWindow(QWidget):
     """Sign-in, then scoring; closing asks first and saves the draft."""
 
@@ -899,6 +933,7 @@ class JudgeModeWindow(QWidget):
         self.sign_in.exit_requested.connect(self.close)
         self.scoring.signed_out.connect(self._signed_out)
         self.sign_in.load()
+        run_task(lambda: _is_laptop(db), self.sign_in.show_results_export, lambda _exc: None)
 
     def _signed_in(self, session: JudgeSession, rounds: list[JudgeRound]) -> None:
         self.stack.setCurrentWidget(self.scoring)

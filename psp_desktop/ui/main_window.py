@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from .. import i18n
 from ..errors import PspError
 from ..settings import Settings
+from .account import AccountControl
 from .tasks import run_task
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ def make_page(name: str, window: MainWindow) -> Page:
 
         settings_page = SettingsPage(window.settings)
         settings_page.language_chosen.connect(window.set_language)
+        settings_page.idle_lock_changed.connect(window.account.set_idle_minutes)
         return settings_page
     from .pages import registers
 
@@ -130,9 +132,14 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.busy)
         self.statusBar().addPermanentWidget(self.db_label)
         QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.refresh)
+        self.account = AccountControl(self)  # who is signed in; the pages get the database only after sign-in
+        self._announced = False
         self.retranslate()
         self._restore_geometry()
         self.first_page = settings["last_page"] if settings["last_page"] in PAGE_NAMES else "Dashboard"
+        from .backup_timer import AutoBackups  # a start backup, then daily ones, while a database is open
+
+        self.auto_backups = AutoBackups(self)
 
     def show_first_page(self) -> None:
         """Called once the bare shell has been painted."""
@@ -174,13 +181,15 @@ class MainWindow(QMainWindow):
 
     def refresh(self) -> None:
         for page in self.pages.values():
-            page.set_database(self.db)
+            page.set_database(self.db)  # also shows or hides what the signed-in person may do
         self.current_page().ensure_loaded()
+        self.account.update_button()
 
     def preview(self, data: object) -> None:
         """Figures for the first page read before the database is fully open (see services.overview)."""
         page = self.current_page()
-        if self.db is None and page.name == "Dashboard" and data is not None:
+        unattended = self.account.auto_actor is not None  # else nothing shows before someone signs in
+        if self.db is None and unattended and page.name == "Dashboard" and data is not None:
             page.show_data(data)
 
     def _page_failed(self, exc: BaseException) -> None:
@@ -204,10 +213,26 @@ class MainWindow(QMainWindow):
 
     def _database_ready(self, db: Database) -> None:
         self._set_busy("")
-        self.db = db
         self.db_label.setText(translate("MainWindow", "Database: {where}").format(where=db.describe()))
+        self.account.start(db)  # signs in (a dialog unless someone is signed in), then signed_in_to
+
+    def signed_in_to(self, db: Database) -> None:
+        """Someone signed in: the pages get the database, with the buttons their roles allow."""
+        self.db = db
+        self.stack.show()
+        self.nav.setEnabled(True)
         self.refresh()
-        self.database_opened.emit()
+        if not self._announced:
+            self._announced = True
+            self.database_opened.emit()
+
+    def signed_out(self) -> None:
+        """Nobody signed in: the pages show nothing until someone signs in again."""
+        self.db = None
+        for page in self.pages.values():
+            page.set_database(None)
+        self.stack.hide()
+        self.nav.setEnabled(False)
 
     def _database_error(self, exc: BaseException) -> None:
         self._set_busy("")
@@ -244,10 +269,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(translate("MainWindow", "PSP Desktop — community venture philanthropy"))
         for row, name in enumerate(PAGE_NAMES):
             self.nav.item(row).setText(translate("MainWindow", NAV_LABELS[name]))
-        if self.db is not None:
-            self.db_label.setText(translate("MainWindow", "Database: {where}").format(where=self.db.describe()))
+        opened = self.account.opened
+        if opened is not None:
+            self.db_label.setText(translate("MainWindow", "Database: {where}").format(where=opened.describe()))
         else:
             self.db_label.setText(translate("MainWindow", "No database open"))
+        self.account.retranslate()
 
     def _restore_geometry(self) -> None:
         saved = self.settings["window_geometry"]
@@ -258,6 +285,8 @@ class MainWindow(QMainWindow):
         if self.remember_geometry:
             self.settings["window_geometry"] = base64.b64encode(bytes(self.saveGeometry().data())).decode()
             self.settings.save()
-        if self.db is not None:
-            self.db.close()
+        self.account.shutdown()
+        opened = self.account.opened or self.db
+        if opened is not None:
+            opened.close()
         super().closeEvent(event)

@@ -120,6 +120,395 @@
     </message>
   </context>
   <context>
+    <name>AuditActions</name>
+    <message>
+      <source>Proposal given to a judge</source>
+      <translation>分配项目给评委</translation>
+    </message>
+    <message>
+      <source>Automatic assignment</source>
+      <translation>自动分配</translation>
+    </message>
+    <message>
+      <source>Assignment removed</source>
+      <translation>取消分配</translation>
+    </message>
+    <message>
+      <source>Attachment added</source>
+      <translation>添加附件</translation>
+    </message>
+    <message>
+      <source>Competition created</source>
+      <translation>创建大赛</translation>
+    </message>
+    <message>
+      <source>Competition changed</source>
+      <translation>修改大赛</translation>
+    </message>
+    <message>
+      <source>Conflict declared</source>
+      <translation>申报回避</translation>
+    </message>
+    <message>
+      <source>Conflict found</source>
+      <translation>发现回避关系</translation>
+    </message>
+    <message>
+      <source>Conflict removed</source>
+      <translation>撤销回避</translation>
+    </message>
+    <message>
+      <source>Judge laptop package made</source>
+      <translation>生成评委笔记本数据包</translation>
+    </message>
+    <message>
+      <source>Judge laptop results read in</source>
+      <translation>读入评委笔记本评分</translation>
+    </message>
+    <message>
+      <source>Judge added</source>
+      <translation>添加评委</translation>
+    </message>
+    <message>
+      <source>Judge changed</source>
+      <translation>修改评委</translation>
+    </message>
+    <message>
+      <source>Judge switched off</source>
+      <translation>停用评委</translation>
+    </message>
+    <message>
+      <source>Judge PIN set</source>
+      <translation>设置评委PIN</translation>
+    </message>
+    <message>
+      <source>Judge laptop registered</source>
+      <translation>登记评委笔记本</translation>
+    </message>
+    <message>
+      <source>Organization registered</source>
+      <translation>登记社会组织</translation>
+    </message>
+    <message>
+      <source>Organization changed</source>
+      <translation>修改社会组织</translation>
+    </message>
+    <message>
+      <source>Panel added</source>
+      <translation>添加评审组</translation>
+    </message>
+    <message>
+      <source>Panel changed</source>
+      <translation>修改评审组</translation>
+    </message>
+    <message>
+      <source>Panel deleted</source>
+      <translation>删除评审组</translation>
+    </message>
+    <message>
+      <source>Paper sheet keyed</source>
+      <translation>录入纸质评分表</translation>
+    </message>
+    <message>
+      <source>Proposal created</source>
+      <translation>创建申报</translation>
+    </message>
+    <message>
+      <source>Proposal changed</source>
+      <translation>修改申报</translation>
+    </message>
+    <message>
+      <source>Proposal submitted</source>
+      <translation>提交申报</translation>
+    </message>
+    <message>
+      <source>Round created</source>
+      <translation>创建轮次</translation>
+    </message>
+    <message>
+      <source>Round changed</source>
+      <translation>修改轮次</translation>
+    </message>
+    <message>
+      <source>Round deleted</source>
+      <translation>删除轮次</translation>
+    </message>
+    <message>
+      <source>Results frozen</source>
+      <translation>锁定结果</translation>
+    </message>
+    <message>
+      <source>Results reopened</source>
+      <translation>重新开放结果</translation>
+    </message>
+    <message>
+      <source>Rubric template saved</source>
+      <translation>保存评分标准模板</translation>
+    </message>
+    <message>
+      <source>Rubric template deleted</source>
+      <translation>删除评分标准模板</translation>
+    </message>
+    <message>
+      <source>Screening checks run</source>
+      <translation>运行资格审查</translation>
+    </message>
+    <message>
+      <source>Screening decided</source>
+      <translation>资格审查决定</translation>
+    </message>
+    <message>
+      <source>Score sheet submitted</source>
+      <translation>提交评分表</translation>
+    </message>
+    <message>
+      <source>Score sheet reopened</source>
+      <translation>重开评分表</translation>
+    </message>
+    <message>
+      <source>User created</source>
+      <translation>创建用户</translation>
+    </message>
+    <message>
+      <source>User changed</source>
+      <translation>修改用户</translation>
+    </message>
+    <message>
+      <source>Signed in</source>
+      <translation>登录</translation>
+    </message>
+    <message>
+      <source>Sign-in refused</source>
+      <translation>登录被拒</translation>
+    </message>
+    <message>
+      <source>Signed out</source>
+      <translation>退出登录</translation>
+    </message>
+    <message>
+      <source>Own password changed</source>
+      <translation>修改本人密码</translation>
+    </message>
+    <message>
+      <source>Password reset</source>
+      <translation>重置密码</translation>
+    </message>
+    <message>
+      <source>Assignment</source>
+      <translation>评审分配</translation>
+    </message>
+    <message>
+      <source>Competition</source>
+      <translation>大赛</translation>
+    </message>
+    <message>
+      <source>Judge</source>
+      <translation>评委</translation>
+    </message>
+    <message>
+      <source>Judge laptop</source>
+      <translation>评委笔记本</translation>
+    </message>
+    <message>
+      <source>Organization</source>
+      <translation>社会组织</translation>
+    </message>
+    <message>
+      <source>Panel</source>
+      <translation>评审组</translation>
+    </message>
+    <message>
+      <source>Proposal</source>
+      <translation>申报项目</translation>
+    </message>
+    <message>
+      <source>Round</source>
+      <translation>评审轮次</translation>
+    </message>
+    <message>
+      <source>Rubric template</source>
+      <translation>评分标准模板</translation>
+    </message>
+    <message>
+      <source>Score sheet</source>
+      <translation>评分表</translation>
+    </message>
+    <message>
+      <source>User</source>
+      <translation>用户</translation>
+    </message>
+  </context>
+  <context>
+    <name>AuditDialog</name>
+    <message>
+      <source>Before: {values}</source>
+      <translation>变更前：{values}</translation>
+    </message>
+    <message>
+      <source>After: {values}</source>
+      <translation>变更后：{values}</translation>
+    </message>
+    <message>
+      <source>Change log</source>
+      <translation>变更记录</translation>
+    </message>
+    <message>
+      <source>All users</source>
+      <translation>全部用户</translation>
+    </message>
+    <message>
+      <source>All actions</source>
+      <translation>全部操作</translation>
+    </message>
+    <message>
+      <source>Search names, numbers, values…</source>
+      <translation>搜索姓名、编号、数值…</translation>
+    </message>
+    <message>
+      <source>User</source>
+      <translation>用户</translation>
+    </message>
+    <message>
+      <source>Action</source>
+      <translation>操作</translation>
+    </message>
+    <message>
+      <source>From</source>
+      <translation>从</translation>
+    </message>
+    <message>
+      <source>To</source>
+      <translation>至</translation>
+    </message>
+    <message>
+      <source>Check the change log</source>
+      <translation>校验变更记录</translation>
+    </message>
+    <message>
+      <source>Verify the change log</source>
+      <translation>校验变更记录</translation>
+    </message>
+    <message>
+      <source>Optional: the head printed on a document, e.g. 188 · 0123456789abcdef</source>
+      <translation>可选：文书上打印的链头，例如 188 · 0123456789abcdef</translation>
+    </message>
+    <message>
+      <source>Checks every entry's hash and link, and that the scores, sheet states and frozen results still match what the log recorded.</source>
+      <translation>逐条核对每条记录的哈希和前后衔接，并核对评分、评分表状态和已锁定结果是否仍与变更记录一致。</translation>
+    </message>
+    <message>
+      <source>The newest {count} matching entries are shown; narrow the filters to reach older ones.</source>
+      <translation>显示最新的 {count} 条符合条件的记录；缩小筛选范围可查看更早的记录。</translation>
+    </message>
+    <message>
+      <source>{count} entries, newest first</source>
+      <translation>共 {count} 条，最新的在前</translation>
+    </message>
+    <message>
+      <source>Checking every entry…</source>
+      <translation>正在逐条校验…</translation>
+    </message>
+    <message>
+      <source>The change log is intact: {count} entries, head {head}. The scores, sheet states and frozen results match it ({sealed} records checked).</source>
+      <translation>变更记录完好：共 {count} 条，链头 {head}。评分、评分表状态和已锁定结果均与之相符（核对 {sealed} 条数据）。</translation>
+    </message>
+    <message>
+      <source>The check failed. {problem}</source>
+      <translation>校验未通过。{problem}</translation>
+    </message>
+  </context>
+  <context>
+    <name>Backups</name>
+    <message>
+      <source>At start</source>
+      <translation>启动时</translation>
+    </message>
+    <message>
+      <source>Daily</source>
+      <translation>每日</translation>
+    </message>
+    <message>
+      <source>Manual</source>
+      <translation>手动</translation>
+    </message>
+    <message>
+      <source>Before a restore</source>
+      <translation>恢复前</translation>
+    </message>
+    <message>
+      <source>Before an upgrade</source>
+      <translation>升级前</translation>
+    </message>
+    <message>
+      <source>Choose where to save the backup</source>
+      <translation>选择备份保存位置</translation>
+    </message>
+    <message>
+      <source>Backing up…</source>
+      <translation>正在备份……</translation>
+    </message>
+    <message>
+      <source>Backup saved: {path}</source>
+      <translation>备份已保存：{path}</translation>
+    </message>
+    <message>
+      <source>Choose the backup to restore</source>
+      <translation>选择要恢复的备份</translation>
+    </message>
+    <message>
+      <source>PSP Desktop databases (*.db);;All files (*)</source>
+      <translation>PSP Desktop 数据库 (*.db);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <source>Checking the backup…</source>
+      <translation>正在检查备份……</translation>
+    </message>
+    <message>
+      <source>Restore a backup</source>
+      <translation>恢复备份</translation>
+    </message>
+    <message>
+      <source>Restore the backup taken on {date}?
+
+{path}
+
+The current database is replaced by it. A copy of the current file is kept first among the automatic backups (“Before a restore”).</source>
+      <translation>确定恢复 {date} 的备份吗？
+
+{path}
+
+当前数据库将被该备份替换。替换前会先把当前文件另存一份，列在自动备份中（“恢复前”）。</translation>
+    </message>
+    <message>
+      <source>Restoring…</source>
+      <translation>正在恢复……</translation>
+    </message>
+    <message>
+      <source>The backup was restored; the database is being reopened.</source>
+      <translation>备份已恢复，正在重新打开数据库。</translation>
+    </message>
+    <message>
+      <source>Backups</source>
+      <translation>备份</translation>
+    </message>
+    <message>
+      <source>PSP Desktop backs up the database by itself at every start and once a day while it is open, into the folder backups beside the database file. Keep a copy elsewhere too: “Back up now…” saves one to a folder or USB stick you choose.</source>
+      <translation>PSP Desktop 每次启动时以及运行期间每天会自动备份数据库，保存在数据库文件旁的 backups 文件夹中。请另外再保存一份：点击“立即备份…”可备份到您选择的文件夹或U盘。</translation>
+    </message>
+    <message>
+      <source>Back up now…</source>
+      <translation>立即备份…</translation>
+    </message>
+    <message>
+      <source>Restore…</source>
+      <translation>恢复…</translation>
+    </message>
+    <message>
+      <source>Automatic backup failed: {reason}</source>
+      <translation>自动备份失败：{reason}</translation>
+    </message>
+  </context>
+  <context>
     <name>BoardControl</name>
     <message>
       <source>Results board</source>
@@ -168,6 +557,30 @@
   </context>
   <context>
     <name>Cli</name>
+    <message>
+      <source>User name: </source>
+      <translation>用户名：</translation>
+    </message>
+    <message>
+      <source>Password: </source>
+      <translation>密码：</translation>
+    </message>
+    <message>
+      <source>New password: </source>
+      <translation>新密码：</translation>
+    </message>
+    <message>
+      <source>Repeat the new password: </source>
+      <translation>再次输入新密码：</translation>
+    </message>
+    <message>
+      <source>Administrator's user name: </source>
+      <translation>管理员用户名：</translation>
+    </message>
+    <message>
+      <source>Full name: </source>
+      <translation>姓名：</translation>
+    </message>
     <message>
       <source>where to save the PDF</source>
       <translation>PDF 的保存位置</translation>
@@ -241,6 +654,34 @@
       <translation>保存位置（默认输出到标准输出）</translation>
     </message>
     <message>
+      <source>user accounts and roles (administrators)</source>
+      <translation>用户账号与角色（管理员使用）</translation>
+    </message>
+    <message>
+      <source>list the accounts with their roles</source>
+      <translation>列出账号及其角色</translation>
+    </message>
+    <message>
+      <source>add an account (its password from PSP_NEW_PASSWORD, or asked)</source>
+      <translation>添加账号（密码取自 PSP_NEW_PASSWORD，未设置则询问）</translation>
+    </message>
+    <message>
+      <source>the person's full name</source>
+      <translation>使用者姓名</translation>
+    </message>
+    <message>
+      <source>comma-separated: admin, staff, finance, judge, viewer</source>
+      <translation>以逗号分隔：admin、staff、finance、judge、viewer</translation>
+    </message>
+    <message>
+      <source>replace an account's roles</source>
+      <translation>重新设定账号的角色</translation>
+    </message>
+    <message>
+      <source>set a new password for an account (from PSP_NEW_PASSWORD, or asked)</source>
+      <translation>为账号设置新密码（取自 PSP_NEW_PASSWORD，未设置则询问）</translation>
+    </message>
+    <message>
       <source>PSP Desktop command line</source>
       <translation>PSP Desktop 命令行</translation>
     </message>
@@ -249,8 +690,20 @@
       <translation>数据库文件或地址（默认依次使用 PSP_DATABASE_URL、用户数据目录中的 psp.db）</translation>
     </message>
     <message>
+      <source>sign in as this user (the password from PSP_PASSWORD, or asked)</source>
+      <translation>以该用户登录（密码取自 PSP_PASSWORD，未设置则询问）</translation>
+    </message>
+    <message>
       <source>create an empty database (or upgrade an existing one)</source>
       <translation>创建空数据库（或升级已有数据库）</translation>
+    </message>
+    <message>
+      <source>a new database's administrator (the password from PSP_PASSWORD, or asked)</source>
+      <translation>新数据库的管理员（密码取自 PSP_PASSWORD，未设置则询问）</translation>
+    </message>
+    <message>
+      <source>the administrator's full name</source>
+      <translation>管理员姓名</translation>
     </message>
     <message>
       <source>create the demo database</source>
@@ -283,6 +736,138 @@
     <message>
       <source>save it as a draft proposal (with its organization, found by credit code or new)</source>
       <translation>保存为申报草稿（按统一社会信用代码匹配机构，没有则新建）</translation>
+    </message>
+    <message>
+      <source>ok, {count} entries, head {head}</source>
+      <translation>正常，共 {count} 条，链头 {head}</translation>
+    </message>
+    <message>
+      <source>broken after {checked} good entries: {problem}</source>
+      <translation>前 {checked} 条完好，之后断链：{problem}</translation>
+    </message>
+    <message>
+      <source>check and read the change log (变更记录)</source>
+      <translation>校验和查看变更记录</translation>
+    </message>
+    <message>
+      <source>check the whole change log and the scores and results it sealed</source>
+      <translation>校验全部变更记录及其封存的评分和结果</translation>
+    </message>
+    <message>
+      <source>a chain head printed on a document (e.g. 188:0123456789abcdef); repeatable</source>
+      <translation>文书上打印的链头（如 188:0123456789abcdef），可多次指定</translation>
+    </message>
+    <message>
+      <source>show the number of entries and the chain head</source>
+      <translation>显示记录条数和链头</translation>
+    </message>
+    <message>
+      <source>list entries, newest first</source>
+      <translation>列出变更记录，最新的在前</translation>
+    </message>
+    <message>
+      <source>only this user's entries</source>
+      <translation>只列出该用户的记录</translation>
+    </message>
+    <message>
+      <source>only this action (sheet.submit), or a family ending in a dot (sheet.)</source>
+      <translation>只列出该操作（如 sheet.submit），或以点结尾的一类操作（如 sheet.）</translation>
+    </message>
+    <message>
+      <source>only entries on or after this date</source>
+      <translation>只列出该日期及以后的记录</translation>
+    </message>
+    <message>
+      <source>only entries on or before this date</source>
+      <translation>只列出该日期及以前的记录</translation>
+    </message>
+    <message>
+      <source>only entries containing this text</source>
+      <translation>只列出包含该文字的记录</translation>
+    </message>
+    <message>
+      <source>at most N entries (default 50)</source>
+      <translation>最多 N 条（默认 50）</translation>
+    </message>
+    <message>
+      <source>Replace {database} with this backup? The current file is kept in backups/ first. [y/N] </source>
+      <translation>用此备份替换 {database} 吗？当前文件会先保存到 backups/ 中。[y/N] </translation>
+    </message>
+    <message>
+      <source>Nothing was restored (add --yes to restore without being asked).</source>
+      <translation>未恢复任何内容（加上 --yes 可不经询问直接恢复）。</translation>
+    </message>
+    <message>
+      <source>back up the database to a folder (e.g. a USB stick) or a file name</source>
+      <translation>将数据库备份到文件夹（如U盘）或指定文件名</translation>
+    </message>
+    <message>
+      <source>a folder (the file is named for you) or a new file name</source>
+      <translation>文件夹（自动命名备份文件）或新的文件名</translation>
+    </message>
+    <message>
+      <source>replace the database with a checked backup (the current file is kept in backups/ first)</source>
+      <translation>用经过检查的备份替换数据库（当前文件会先保存到 backups/ 中）</translation>
+    </message>
+    <message>
+      <source>the backup file</source>
+      <translation>备份文件</translation>
+    </message>
+    <message>
+      <source>restore without asking</source>
+      <translation>不经询问直接恢复</translation>
+    </message>
+    <message>
+      <source>exchange files with judge laptops: event packages out, signed results in</source>
+      <translation>与评审笔记本交换文件：导出评审活动包，导入签名的评分结果</translation>
+    </message>
+    <message>
+      <source>folder of this PC's key and event databases (default: the user's data folder)</source>
+      <translation>本机密钥和评审活动数据库所在文件夹（默认：用户数据文件夹）</translation>
+    </message>
+    <message>
+      <source>show this PC's laptop name and public key, for the office to register</source>
+      <translation>显示本机的笔记本名称和公钥，供办公室登记</translation>
+    </message>
+    <message>
+      <source>set this laptop's name first</source>
+      <translation>先设置这台笔记本的名称</translation>
+    </message>
+    <message>
+      <source>save the event package of a round for the judges' laptops (.pspevent)</source>
+      <translation>为评审笔记本保存某一评审轮次的活动包（.pspevent）</translation>
+    </message>
+    <message>
+      <source>register this laptop for the package (with --laptop-key)</source>
+      <translation>为本活动包登记这台笔记本（与 --laptop-key 一起使用）</translation>
+    </message>
+    <message>
+      <source>the laptop's public key: a file with what `psp event key` printed, or the 64 hex digits</source>
+      <translation>笔记本的公钥：保存了 `psp event key` 输出内容的文件，或 64 位十六进制数字</translation>
+    </message>
+    <message>
+      <source>on a laptop: check an event package and prepare it for judge mode</source>
+      <translation>在笔记本上：核验评审活动包并准备评委模式</translation>
+    </message>
+    <message>
+      <source>accept a package signed by another office PC than the one trusted so far</source>
+      <translation>接受由另一台办公电脑（而非此前信任的那台）签名的活动包</translation>
+    </message>
+    <message>
+      <source>on a laptop: save the judges' submitted sheets as a signed results file (.pspresults)</source>
+      <translation>在笔记本上：把评委已提交的评分表保存为签名的评分结果文件（.pspresults）</translation>
+    </message>
+    <message>
+      <source>the event database (default: that of the package opened last)</source>
+      <translation>评审活动数据库（默认：最近打开的活动包的数据库）</translation>
+    </message>
+    <message>
+      <source>import results files from judge laptops; each file is checked and taken whole or not at all</source>
+      <translation>导入评审笔记本的评分结果文件；每个文件逐一核验，要么整份导入，要么一条不导入</translation>
+    </message>
+    <message>
+      <source>register laptops not seen before with the key in their file (only for files you trust)</source>
+      <translation>用文件中的密钥登记此前未见过的笔记本（仅用于您信任的文件）</translation>
     </message>
   </context>
   <context>
@@ -468,8 +1053,16 @@
       <translation>轮次</translation>
     </message>
     <message>
+      <source>Taken</source>
+      <translation>备份时间</translation>
+    </message>
+    <message>
       <source>Kind</source>
       <translation>方式</translation>
+    </message>
+    <message>
+      <source>Size</source>
+      <translation>大小</translation>
     </message>
     <message>
       <source>Max points</source>
@@ -616,8 +1209,36 @@
       <translation>来源</translation>
     </message>
     <message>
+      <source>Laptop</source>
+      <translation>笔记本</translation>
+    </message>
+    <message>
+      <source>Outcome</source>
+      <translation>处理结果</translation>
+    </message>
+    <message>
+      <source>Sheets added</source>
+      <translation>新增评分表</translation>
+    </message>
+    <message>
+      <source>Counted already</source>
+      <translation>已计入</translation>
+    </message>
+    <message>
+      <source>Conflicts</source>
+      <translation>冲突</translation>
+    </message>
+    <message>
       <source>Reason</source>
       <translation>说明</translation>
+    </message>
+    <message>
+      <source>Proposal</source>
+      <translation>项目</translation>
+    </message>
+    <message>
+      <source>What happened</source>
+      <translation>情况说明</translation>
     </message>
     <message>
       <source>Recorded</source>
@@ -670,6 +1291,54 @@
     <message>
       <source>Pass 2</source>
       <translation>第二遍</translation>
+    </message>
+    <message>
+      <source>Time</source>
+      <translation>时间</translation>
+    </message>
+    <message>
+      <source>User</source>
+      <translation>用户</translation>
+    </message>
+    <message>
+      <source>User role</source>
+      <translation>角色</translation>
+    </message>
+    <message>
+      <source>Action</source>
+      <translation>操作</translation>
+    </message>
+    <message>
+      <source>Changed record</source>
+      <translation>变更对象</translation>
+    </message>
+    <message>
+      <source>No.</source>
+      <translation>编号</translation>
+    </message>
+    <message>
+      <source>Before → after</source>
+      <translation>变更前 → 变更后</translation>
+    </message>
+    <message>
+      <source>User name</source>
+      <translation>用户名</translation>
+    </message>
+    <message>
+      <source>Full name</source>
+      <translation>姓名</translation>
+    </message>
+    <message>
+      <source>Roles</source>
+      <translation>角色</translation>
+    </message>
+    <message>
+      <source>Active</source>
+      <translation>启用</translation>
+    </message>
+    <message>
+      <source>Paused until</source>
+      <translation>暂停登录至</translation>
     </message>
   </context>
   <context>
@@ -873,6 +1542,10 @@
       <translation>{where} 由更高版本的 PSP Desktop 创建（数据结构版本 {revision}）。请安装新版本后再打开；数据库未作任何改动。</translation>
     </message>
     <message>
+      <source>{path} is damaged: the integrity check found “{problem}”. The file was not changed. Restore a backup with “psp --db {path} restore BACKUP”; automatic backups are kept in {folder}.</source>
+      <translation>{path} 已损坏：完整性检查发现“{problem}”。文件未作任何改动。请用“psp --db {path} restore 备份文件”恢复备份；自动备份保存在 {folder}。</translation>
+    </message>
+    <message>
       <source>Cannot write to the folder {folder}. Choose another location.</source>
       <translation>无法写入文件夹 {folder}。请选择其他位置。</translation>
     </message>
@@ -899,6 +1572,10 @@
     <message>
       <source>The database already holds data; use --replace to rebuild the demo.</source>
       <translation>数据库中已有数据；如需重建演示数据，请加 --replace。</translation>
+    </message>
+    <message>
+      <source>Give both the laptop's name and its public key.</source>
+      <translation>请同时填写笔记本名称和它的公钥。</translation>
     </message>
     <message>
       <source>Cannot read {path}: {reason}</source>
@@ -1405,10 +2082,6 @@
       <translation>纸质评分表只能按第1遍或第2遍录入。</translation>
     </message>
     <message>
-      <source>Enter your name as the person keying the sheet.</source>
-      <translation>请填写录入人姓名。</translation>
-    </message>
-    <message>
       <source>This sheet is already counted.</source>
       <translation>该评分表已计入结果。</translation>
     </message>
@@ -1455,10 +2128,6 @@
     <message>
       <source>Round “{round}” belongs to another competition.</source>
       <translation>评审轮次“{round}”不属于该大赛。</translation>
-    </message>
-    <message>
-      <source>Enter your name as the person freezing the results.</source>
-      <translation>请填写冻结结果的操作人姓名。</translation>
     </message>
     <message>
       <source>{count} sheets are not in yet (for example {judge} on “{title}”); the results cannot be frozen.</source>
@@ -1683,6 +2352,517 @@
     <message>
       <source>The sheet {sheet} holds rows of more than one round ({rounds}); import one round at a time.</source>
       <translation>工作表“{sheet}”中有多个评审轮次（{rounds}）的行，请每次只导入一个轮次。</translation>
+    </message>
+    <message>
+      <source>There are no user accounts yet: create the administrator with `psp init --admin NAME`.</source>
+      <translation>尚无用户账号：请先用 `psp init --admin 用户名` 创建管理员。</translation>
+    </message>
+    <message>
+      <source>Sign in with --user NAME and the password in PSP_PASSWORD.</source>
+      <translation>请用 --user 用户名 登录，密码放在环境变量 PSP_PASSWORD 中。</translation>
+    </message>
+    <message>
+      <source>The two passwords differ.</source>
+      <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+      <source>{role} is not a role; choose from {roles}.</source>
+      <translation>{role}不是有效角色，可选：{roles}。</translation>
+    </message>
+    <message>
+      <source>The limit must be at least 1.</source>
+      <translation>条数上限至少为 1。</translation>
+    </message>
+    <message>
+      <source>Sign in first.</source>
+      <translation>请先登录。</translation>
+    </message>
+    <message>
+      <source>{user} ({roles}) may not do this: {action}.</source>
+      <translation>{user}（{roles}）无权执行此操作：{action}。</translation>
+    </message>
+    <message>
+      <source>“{text}” is not a printed chain head; type the number of entries and the head as printed, e.g. 188 · 0123456789abcdef.</source>
+      <translation>“{text}”不是打印的链头；请按文书上的样子输入条数和链头，例如 188 · 0123456789abcdef。</translation>
+    </message>
+    <message>
+      <source>Change log entry {id} was altered after it was recorded: its content no longer matches its hash.</source>
+      <translation>变更记录第 {id} 条在记录后被改动：其内容与哈希值不再相符。</translation>
+    </message>
+    <message>
+      <source>Change log entry {id} does not follow entry {previous}: its previous hash is not that entry's hash (one of them was rewritten, or an entry was removed).</source>
+      <translation>变更记录第 {id} 条与第 {previous} 条衔接不上：它记下的前一条哈希不是该条的哈希（其中一条被改写，或中间有记录被删除）。</translation>
+    </message>
+    <message>
+      <source>Change log entry {id} is the first but does not start the chain: earlier entries were removed or it was rewritten.</source>
+      <translation>变更记录第 {id} 条排在最前，却不是链的起点：之前的记录被删除，或该条被改写。</translation>
+    </message>
+    <message>
+      <source>Change log entries are out of order: entry {id} belongs after entry {other}, not after entry {previous}.</source>
+      <translation>变更记录顺序被打乱：第 {id} 条应接在第 {other} 条之后，而不是第 {previous} 条之后。</translation>
+    </message>
+    <message>
+      <source>Change log entries are missing: entry {id} comes after entry {previous}.</source>
+      <translation>变更记录有缺失：第 {previous} 条之后直接是第 {id} 条。</translation>
+    </message>
+    <message>
+      <source>Change log entry {id} is dated {at}, before entry {previous} ({previous_at}): the entries were reordered.</source>
+      <translation>变更记录第 {id} 条的时间 {at} 早于第 {previous} 条（{previous_at}）：记录顺序被改动。</translation>
+    </message>
+    <message>
+      <source>A document printed the chain head after {count} entries, but the change log has only {have}: entries were removed.</source>
+      <translation>文书上打印的是第 {count} 条时的链头，但变更记录现在只有 {have} 条：有记录被删除。</translation>
+    </message>
+    <message>
+      <source>A document printed the chain head {printed} after {count} entries, but entry {count} of the change log now has the head {now}: the log was rewritten.</source>
+      <translation>文书上打印的第 {count} 条时的链头是 {printed}，但变更记录第 {count} 条现在的链头是 {now}：变更记录被整体改写。</translation>
+    </message>
+    <message>
+      <source>The start date {since} is after the end date {until}.</source>
+      <translation>开始日期 {since} 晚于结束日期 {until}。</translation>
+    </message>
+    <message>
+      <source>Score sheet {sheet} is marked submitted, but the change log does not record its submission.</source>
+      <translation>评分表 {sheet} 标为已提交，但变更记录中没有它的提交记录。</translation>
+    </message>
+    <message>
+      <source>Score sheet {sheet} was submitted (change log entry {entry}), but its status is now “{status}”.</source>
+      <translation>评分表 {sheet} 已提交（变更记录第 {entry} 条），但现在的状态是“{status}”。</translation>
+    </message>
+    <message>
+      <source>Score sheet {sheet}, submitted in change log entry {entry}, is missing from the database.</source>
+      <translation>变更记录第 {entry} 条提交的评分表 {sheet} 已从数据库中消失。</translation>
+    </message>
+    <message>
+      <source>Score sheet {sheet} now counts for proposal {stored}, but change log entry {entry} recorded it for proposal {recorded}.</source>
+      <translation>评分表 {sheet} 现在计入项目 {stored}，但变更记录第 {entry} 条记的是项目 {recorded}。</translation>
+    </message>
+    <message>
+      <source>Score sheet {sheet} now counts as judge {stored}'s, but change log entry {entry} recorded it as judge {recorded}'s.</source>
+      <translation>评分表 {sheet} 现在算作评委 {stored} 的，但变更记录第 {entry} 条记的是评委 {recorded}。</translation>
+    </message>
+    <message>
+      <source>Score sheet {sheet}, criterion {criterion}: the database holds {stored} points, but change log entry {entry} recorded {recorded}.</source>
+      <translation>评分表 {sheet} 的评分项 {criterion}：数据库中为 {stored} 分，但变更记录第 {entry} 条记的是 {recorded} 分。</translation>
+    </message>
+    <message>
+      <source>Paper keying {pass_no} of score sheet {sheet} differs from the points counted in change log entry {entry} (criterion {criterion}: {stored} against {recorded}).</source>
+      <translation>评分表 {sheet} 的第 {pass_no} 次纸质录入与变更记录第 {entry} 条计入的分数不同（评分项 {criterion}：{stored} 对 {recorded}）。</translation>
+    </message>
+    <message>
+      <source>The frozen results of round {round} (snapshot {snapshot}) were changed: their content no longer matches their SHA-256.</source>
+      <translation>轮次 {round} 已锁定的结果（快照 {snapshot}）被改动：内容与其 SHA-256 不再相符。</translation>
+    </message>
+    <message>
+      <source>Snapshot {snapshot} of round {round} has the SHA-256 {sha256}, which no freeze in the change log recorded.</source>
+      <translation>轮次 {round} 的快照 {snapshot} 的 SHA-256 为 {sha256}，变更记录中没有任何锁定记录过它。</translation>
+    </message>
+    <message>
+      <source>The frozen results of round {round} recorded in change log entry {entry} are missing from the database.</source>
+      <translation>变更记录第 {entry} 条记录的轮次 {round} 锁定结果已从数据库中消失。</translation>
+    </message>
+    <message>
+      <source>Round {round} is marked frozen, but the change log does not record it as frozen.</source>
+      <translation>轮次 {round} 标为已锁定，但变更记录中没有锁定记录。</translation>
+    </message>
+    <message>
+      <source>Round {round} was frozen (change log entry {entry}), but it is no longer marked frozen.</source>
+      <translation>轮次 {round} 已锁定（变更记录第 {entry} 条），但现在不再标为锁定。</translation>
+    </message>
+    <message>
+      <source>Round {round} counts snapshot {snapshot}, but change log entry {entry} froze it with a different SHA-256.</source>
+      <translation>轮次 {round} 现在采用快照 {snapshot}，但变更记录第 {entry} 条锁定时的 SHA-256 与之不同。</translation>
+    </message>
+    <message>
+      <source>This database is on a PostgreSQL server: back it up and restore it on the server with pg_dump and pg_restore (ask whoever runs the server).</source>
+      <translation>此数据库位于 PostgreSQL 服务器上：请在服务器上用 pg_dump 备份、用 pg_restore 恢复（请联系服务器管理员）。</translation>
+    </message>
+    <message>
+      <source>The backup could not be written to {path}: {reason}. Nothing was saved under that name.</source>
+      <translation>备份无法写入 {path}：{reason}。该文件名下没有保存任何内容。</translation>
+    </message>
+    <message>
+      <source>{path} already exists; choose another name.</source>
+      <translation>{path} 已存在，请换一个文件名。</translation>
+    </message>
+    <message>
+      <source>There is no folder {folder}.</source>
+      <translation>文件夹 {folder} 不存在。</translation>
+    </message>
+    <message>
+      <source>There is no backup file at {path}.</source>
+      <translation>{path} 处没有备份文件。</translation>
+    </message>
+    <message>
+      <source>{path} is damaged and cannot be read; nothing was restored.</source>
+      <translation>{path} 已损坏，无法读取，未恢复任何内容。</translation>
+    </message>
+    <message>
+      <source>{path} is not a PSP Desktop database; nothing was restored.</source>
+      <translation>{path} 不是 PSP Desktop 数据库，未恢复任何内容。</translation>
+    </message>
+    <message>
+      <source>{path} was made by a newer version of PSP Desktop (schema {revision}); install that version to restore it. Nothing was restored.</source>
+      <translation>{path} 由更新版本的 PSP Desktop 生成（数据结构版本 {revision}），请安装该版本后再恢复。未恢复任何内容。</translation>
+    </message>
+    <message>
+      <source>{path} is damaged (the integrity check found “{problem}”); nothing was restored.</source>
+      <translation>{path} 已损坏（完整性检查发现“{problem}”），未恢复任何内容。</translation>
+    </message>
+    <message>
+      <source>{path} is the database itself; choose a backup.</source>
+      <translation>{path} 就是当前数据库本身，请选择一个备份文件。</translation>
+    </message>
+    <message>
+      <source>{path} could not be replaced: {reason}. Nothing was restored.</source>
+      <translation>无法替换 {path}：{reason}。未恢复任何内容。</translation>
+    </message>
+    <message>
+      <source>{path} is open in another window or program; close it there first. Nothing was restored.</source>
+      <translation>{path} 正在被其他窗口或程序使用，请先将其关闭。未恢复任何内容。</translation>
+    </message>
+    <message>
+      <source>The file is empty.</source>
+      <translation>文件是空的。</translation>
+    </message>
+    <message>
+      <source>This is not a PSP Desktop event file.</source>
+      <translation>这不是 PSP Desktop 的评审活动文件。</translation>
+    </message>
+    <message>
+      <source>The file is incomplete: it ends before its signature. It was probably cut off while being copied (a USB stick removed too early); copy it again.</source>
+      <translation>文件不完整：在签名之前就结束了，可能是复制时被截断（U 盘拔出过早）。请重新复制。</translation>
+    </message>
+    <message>
+      <source>The file has {count} unexpected bytes after its signature: it was altered or damaged.</source>
+      <translation>文件在签名之后多出 {count} 个字节：文件已被改动或已损坏。</translation>
+    </message>
+    <message>
+      <source>The file is damaged: its content cannot be read.</source>
+      <translation>文件已损坏，无法读取其内容。</translation>
+    </message>
+    <message>
+      <source>The signature does not match: the file was changed after it was signed, or it is damaged.</source>
+      <translation>签名不符：文件在签名后被改动过，或已损坏。</translation>
+    </message>
+    <message>
+      <source>The file does not have the expected content ({field}).</source>
+      <translation>文件内容不符合要求（{field}）。</translation>
+    </message>
+    <message>
+      <source>The file was made by another version of PSP Desktop (format {format}); update both PCs to the same version.</source>
+      <translation>该文件由其他版本的 PSP Desktop 生成（格式 {format}）；请把两台电脑更新到同一版本。</translation>
+    </message>
+    <message>
+      <source>This is an event package that the office makes for the judges' laptops, not a results file.</source>
+      <translation>这是办公室为评审笔记本制作的评审活动包，不是评分结果文件。</translation>
+    </message>
+    <message>
+      <source>This is a results file from a judge laptop, not an event package; import it at the office.</source>
+      <translation>这是评审笔记本生成的评分结果文件，不是评审活动包；请在办公室电脑上导入。</translation>
+    </message>
+    <message>
+      <source>This file is of another kind ({kind}).</source>
+      <translation>这是其他类型的文件（{kind}）。</translation>
+    </message>
+    <message>
+      <source>A laptop name has 1 to {max} characters.</source>
+      <translation>笔记本名称应为 1 至 {max} 个字符。</translation>
+    </message>
+    <message>
+      <source>A laptop public key has 32 bytes (64 hexadecimal digits).</source>
+      <translation>笔记本公钥为 32 字节（64 位十六进制数字）。</translation>
+    </message>
+    <message>
+      <source>A laptop named “{name}” is registered already with another key ({fingerprint}).</source>
+      <translation>名为“{name}”的笔记本已用另一把密钥（{fingerprint}）登记。</translation>
+    </message>
+    <message>
+      <source>This key is registered already for the laptop “{other}”, not “{name}”.</source>
+      <translation>这把密钥已登记在笔记本“{other}”名下，而不是“{name}”。</translation>
+    </message>
+    <message>
+      <source>Round “{round}” has no open assignments to take to the laptops.</source>
+      <translation>评审轮次“{round}”没有待评分的分配，无需带到笔记本上。</translation>
+    </message>
+    <message>
+      <source>This package was signed by another office PC (key {fingerprint}) than the one this laptop trusts (key {trusted}). If the office really changed PCs, open it with --trust-new-office.</source>
+      <translation>该活动包由另一台办公电脑（密钥 {fingerprint}）签名，而这台笔记本信任的是密钥 {trusted}。如果办公室确实更换了电脑，请使用 --trust-new-office 打开。</translation>
+    </message>
+    <message>
+      <source>This package was made for the laptop “{name}”; this laptop is “{mine}”. Ask the office for a package made for this laptop.</source>
+      <translation>该活动包是为笔记本“{name}”制作的，这台笔记本是“{mine}”。请向办公室索取为这台笔记本制作的活动包。</translation>
+    </message>
+    <message>
+      <source>No event package has been opened on this PC yet.</source>
+      <translation>本机尚未打开过评审活动包。</translation>
+    </message>
+    <message>
+      <source>{path} is not a judge laptop's event database.</source>
+      <translation>{path} 不是评审笔记本的评审活动数据库。</translation>
+    </message>
+    <message>
+      <source>This file was imported already ({when}); nothing changed.</source>
+      <translation>该文件已于 {when} 导入过，未作任何更改。</translation>
+    </message>
+    <message>
+      <source>This is an older file from the laptop “{laptop}” (number {sequence}; number {last} has been imported already): a replayed or out-of-date copy.</source>
+      <translation>这是笔记本“{laptop}”较早的文件（编号 {sequence}；编号 {last} 已经导入）：属于重放或过时的副本。</translation>
+    </message>
+    <message>
+      <source>The file says it comes from the laptop “{laptop}” but it is not signed with that laptop's registered key.</source>
+      <translation>文件自称来自笔记本“{laptop}”，但并非用该笔记本登记的密钥签名。</translation>
+    </message>
+    <message>
+      <source>The file calls its laptop “{laptop}”, but its key is registered for the laptop “{other}”.</source>
+      <translation>文件自称来自笔记本“{laptop}”，但其密钥登记在笔记本“{other}”名下。</translation>
+    </message>
+    <message>
+      <source>Unknown laptop “{laptop}” (key {fingerprint}): register it when making its event package, or import with “register laptops not seen before” if you trust this file.</source>
+      <translation>未登记的笔记本“{laptop}”（密钥 {fingerprint}）：请在制作活动包时登记它；如果您信任此文件，也可勾选“登记此前未见过的笔记本”后导入。</translation>
+    </message>
+    <message>
+      <source>This file is for “{competition}”, round “{round}”, which is not in this database: it comes from another competition or another office.</source>
+      <translation>该文件属于“{competition}”的评审轮次“{round}”，本数据库中没有该轮次：它来自其他大赛或其他办公室。</translation>
+    </message>
+    <message>
+      <source>The results of round “{round}” are frozen; reopen the round formally before importing scores.</source>
+      <translation>评审轮次“{round}”的结果已冻结；须先按程序重新开启该轮次，才能导入评分。</translation>
+    </message>
+    <message>
+      <source>{judge} is no longer assigned “{proposal}” at the office; the sheet was not counted.</source>
+      <translation>办公室已不再给{judge}分配“{proposal}”，该评分表未计入。</translation>
+    </message>
+    <message>
+      <source>{judge} has a conflict of interest with the applicant of “{proposal}”; the sheet was not counted.</source>
+      <translation>{judge}与“{proposal}”的申报机构存在利益冲突，该评分表未计入。</translation>
+    </message>
+    <message>
+      <source>{judge} on “{proposal}”: the office counts {counted}, this file says {incoming}. The counted sheet was kept.</source>
+      <translation>{judge}对“{proposal}”的评分：办公室已计入 {counted}，本文件为 {incoming}。已保留已计入的评分表。</translation>
+    </message>
+    <message>
+      <source>{judge} on “{proposal}”: the sheet was reopened at the office for correction; this file's scores were not written over it.</source>
+      <translation>{judge}对“{proposal}”的评分表已在办公室重新开启以便更正，本文件的评分未覆盖它。</translation>
+    </message>
+    <message>
+      <source>The key file {path} of this PC cannot be read: {reason}</source>
+      <translation>无法读取本机的密钥文件 {path}：{reason}</translation>
+    </message>
+    <message>
+      <source>The key file {path} is not an Ed25519 key.</source>
+      <translation>密钥文件 {path} 不是 Ed25519 密钥。</translation>
+    </message>
+    <message>
+      <source>The laptop settings file {path} is damaged: {reason}</source>
+      <translation>笔记本设置文件 {path} 已损坏：{reason}</translation>
+    </message>
+    <message>
+      <source>No laptop public key found: give the 64 hexadecimal digits that “psp event key” prints on the laptop.</source>
+      <translation>未找到笔记本公钥：请填写在笔记本上运行“psp event key”显示的 64 位十六进制数字。</translation>
+    </message>
+    <message>
+      <source>Wrong user name or password.</source>
+      <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+      <source>A password needs at least 8 characters.</source>
+      <translation>密码至少需要8个字符。</translation>
+    </message>
+    <message>
+      <source>A password cannot be digits only.</source>
+      <translation>密码不能全是数字。</translation>
+    </message>
+    <message>
+      <source>The password cannot be the user name.</source>
+      <translation>密码不能与用户名相同。</translation>
+    </message>
+    <message>
+      <source>Enter a user name.</source>
+      <translation>请填写用户名。</translation>
+    </message>
+    <message>
+      <source>A user name is one word of at most 40 characters, without spaces.</source>
+      <translation>用户名不能含空格，最多40个字符。</translation>
+    </message>
+    <message>
+      <source>Enter the person's name.</source>
+      <translation>请填写姓名。</translation>
+    </message>
+    <message>
+      <source>A name is at most 40 characters.</source>
+      <translation>姓名最多40个字符。</translation>
+    </message>
+    <message>
+      <source>Give the user at least one role.</source>
+      <translation>请至少为用户选择一个角色。</translation>
+    </message>
+    <message>
+      <source>There are user accounts already; sign in instead.</source>
+      <translation>已有用户账号，请直接登录。</translation>
+    </message>
+    <message>
+      <source>This account is switched off. Ask an administrator.</source>
+      <translation>该账号已停用，请联系管理员。</translation>
+    </message>
+    <message>
+      <source>Too many wrong passwords. Try again after {time}.</source>
+      <translation>密码错误次数过多，请于{time}之后再试。</translation>
+    </message>
+    <message>
+      <source>There is no user called {name}.</source>
+      <translation>没有名为{name}的用户。</translation>
+    </message>
+    <message>
+      <source>The user name {name} is taken.</source>
+      <translation>用户名{name}已被使用。</translation>
+    </message>
+    <message>
+      <source>You cannot switch off your own account.</source>
+      <translation>不能停用自己的账号。</translation>
+    </message>
+    <message>
+      <source>{name} is the last active administrator; make someone else administrator first.</source>
+      <translation>{name}是唯一在用的管理员，请先指定其他人为管理员。</translation>
+    </message>
+    <message>
+      <source>This session has no user account to change.</source>
+      <translation>当前登录没有可修改的用户账号。</translation>
+    </message>
+    <message>
+      <source>The current password is wrong.</source>
+      <translation>当前密码不正确。</translation>
+    </message>
+    <message>
+      <source>The new password is the same as the current one.</source>
+      <translation>新密码与当前密码相同。</translation>
+    </message>
+    <message>
+      <source>This user account no longer exists.</source>
+      <translation>该用户账号已不存在。</translation>
+    </message>
+  </context>
+  <context>
+    <name>EventDialog</name>
+    <message>
+      <source>Accepted</source>
+      <translation>已导入</translation>
+    </message>
+    <message>
+      <source>Already imported</source>
+      <translation>此前已导入</translation>
+    </message>
+    <message>
+      <source>Rejected</source>
+      <translation>已拒收</translation>
+    </message>
+    <message>
+      <source>Conflict</source>
+      <translation>冲突</translation>
+    </message>
+    <message>
+      <source>Not counted</source>
+      <translation>未计入</translation>
+    </message>
+    <message>
+      <source>Judge laptops</source>
+      <translation>评审笔记本</translation>
+    </message>
+    <message>
+      <source>Judges can score on laptops without a network. Save the event package of this round for the laptops (a laptop opens it with “psp-desktop --event FILE”), and bring their signed results files back here by USB. Each file is checked and taken whole or not at all; a sheet already counted is never overwritten.</source>
+      <translation>评委可以在不联网的笔记本上评分。先为笔记本保存本轮次的评审活动包（笔记本用“psp-desktop --event 文件”打开），再用 U 盘把笔记本签名的评分结果文件带回这里导入。每个文件都会核验，要么整份导入，要么一条不导入；已计入的评分表绝不会被覆盖。</translation>
+    </message>
+    <message>
+      <source>Judge laptops: {round}</source>
+      <translation>评审笔记本：{round}</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
+    </message>
+    <message>
+      <source>1. Event package for the laptops</source>
+      <translation>1. 给评审笔记本的活动包</translation>
+    </message>
+    <message>
+      <source>optional: the name “psp event key” shows on the laptop</source>
+      <translation>选填：在笔记本上运行“psp event key”显示的名称</translation>
+    </message>
+    <message>
+      <source>optional: its public key, 64 hexadecimal digits</source>
+      <translation>选填：该笔记本的公钥，64 位十六进制数字</translation>
+    </message>
+    <message>
+      <source>Save the event package…</source>
+      <translation>保存评审活动包…</translation>
+    </message>
+    <message>
+      <source>Register laptop</source>
+      <translation>登记笔记本</translation>
+    </message>
+    <message>
+      <source>Laptop key</source>
+      <translation>笔记本公钥</translation>
+    </message>
+    <message>
+      <source>2. Results files from the laptops</source>
+      <translation>2. 评审笔记本交回的评分结果文件</translation>
+    </message>
+    <message>
+      <source>Register laptops not seen before with the key in their file (only for files you trust)</source>
+      <translation>用文件中的密钥登记此前未见过的笔记本（仅用于您信任的文件）</translation>
+    </message>
+    <message>
+      <source>Import results files…</source>
+      <translation>导入评分结果文件…</translation>
+    </message>
+    <message>
+      <source>Sheets not written</source>
+      <translation>未写入的评分表</translation>
+    </message>
+    <message>
+      <source>No laptop is registered yet.</source>
+      <translation>尚未登记任何笔记本。</translation>
+    </message>
+    <message>
+      <source>Registered laptops: {names}</source>
+      <translation>已登记的笔记本：{names}</translation>
+    </message>
+    <message>
+      <source>Save the event package</source>
+      <translation>保存评审活动包</translation>
+    </message>
+    <message>
+      <source>Event package (*.pspevent)</source>
+      <translation>评审活动包 (*.pspevent)</translation>
+    </message>
+    <message>
+      <source>Saving…</source>
+      <translation>正在保存……</translation>
+    </message>
+    <message>
+      <source>Saved {path}: {judges} judges, {assignments} sheets to score, {excluded} left out for conflicts of interest.</source>
+      <translation>已保存 {path}：{judges} 位评委，{assignments} 张待评评分表，{excluded} 张因利益冲突未纳入。</translation>
+    </message>
+    <message>
+      <source>No PIN yet (cannot sign in on a laptop): {names}.</source>
+      <translation>尚未设置 PIN 码（无法在笔记本上登录）：{names}。</translation>
+    </message>
+    <message>
+      <source>Import results files</source>
+      <translation>导入评分结果文件</translation>
+    </message>
+    <message>
+      <source>Results files (*.pspresults);;All files (*)</source>
+      <translation>评分结果文件 (*.pspresults);;所有文件 (*)</translation>
+    </message>
+    <message>
+      <source>Checking {count} files…</source>
+      <translation>正在核验 {count} 个文件……</translation>
+    </message>
+    <message>
+      <source>{accepted} accepted, {duplicates} imported before, {rejected} rejected; {added} sheets added, {conflicts} conflicts.</source>
+      <translation>导入 {accepted} 个，此前已导入 {duplicates} 个，拒收 {rejected} 个；新增评分表 {added} 张，冲突 {conflicts} 处。</translation>
     </message>
   </context>
   <context>
@@ -1961,8 +3141,24 @@
       <translation>退出评委模式</translation>
     </message>
     <message>
+      <source>Save results for the office…</source>
+      <translation>保存评分结果交办公室…</translation>
+    </message>
+    <message>
       <source>Your name</source>
       <translation>姓名</translation>
+    </message>
+    <message>
+      <source>Save the results file</source>
+      <translation>保存评分结果文件</translation>
+    </message>
+    <message>
+      <source>Judge results (*.pspresults)</source>
+      <translation>评分结果文件 (*.pspresults)</translation>
+    </message>
+    <message>
+      <source>Saved {count} submitted sheets to {path}. Give this file to the office.</source>
+      <translation>已将{count}张已提交的评分表保存到{path}，请将此文件交给办公室。</translation>
     </message>
     <message>
       <source>No judge has proposals to score in an open round yet.</source>
@@ -2405,6 +3601,104 @@
     </message>
   </context>
   <context>
+    <name>LockScreen</name>
+    <message>
+      <source>PSP Desktop is locked</source>
+      <translation>PSP Desktop 已锁定</translation>
+    </message>
+    <message>
+      <source>{name} ({roles}) is signed in. Type the password to go on, or sign in as someone else.</source>
+      <translation>当前登录：{name}（{roles}）。输入密码即可继续，也可以换用其他账号登录。</translation>
+    </message>
+    <message>
+      <source>Unlock</source>
+      <translation>解锁</translation>
+    </message>
+  </context>
+  <context>
+    <name>Login</name>
+    <message>
+      <source>, </source>
+      <translation>、</translation>
+    </message>
+    <message>
+      <source>Unexpected error: {error}</source>
+      <translation>意外错误：{error}</translation>
+    </message>
+    <message>
+      <source>Sign in</source>
+      <translation>登录</translation>
+    </message>
+    <message>
+      <source>User name</source>
+      <translation>用户名</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>密码</translation>
+    </message>
+    <message>
+      <source>Type your user name and password.</source>
+      <translation>请输入用户名和密码。</translation>
+    </message>
+    <message>
+      <source>Checking the password…</source>
+      <translation>正在核对密码…</translation>
+    </message>
+    <message>
+      <source>PSP Desktop</source>
+      <translation>PSP Desktop</translation>
+    </message>
+    <message>
+      <source>Database: {where}</source>
+      <translation>数据库：{where}</translation>
+    </message>
+    <message>
+      <source>Quit</source>
+      <translation>退出</translation>
+    </message>
+    <message>
+      <source>Sign in to PSP Desktop</source>
+      <translation>登录 PSP Desktop</translation>
+    </message>
+    <message>
+      <source>Demo account: admin, password {password}</source>
+      <translation>演示账号：admin，密码 {password}</translation>
+    </message>
+    <message>
+      <source>Create the administrator</source>
+      <translation>创建管理员</translation>
+    </message>
+    <message>
+      <source>This database has no user accounts yet. The administrator you create now can do everything, including adding the other users and their roles.</source>
+      <translation>该数据库还没有用户账号。现在创建的管理员拥有全部权限，包括添加其他用户并为其分配角色。</translation>
+    </message>
+    <message>
+      <source>Full name</source>
+      <translation>姓名</translation>
+    </message>
+    <message>
+      <source>Password again</source>
+      <translation>确认密码</translation>
+    </message>
+    <message>
+      <source>At least 8 characters, not only digits, not the user name.</source>
+      <translation>至少8个字符，不能全是数字，不能与用户名相同。</translation>
+    </message>
+    <message>
+      <source>Create and sign in</source>
+      <translation>创建并登录</translation>
+    </message>
+    <message>
+      <source>The two passwords differ.</source>
+      <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+      <source>Saving…</source>
+      <translation>正在保存…</translation>
+    </message>
+  </context>
+  <context>
     <name>MainWindow</name>
     <message>
       <source>Dashboard</source>
@@ -2473,6 +3767,26 @@
     <message>
       <source>PSP Desktop — community venture philanthropy</source>
       <translation>PSP Desktop — 社区公益创投管理</translation>
+    </message>
+    <message>
+      <source>{name} ({roles})</source>
+      <translation>{name}（{roles}）</translation>
+    </message>
+    <message>
+      <source>Signed in as {username}</source>
+      <translation>已登录账号：{username}</translation>
+    </message>
+    <message>
+      <source>Change my password…</source>
+      <translation>修改我的密码…</translation>
+    </message>
+    <message>
+      <source>Lock now</source>
+      <translation>立即锁定</translation>
+    </message>
+    <message>
+      <source>Sign out / switch user</source>
+      <translation>退出登录 / 切换用户</translation>
     </message>
   </context>
   <context>
@@ -2921,6 +4235,10 @@
       <translation>录入纸质评分表…</translation>
     </message>
     <message>
+      <source>Judge laptops…</source>
+      <translation>评审笔记本…</translation>
+    </message>
+    <message>
       <source>Results board…</source>
       <translation>结果大屏…</translation>
     </message>
@@ -2959,6 +4277,18 @@
     <message>
       <source>Settings</source>
       <translation>设置</translation>
+    </message>
+    <message>
+      <source>Change log…</source>
+      <translation>变更记录…</translation>
+    </message>
+    <message>
+      <source>Change my password…</source>
+      <translation>修改我的密码…</translation>
+    </message>
+    <message>
+      <source>User accounts…</source>
+      <translation>用户账号…</translation>
     </message>
     <message>
       <source>Database</source>
@@ -3893,6 +5223,14 @@ SHA-256 of the snapshot:
       <translation>退回{judge}对“{title}”的评分表以便更正吗？请说明理由，理由将记录在评分表上。</translation>
     </message>
     <message>
+      <source>Judge laptops</source>
+      <translation>评审笔记本</translation>
+    </message>
+    <message>
+      <source>Choose a round first.</source>
+      <translation>请先选择评审轮次。</translation>
+    </message>
+    <message>
       <source>Results board</source>
       <translation>结果大屏</translation>
     </message>
@@ -3943,6 +5281,29 @@ SHA-256 of the snapshot:
     <message>
       <source>Diagnostics</source>
       <translation>评分诊断</translation>
+    </message>
+  </context>
+  <context>
+    <name>Roles</name>
+    <message>
+      <source>Administrator</source>
+      <translation>管理员</translation>
+    </message>
+    <message>
+      <source>Staff</source>
+      <translation>工作人员</translation>
+    </message>
+    <message>
+      <source>Finance</source>
+      <translation>财务</translation>
+    </message>
+    <message>
+      <source>Judge</source>
+      <translation>评委</translation>
+    </message>
+    <message>
+      <source>Viewer</source>
+      <translation>查阅人员</translation>
     </message>
   </context>
   <context>
@@ -4407,6 +5768,109 @@ SHA-256 of the snapshot:
     <message>
       <source>Your name (recorded on decisions)</source>
       <translation>您的姓名（记入审查结论）</translation>
+    </message>
+    <message>
+      <source>Lock the window after idle minutes</source>
+      <translation>无操作自动锁定</translation>
+    </message>
+    <message>
+      <source>Automatic backups kept</source>
+      <translation>自动备份保留份数</translation>
+    </message>
+    <message>
+      <source> min</source>
+      <translation> 分钟</translation>
+    </message>
+  </context>
+  <context>
+    <name>Users</name>
+    <message>
+      <source>The two passwords differ.</source>
+      <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+      <source>New user</source>
+      <translation>新建用户</translation>
+    </message>
+    <message>
+      <source>User {name}</source>
+      <translation>用户 {name}</translation>
+    </message>
+    <message>
+      <source>User name</source>
+      <translation>用户名</translation>
+    </message>
+    <message>
+      <source>Full name</source>
+      <translation>姓名</translation>
+    </message>
+    <message>
+      <source>Password</source>
+      <translation>密码</translation>
+    </message>
+    <message>
+      <source>Password again</source>
+      <translation>确认密码</translation>
+    </message>
+    <message>
+      <source>Roles</source>
+      <translation>角色</translation>
+    </message>
+    <message>
+      <source>Can sign in</source>
+      <translation>允许登录</translation>
+    </message>
+    <message>
+      <source>Active</source>
+      <translation>启用</translation>
+    </message>
+    <message>
+      <source>Change my password</source>
+      <translation>修改我的密码</translation>
+    </message>
+    <message>
+      <source>Current password</source>
+      <translation>当前密码</translation>
+    </message>
+    <message>
+      <source>New password for {name}</source>
+      <translation>为{name}设置新密码</translation>
+    </message>
+    <message>
+      <source>New password</source>
+      <translation>新密码</translation>
+    </message>
+    <message>
+      <source>New password again</source>
+      <translation>确认新密码</translation>
+    </message>
+    <message>
+      <source>At least 8 characters, not only digits, not the user name.</source>
+      <translation>至少8个字符，不能全是数字，不能与用户名相同。</translation>
+    </message>
+    <message>
+      <source>User accounts</source>
+      <translation>用户账号</translation>
+    </message>
+    <message>
+      <source>Administrators manage accounts; staff do the competition work; finance approves payments; viewers only read. A person may hold several roles.</source>
+      <translation>管理员管理账号；工作人员办理大赛业务；财务审批拨款；查阅人员只能查看。一人可兼任多个角色。</translation>
+    </message>
+    <message>
+      <source>Add…</source>
+      <translation>新增…</translation>
+    </message>
+    <message>
+      <source>Edit…</source>
+      <translation>编辑…</translation>
+    </message>
+    <message>
+      <source>Reset password…</source>
+      <translation>重置密码…</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>关闭</translation>
     </message>
   </context>
   <context>

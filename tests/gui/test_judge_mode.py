@@ -28,7 +28,7 @@ def db(demo_file: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     shutil.copy(demo_file, path)
     database = open_database(path)
     i18n.install("en")
-    judging.auto_assign(database, first_round(database), by="test")
+    judging.auto_assign(database, first_round(database))
     with database.write() as s:
         s.get(Judge, judge_id(database)).pin_hash = pins.hash_pin(PIN)
     yield database

@@ -25,7 +25,7 @@ def assigned(demo_file: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     db = open_database(path)
     competition = next(c for c in lists.competition_choices(db) if c.name.startswith("2026"))
     round_id = sheet_states.rounds_of(db, competition.id)[0].id
-    judging.auto_assign(db, round_id, by="test")
+    judging.auto_assign(db, round_id)
     i18n.install("zh_CN")
     yield db, round_id
     db.close()

@@ -27,7 +27,7 @@ def db(demo_file: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     shutil.copy(demo_file, path)
     database = open_database(path)
     i18n.install("en")
-    judging.auto_assign(database, written_round(database), by="test")
+    judging.auto_assign(database, written_round(database))
     yield database
     database.close()
 

@@ -49,7 +49,7 @@ def scored(demo_file: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     shutil.copy(demo_file, path)
     db = open_database(path)
     competition_id, round_id = _round_one(db)
-    judging.auto_assign(db, round_id, by="test")
+    judging.auto_assign(db, round_id)
     ids = sorted(line.assignment_id for line in sheet_states.sheet_lines(db, round_id)
                  if not line.counted and not line.conflicted)  # a demo may come with some sheets in already
     for assignment_id in ids[:-2]:
@@ -139,7 +139,7 @@ def test_freezing_shows_the_sha_and_reopening_needs_a_reason(
     sha = re.search(r"[0-9a-f]{64}", informed[-1])
     assert sha is not None and not _no_dialogs
     assert rankings.verify_snapshot(db, round_id) == (True, sha.group())
-    assert OPERATOR in page.state.text()
+    assert db.actor.name in page.state.text()  # frozen by the signed-in person
     assert sha.group()[:12] in page.sha.text() and page.sha.toolTip() == sha.group()
     assert page.reopen_button.isEnabled() and page.verify_button.isEnabled()
     assert not page.freeze_button.isEnabled() and not page.paper_button.isEnabled()

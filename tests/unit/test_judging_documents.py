@@ -46,7 +46,7 @@ def fresh_rounds(db: Database) -> list[int]:
 
 def _score_round(db: Database, round_id: int) -> None:
     """Every assignment scored with points that differ from sheet to sheet, then the round frozen."""
-    judging.auto_assign(db, round_id, by="测试")
+    judging.auto_assign(db, round_id)
     with db.read() as s:
         assignments = s.scalars(select(Assignment.id).where(Assignment.round_id == round_id)
                                 .order_by(Assignment.id)).all()
@@ -55,7 +55,7 @@ def _score_round(db: Database, round_id: int) -> None:
     for n, assignment in enumerate(assignments):
         points = {cid: (top // 50 - (n * 7 + i * 3) % (top // 100)) * 50 for i, (cid, top) in enumerate(criteria)}
         judging.record_sheet(db, assignment, points, "材料完整", source="paper", by="录入员")
-    rankings.freeze_round(db, round_id, by="陈志刚")
+    rankings.freeze_round(db, round_id)
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,7 @@ def assigned(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Databas
     db = open_database(tmp_path_factory.mktemp("judging") / "assigned.db")
     demo.create_demo(db)
     first = fresh_rounds(db)[0]
-    judging.auto_assign(db, first, by="测试")
+    judging.auto_assign(db, first)
     try:
         yield db, first
     finally:

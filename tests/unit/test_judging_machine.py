@@ -190,20 +190,20 @@ class JudgingMachine(RuleBasedStateMachine):
 
     @initialize()
     def start_assigned(self) -> None:
-        self.attempt(lambda: judging.auto_assign(self.db, ROUND, by="刘晓燕"))
+        self.attempt(lambda: judging.auto_assign(self.db, ROUND))
 
     @rule(judge=judges, proposal=proposals)
     def assign(self, judge: int, proposal: int) -> None:
-        self.attempt(lambda: judging.assign(self.db, ROUND, judge, proposal, by="刘晓燕"))
+        self.attempt(lambda: judging.assign(self.db, ROUND, judge, proposal))
 
     @rule()
     def auto_assign(self) -> None:
-        self.attempt(lambda: judging.auto_assign(self.db, ROUND, by="刘晓燕"))
+        self.attempt(lambda: judging.auto_assign(self.db, ROUND))
 
     @rule(pick=picks)
     def unassign(self, pick: int) -> None:
         assignment_id, _judge, _proposal = self.target(pick)
-        self.attempt(lambda: judging.unassign(self.db, assignment_id, by="刘晓燕"))
+        self.attempt(lambda: judging.unassign(self.db, assignment_id))
 
     @rule(pick=picks, other=st.one_of(st.none(), st.none(), st.none(), judges), points=sheet_points,
           submit=st.booleans())
@@ -229,7 +229,7 @@ class JudgingMachine(RuleBasedStateMachine):
         for assignment_id in open_ids:
             self.attempt(lambda a=assignment_id: judging.record_sheet(self.db, a, points, source="paper", by="陈志刚"))
         if then_freeze:
-            self.attempt(lambda: rankings.freeze_round(self.db, ROUND, by="陈志刚"))
+            self.attempt(lambda: rankings.freeze_round(self.db, ROUND))
 
     @rule(pick=picks, pass_no=st.sampled_from((1, 2, 1, 2, 3)), by=keyers, points=sheet_points)
     def key_paper(self, pick: int, pass_no: int, by: str, points: dict[int, Any]) -> None:
@@ -239,19 +239,19 @@ class JudgingMachine(RuleBasedStateMachine):
     @rule(pick=picks, reason=reasons)
     def reopen_sheet(self, pick: int, reason: str) -> None:
         assignment_id, _judge, _proposal = self.target(pick)
-        self.attempt(lambda: judging.reopen_sheet(self.db, assignment_id, reason, by="刘晓燕"), reopens=assignment_id)
+        self.attempt(lambda: judging.reopen_sheet(self.db, assignment_id, reason), reopens=assignment_id)
 
-    @rule(by=keyers)
-    def freeze(self, by: str) -> None:
-        self.attempt(lambda: rankings.freeze_round(self.db, ROUND, by=by))
+    @rule()
+    def freeze(self) -> None:
+        self.attempt(lambda: rankings.freeze_round(self.db, ROUND))
 
     @rule(reason=reasons)
     def reopen_round(self, reason: str) -> None:
-        self.attempt(lambda: rankings.reopen_round(self.db, ROUND, reason, by="刘晓燕"), reopens_round=True)
+        self.attempt(lambda: rankings.reopen_round(self.db, ROUND, reason), reopens_round=True)
 
     @rule(judge=judges, org=st.sampled_from(ORGS), reason=reasons)
     def declare_conflict(self, judge: int, org: int, reason: str) -> None:
-        self.attempt(lambda: judging.declare_conflict(self.db, judge, org, reason, by="刘晓燕"))
+        self.attempt(lambda: judging.declare_conflict(self.db, judge, org, reason))
 
     # --- invariants ----------------------------------------------------------------------------------------
 

@@ -203,7 +203,7 @@ def conflicted_pair(db: Database, round_id: int) -> tuple[int, int]:
 
 def test_auto_assign_gives_k_judges_balanced_and_never_conflicted(demo_db: Database) -> None:
     written, _ = round_ids(demo_db)
-    report = judging.auto_assign(demo_db, written, by=STAFF)
+    report = judging.auto_assign(demo_db, written)
     with demo_db.read() as s:
         round_ = s.get(Round, written)
         assert round_ is not None
@@ -223,7 +223,7 @@ def test_auto_assign_gives_k_judges_balanced_and_never_conflicted(demo_db: Datab
     assert max(loads.values()) - min(loads.values()) <= 1
     assert set(statuses.values()) <= {ProposalStatus.IN_REVIEW}
     # a second run keeps what is there and adds nothing
-    assert judging.auto_assign(demo_db, written, by=STAFF).added == 0
+    assert judging.auto_assign(demo_db, written).added == 0
     assert assignments(demo_db, written) == rows
 
 
@@ -231,7 +231,7 @@ def test_assign_refuses_conflicts_outsiders_and_proposals_not_in_the_round(demo_
     written, roadshow = round_ids(demo_db)
     judge_id, proposal_id = conflicted_pair(demo_db, written)
     with refused(demo_db, "conflict of interest"):
-        judging.assign(demo_db, written, judge_id, proposal_id, by=STAFF)
+        judging.assign(demo_db, written, judge_id, proposal_id)
     with demo_db.read() as s:
         round_ = s.get(Round, written)
         assert round_ is not None
@@ -247,20 +247,20 @@ def test_assign_refuses_conflicts_outsiders_and_proposals_not_in_the_round(demo_
                                                        .where(Proposal.id.in_(ids)).order_by(Proposal.id))
                              if org not in barred)
     with refused(demo_db, "is not on a panel"):
-        judging.assign(demo_db, written, stage_only, ids[0], by=STAFF)
+        judging.assign(demo_db, written, stage_only, ids[0])
     with refused(demo_db, "does not take part"):
-        judging.assign(demo_db, written, free_judge, outside, by=STAFF)
+        judging.assign(demo_db, written, free_judge, outside)
     with refused(demo_db, "no review round"):
-        judging.assign(demo_db, 999_999, free_judge, ids[0], by=STAFF)
-    assignment_id = judging.assign(demo_db, written, free_judge, free_proposal, by=STAFF)
+        judging.assign(demo_db, 999_999, free_judge, ids[0])
+    assignment_id = judging.assign(demo_db, written, free_judge, free_proposal)
     assert assignments(demo_db, written) == [(assignment_id, free_judge, free_proposal)]
     with refused(demo_db, "already has"):
-        judging.assign(demo_db, written, free_judge, free_proposal, by=STAFF)
+        judging.assign(demo_db, written, free_judge, free_proposal)
 
 
 def test_unassign_takes_a_draft_with_it_but_never_a_submitted_sheet(demo_db: Database) -> None:
     written, _ = round_ids(demo_db)
-    judging.auto_assign(demo_db, written, by=STAFF)
+    judging.auto_assign(demo_db, written)
     (draft, judge_id, proposal_id), (done, judge2, proposal2) = assignments(demo_db, written)[:2]
     session = judge_session(demo_db, judge_id)
     first = next(iter(criteria(demo_db, written)))
@@ -268,14 +268,14 @@ def test_unassign_takes_a_draft_with_it_but_never_a_submitted_sheet(demo_db: Dat
     judging.key_paper(demo_db, draft, 1, points_for(demo_db, written, judge_id, proposal_id), by=STAFF)
     judging.record_sheet(demo_db, done, points_for(demo_db, written, judge2, proposal2), source="screen", by=STAFF)
     with refused(demo_db, "submitted; it cannot be taken away"):
-        judging.unassign(demo_db, done, by=STAFF)
-    judging.unassign(demo_db, draft, by=STAFF)
+        judging.unassign(demo_db, done)
+    judging.unassign(demo_db, draft)
     now = state(demo_db)
     assert draft not in {a for a, *_rest in now["assignments"]}
     assert draft not in {a for _s, a, *_rest in now["sheets"]} and not [p for p in now["paper"] if p[0] == draft]
     assert stored_points(demo_db, done)[0] == SheetStatus.SUBMITTED
     with refused(demo_db, "no such assignment"):
-        judging.unassign(demo_db, draft, by=STAFF)
+        judging.unassign(demo_db, draft)
 
 
 # --- judges' own sheets ------------------------------------------------------------------------------------
@@ -290,7 +290,7 @@ class NotAnInt:
 
 def test_save_sheet_refuses_other_judges_and_bad_values(demo_db: Database) -> None:
     written, _ = round_ids(demo_db)
-    judging.auto_assign(demo_db, written, by=STAFF)
+    judging.auto_assign(demo_db, written)
     rows = assignments(demo_db, written)
     mine, judge_id, proposal_id = rows[0]
     theirs = next(a for a, j, _p in rows if j != judge_id)
@@ -329,7 +329,7 @@ def test_save_sheet_refuses_other_judges_and_bad_values(demo_db: Database) -> No
 
 def test_judge_rounds_lists_only_the_judges_own_work(demo_db: Database) -> None:
     written, _ = round_ids(demo_db)
-    judging.auto_assign(demo_db, written, by=STAFF)
+    judging.auto_assign(demo_db, written)
     judge_id = assignments(demo_db, written)[0][1]
     mine = {a for a, j, _p in assignments(demo_db, written) if j == judge_id}
     rounds = judging.judge_rounds(demo_db, judge_session(demo_db, judge_id))
@@ -340,21 +340,21 @@ def test_judge_rounds_lists_only_the_judges_own_work(demo_db: Database) -> None:
 
 def test_reopen_needs_a_reason_and_is_logged(demo_db: Database) -> None:
     written, _ = round_ids(demo_db)
-    judging.auto_assign(demo_db, written, by=STAFF)
+    judging.auto_assign(demo_db, written)
     assignment_id, judge_id, proposal_id = assignments(demo_db, written)[0]
     good = points_for(demo_db, written, judge_id, proposal_id)
     with refused(demo_db, "Only a submitted sheet"):
-        judging.reopen_sheet(demo_db, assignment_id, "评委要求更正", by=STAFF)
+        judging.reopen_sheet(demo_db, assignment_id, "评委要求更正")
     judging.record_sheet(demo_db, assignment_id, good, source="screen", by=STAFF)
     with refused(demo_db, "reason"):
-        judging.reopen_sheet(demo_db, assignment_id, "  ", by=STAFF)
-    judging.reopen_sheet(demo_db, assignment_id, " 评委发现第二项录入有误 ", by=STAFF)
+        judging.reopen_sheet(demo_db, assignment_id, "  ")
+    judging.reopen_sheet(demo_db, assignment_id, " 评委发现第二项录入有误 ")
     with demo_db.read() as s:
         sheet = s.scalar(select(ScoreSheet).where(ScoreSheet.assignment_id == assignment_id))
         assert sheet is not None
         entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "sheet.reopen",
                                                    AuditEntry.entity_id == sheet.id)).one()
-        assert (entry.username, entry.entity_id) == (STAFF, sheet.id)
+        assert (entry.username, entry.entity_id) == (demo_db.actor.username, sheet.id)
         assert entry.after == {"status": "reopened", "reason": "评委发现第二项录入有误"}
         assert entry.before == {"status": "submitted", "points": {str(k): v for k, v in good.items()}}
         assert (sheet.status, sheet.reopened_reason) == (SheetStatus.REOPENED, "评委发现第二项录入有误")
@@ -371,7 +371,7 @@ def test_reopen_needs_a_reason_and_is_logged(demo_db: Database) -> None:
 
 def test_paper_ballots_keyed_twice_by_two_people(demo_db: Database) -> None:
     written, _ = round_ids(demo_db)
-    judging.auto_assign(demo_db, written, by=STAFF)
+    judging.auto_assign(demo_db, written)
     assignment_id, judge_id, proposal_id = assignments(demo_db, written)[0]
     good = points_for(demo_db, written, judge_id, proposal_id)
     first, second = list(good)[:2]
@@ -406,23 +406,21 @@ def test_paper_ballots_keyed_twice_by_two_people(demo_db: Database) -> None:
 
 def test_freeze_needs_every_sheet_and_its_snapshot_verifies(demo_db: Database) -> None:
     written, _ = round_ids(demo_db)
-    judging.auto_assign(demo_db, written, by=STAFF)
+    judging.auto_assign(demo_db, written)
     rows = assignments(demo_db, written)
     fill(demo_db, written)
     last, judge_id, proposal_id = rows[-1]
-    judging.reopen_sheet(demo_db, last, "复核", by=STAFF)
+    judging.reopen_sheet(demo_db, last, "复核")
     with refused(demo_db, "1 sheets are not in yet"):
-        rankings.freeze_round(demo_db, written, by=STAFF)
-    with refused(demo_db, "Enter your name"):
-        rankings.freeze_round(demo_db, written, by=" ")
+        rankings.freeze_round(demo_db, written)
     judging.record_sheet(demo_db, last, points_for(demo_db, written, judge_id, proposal_id), source="screen",
                          by=STAFF)
-    digest = rankings.freeze_round(demo_db, written, by=STAFF)
+    digest = rankings.freeze_round(demo_db, written)
     assert rankings.verify_snapshot(demo_db, written) == (True, digest)
     report = rankings.round_report(demo_db, written)
     assert report.frozen and report.snapshot is not None and report.snapshot.sha256 == digest
     with refused(demo_db, "frozen"):
-        rankings.freeze_round(demo_db, written, by=STAFF)
+        rankings.freeze_round(demo_db, written)
     # someone edits the stored result behind the application's back: the hash no longer matches
     with demo_db.write() as s:
         snap = s.scalars(select(RoundSnapshot).where(RoundSnapshot.round_id == written)).one()
@@ -434,11 +432,11 @@ def test_freeze_needs_every_sheet_and_its_snapshot_verifies(demo_db: Database) -
 
 def test_a_frozen_round_refuses_every_score_change_until_reopened(demo_db: Database) -> None:
     written, _ = round_ids(demo_db)
-    judging.auto_assign(demo_db, written, by=STAFF)
+    judging.auto_assign(demo_db, written)
     fill(demo_db, written)
     assignment_id, judge_id, proposal_id = assignments(demo_db, written)[0]
     good = points_for(demo_db, written, judge_id, proposal_id)
-    rankings.freeze_round(demo_db, written, by=STAFF)
+    rankings.freeze_round(demo_db, written)
     session = judge_session(demo_db, judge_id)
     changed = {**good, next(iter(good)): 0}
     with refused(demo_db, "frozen"):
@@ -446,33 +444,33 @@ def test_a_frozen_round_refuses_every_score_change_until_reopened(demo_db: Datab
     with refused(demo_db, "frozen"):
         judging.record_sheet(demo_db, assignment_id, changed, source="screen", by=STAFF)
     with refused(demo_db, "frozen"):
-        judging.reopen_sheet(demo_db, assignment_id, "更正", by=STAFF)
+        judging.reopen_sheet(demo_db, assignment_id, "更正")
     with refused(demo_db, "frozen"):
-        judging.auto_assign(demo_db, written, by=STAFF)
+        judging.auto_assign(demo_db, written)
     with refused(demo_db, "frozen"):
-        judging.unassign(demo_db, assignment_id, by=STAFF)
+        judging.unassign(demo_db, assignment_id)
     with refused(demo_db, "frozen"):
         judging.key_paper(demo_db, assignment_id, 1, changed, by=STAFF)
     with refused(demo_db, "reason"):
-        rankings.reopen_round(demo_db, written, "", by=STAFF)
+        rankings.reopen_round(demo_db, written, "")
     assert all(r.round_id != written for r in judging.judge_rounds(demo_db, session))  # judge mode hides it
     before = judging.results(demo_db, written).by_proposal()[proposal_id].score
-    rankings.reopen_round(demo_db, written, "公示期间发现计分错误", by=STAFF)
+    rankings.reopen_round(demo_db, written, "公示期间发现计分错误")
     with refused(demo_db, "no frozen results"):
         rankings.verify_snapshot(demo_db, written)
     with refused(demo_db, "is not frozen"):
-        rankings.reopen_round(demo_db, written, "再次", by=STAFF)
+        rankings.reopen_round(demo_db, written, "再次")
     with demo_db.read() as s:
         snap = s.scalars(select(RoundSnapshot).where(RoundSnapshot.round_id == written)).one()
         assert snap.reopened_at is not None and snap.reopen_reason == "公示期间发现计分错误"
         reopened = s.scalars(select(AuditEntry).where(AuditEntry.action == "round.reopen",
                                                       AuditEntry.entity_id == written)).one()
         assert reopened.after == {"reason": "公示期间发现计分错误"} and reopened.before == {"sha256": snap.sha256}
-    judging.reopen_sheet(demo_db, assignment_id, "更正", by=STAFF)
+    judging.reopen_sheet(demo_db, assignment_id, "更正")
     judging.save_sheet(demo_db, session, assignment_id, changed, submit=True)
     assert stored_points(demo_db, assignment_id) == (SheetStatus.SUBMITTED, changed)
     assert judging.results(demo_db, written).by_proposal()[proposal_id].score < before  # type: ignore[operator]
-    digest = rankings.freeze_round(demo_db, written, by=STAFF)
+    digest = rankings.freeze_round(demo_db, written)
     assert rankings.verify_snapshot(demo_db, written) == (True, digest)
 
 
@@ -480,11 +478,11 @@ def test_round_two_takes_those_round_one_advanced(demo_db: Database) -> None:
     written, roadshow = round_ids(demo_db)
     with demo_db.write() as s:
         s.execute(update(Round).where(Round.id == written).values(advance_value=10))
-    judging.auto_assign(demo_db, written, by=STAFF)
+    judging.auto_assign(demo_db, written)
     with refused(demo_db, "Freeze the results"):
-        judging.auto_assign(demo_db, roadshow, by=STAFF)
+        judging.auto_assign(demo_db, roadshow)
     fill(demo_db, written)
-    rankings.freeze_round(demo_db, written, by=STAFF)
+    rankings.freeze_round(demo_db, written)
     result = judging.results(demo_db, written)
     advanced = sorted(p.proposal_id for p in result.proposals if p.advanced)
     assert 10 <= len(advanced) < len(result.proposals)
@@ -495,18 +493,18 @@ def test_round_two_takes_those_round_one_advanced(demo_db: Database) -> None:
         assert judging.participants(s, round2) == advanced
         snap = s.scalars(select(RoundSnapshot).where(RoundSnapshot.round_id == written)).one()
         assert sorted(p["proposal_id"] for p in snap.content["proposals"] if p["advanced"]) == advanced
-    judging.auto_assign(demo_db, roadshow, by=STAFF)
+    judging.auto_assign(demo_db, roadshow)
     assert {p for _a, _j, p in assignments(demo_db, roadshow)} == set(advanced)
     left_out = next(p.proposal_id for p in result.proposals if not p.advanced)
     judge_id = assignments(demo_db, roadshow)[0][1]
     with refused(demo_db, "does not take part"):
-        judging.assign(demo_db, roadshow, judge_id, left_out, by=STAFF)
+        judging.assign(demo_db, roadshow, judge_id, left_out)
     # once round 2 has a sheet in, round 1's results can no longer be reopened
     assignment_id, judge_id, proposal_id = assignments(demo_db, roadshow)[0]
     judging.record_sheet(demo_db, assignment_id, points_for(demo_db, roadshow, judge_id, proposal_id),
                          source="screen", by=STAFF)
     with refused(demo_db, "already has score sheets"):
-        rankings.reopen_round(demo_db, written, "更正", by=STAFF)
+        rankings.reopen_round(demo_db, written, "更正")
 
 
 # --- judge sign-in -----------------------------------------------------------------------------------------
@@ -525,7 +523,7 @@ def test_sign_in_with_a_wrong_pin_and_the_pause_after_five(demo_db: Database,
     clock = FakeClock()
     monkeypatch.setattr(pins, "time", clock)
     written, _ = round_ids(demo_db)
-    judging.auto_assign(demo_db, written, by=STAFF)
+    judging.auto_assign(demo_db, written)
     judge_id = assignments(demo_db, written)[0][1]
     session = judge_session(demo_db, judge_id)
     assert session.judge_id == judge_id

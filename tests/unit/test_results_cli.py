@@ -70,10 +70,10 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int,
     try:
         demo.create_demo(db)
         first, second = rounds_of_2026(db)
-        judging.auto_assign(db, first, by="测试")
+        judging.auto_assign(db, first)
         score_all(db, first)
-        rankings.freeze_round(db, first, by="陈志刚")
-        judging.auto_assign(db, second, by="测试")
+        rankings.freeze_round(db, first)
+        judging.auto_assign(db, second)
         competition = rankings.round_report(db, first).competition_id
     finally:
         db.close()
@@ -182,7 +182,7 @@ def test_final_results_after_keyed_scores(prepared: tuple[Path, Path, int, int, 
     assert run("--db", db_path, "import", "scores", filled, "--by", "录入员") == 0
     db = open_database(db_path, create=False)
     try:
-        rankings.freeze_round(db, second, by="陈志刚")
+        rankings.freeze_round(db, second)
         final = rankings.final_report(db, competition)
     finally:
         db.close()

@@ -83,14 +83,13 @@ def judge_data(**changes: object) -> JudgeData:
 
 
 def test_a_judge_is_saved_normalised_and_audited(database: Database) -> None:
-    judge_id = roster.save_judge(database, None, judge_data(name="  张丽华 ", phone="+86 139 1234 5678"), None,
-                                 by="刘晓燕")
+    judge_id = roster.save_judge(database, None, judge_data(name="  张丽华 ", phone="+86 139 1234 5678"), None)
     data, version, has_pin = roster.load_judge(database, judge_id)
     assert data.name == "张丽华" and data.phone == "13912345678" and not has_pin and version == 1
     assert [j.name for j in lists.judges(database)] == ["张丽华"]
     with database.read() as s:
         entry = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
-        assert entry is not None and entry.action == "judge.add" and entry.username == "刘晓燕"
+        assert entry is not None and entry.action == "judge.add" and entry.username == database.actor.username
 
 
 def test_mistakes_are_all_named_and_nothing_is_written(database: Database) -> None:
@@ -126,7 +125,7 @@ def test_a_stale_edit_is_refused(database: Database) -> None:
 def test_setting_a_pin_keeps_an_open_edit_valid(database: Database) -> None:
     judge_id = roster.save_judge(database, None, judge_data(), None)
     data, version, _ = roster.load_judge(database, judge_id)
-    roster.set_pin(database, judge_id, "602817", by="刘晓燕")
+    roster.set_pin(database, judge_id, "602817")
     assert roster.load_judge(database, judge_id)[2] is True
     roster.save_judge(database, judge_id, dataclasses.replace(data, title="研究员"), version)
     assert judging.sign_in(database, judge_id, "602817").judge_id == judge_id
@@ -152,7 +151,7 @@ def test_deactivating_a_judge_with_proposals_is_refused(database: Database, setu
         roster.deactivate_judge(database, setup["judge0"])
     for row in roster.assignments_of(database, written, judge_id=setup["judge0"]):
         judging.unassign(database, row.id)
-    roster.deactivate_judge(database, setup["judge0"], by="刘晓燕")
+    roster.deactivate_judge(database, setup["judge0"])
     assert [m.name for m in roster.panels_of(database, written)[0].members] == ["评委1", "评委2"]
     assert "评委0" not in {j.name for j in lists.judges(database)}
     with pytest.raises(ValidationError, match="no such judge"):
@@ -164,12 +163,12 @@ def test_deactivating_a_judge_with_proposals_is_refused(database: Database, setu
 
 def test_a_declared_conflict_is_listed_and_removed(database: Database, setup: dict[str, int]) -> None:
     judge = setup["judge1"]
-    judging.declare_conflict(database, judge, setup["org2"], "曾任该机构理事", by="刘晓燕")
+    judging.declare_conflict(database, judge, setup["org2"], "曾任该机构理事")
     rows = roster.conflicts(database, judge)
     assert [(r.judge, r.organization, r.source, r.reason) for r in rows] == [
         ("评委1", "测试社会工作服务中心2", ConflictSource.DECLARED, "曾任该机构理事")]
     assert roster.conflicts(database, setup["judge2"]) == []
-    roster.remove_conflict(database, rows[0].id, by="刘晓燕")
+    roster.remove_conflict(database, rows[0].id)
     assert roster.conflicts(database) == []
     with pytest.raises(ValidationError, match="no such conflict"):
         roster.remove_conflict(database, rows[0].id)
@@ -196,7 +195,7 @@ def test_a_panel_is_saved_and_listed(database: Database, setup: dict[str, int]) 
     rs = setup["roadshow"]
     panel_id = roster.save_panel(database, rs, None, " 路演评审组 ", "党群服务中心", [
         (setup["judge0"], setup["expert"], True), (setup["judge1"], setup["expert"], False),
-        (setup["judge2"], setup["public"], False)], by="刘晓燕")
+        (setup["judge2"], setup["public"], False)])
     (panel,) = roster.panels_of(database, rs)
     assert (panel.id, panel.name, panel.venue, panel.chair, panel.size) == (panel_id, "路演评审组", "党群服务中心",
                                                                           "评委0", 3)
@@ -267,7 +266,7 @@ def test_deleting_a_panel_withdraws_its_open_assignments(database: Database, set
                                                                      for i in range(2)])
     roster.save_panel(database, written, None, "第二组", "", [(setup[f"judge{i}"], None, False) for i in (2, 3)])
     judging.auto_assign(database, written)
-    roster.delete_panel(database, first, by="刘晓燕")
+    roster.delete_panel(database, first)
     assert {r.judge for r in roster.assignments_of(database, written)} == {"评委2", "评委3"}
     assert [p.name for p in roster.panels_of(database, written)] == ["第二组"]
 
@@ -305,7 +304,7 @@ def test_auto_assign_on_the_demo_avoids_conflicts_and_balances_loads(demo_db: Da
     judging.detect_conflicts(demo_db, written.competition_id)
     conflicted = {(c.judge_id, c.organization_id) for c in roster.conflicts(demo_db)}
     assert conflicted  # the demo has a declared and an automatic conflict
-    report = judging.auto_assign(demo_db, written.id, by="刘晓燕")
+    report = judging.auto_assign(demo_db, written.id)
     assert report.short == ()
     with demo_db.read() as s:
         pairs = s.execute(select(Assignment.judge_id, Proposal.organization_id).join(Proposal)

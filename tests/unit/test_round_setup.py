@@ -80,13 +80,13 @@ def refused(db: Database, action: Callable[[], object]) -> InvalidInput:
 
 
 def test_a_round_round_trips_with_the_next_seq_and_is_logged(database: Database, competition_id: int) -> None:
-    first = rs.save_round(database, competition_id, None, round_data(), by="王芳")
+    first = rs.save_round(database, competition_id, None, round_data())
     data = round_data(name="路演答辩", kind=RoundKind.ROADSHOW, weight_percent=60,
                       aggregation=Aggregation.TRIMMED_MEAN, trim_count=1, trim_min_judges=5, judges_per_proposal=7,
                       groups=[GroupData("专家评审", 70), GroupData("大众评审", 30)],
                       advance_rule=AdvanceRule.THRESHOLD, advance_value=6000,
                       tie_breaks=[TieBreak(None, "项目设计"), TieBreak(1, ""), TieBreak(1, "需求分析")])
-    second = rs.save_round(database, competition_id, None, data, by="王芳")
+    second = rs.save_round(database, competition_id, None, data)
     assert [(r.id, r.seq, r.name) for r in rs.rounds_of(database, competition_id)] == [
         (first, 1, "书面评审"), (second, 2, "路演答辩")]
     loaded, frozen, scored = rs.load_round(database, second)
@@ -101,7 +101,7 @@ def test_a_round_round_trips_with_the_next_seq_and_is_logged(database: Database,
         actions = list(s.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
     assert actions == ["round.create", "round.create"]
     # the stored tie-breaks name this round by its seq, and saving them back unchanged is accepted
-    rs.save_round(database, competition_id, second, loaded, by="王芳")
+    rs.save_round(database, competition_id, second, loaded)
 
 
 def test_lines_keep_their_ids_when_they_change_places(database: Database, competition_id: int) -> None:
@@ -278,8 +278,8 @@ def test_delete_round(database: Database, competition_id: int) -> None:
         name="路演答辩", weight_percent=60, tie_breaks=[TieBreak(1, "")]))
     with pytest.raises(ValidationError, match="breaks ties on round"):
         rs.delete_round(database, first)
-    rs.delete_round(database, second, by="王芳")
-    rs.delete_round(database, first, by="王芳")
+    rs.delete_round(database, second)
+    rs.delete_round(database, first)
     assert rs.rounds_of(database, competition_id) == []
 
 
@@ -306,7 +306,7 @@ def _judged_round(db: Database, competition_id: int) -> tuple[int, int]:
             s.flush()
             panel.members.append(PanelMember(judge_id=judge.id, group_id=groups[n % 2]))
         s.add(panel)
-    judging.auto_assign(db, round_id, by="王芳")
+    judging.auto_assign(db, round_id)
     with db.read() as s:
         assignment = s.scalars(select(Assignment.id).where(Assignment.round_id == round_id)).first()
     assert assignment is not None
@@ -341,7 +341,7 @@ def test_a_scored_round_keeps_its_rubric_items_and_maximums(database: Database, 
     data.aggregation, data.advance_rule, data.advance_value = Aggregation.ZSCORE, AdvanceRule.TOP_N, 1
     data.groups[0].weight_percent, data.groups[1].weight_percent = 60, 40
     data.tie_breaks = [TieBreak(None, "社区需求")]
-    rs.save_round(database, competition_id, round_id, data, by="王芳")
+    rs.save_round(database, competition_id, round_id, data)
     again, _f, _s = rs.load_round(database, round_id)
     assert [c.name for c in again.criteria] == ["配套资金加分", "项目设计", "社区需求"]
     assert again.criteria[2].weight_percent == 150
@@ -383,7 +383,7 @@ def test_a_round_without_assignments_is_deleted_with_its_panels(database: Databa
         s.flush()
         group = s.scalars(select(JudgeGroup.id).where(JudgeGroup.round_id == round_id)).one()
         s.add(Panel(round_id=round_id, name="第一组", members=[PanelMember(judge_id=judge.id, group_id=group)]))
-    rs.delete_round(database, round_id, by="王芳")
+    rs.delete_round(database, round_id)
     with database.read() as s:
         assert s.scalar(select(func.count()).select_from(Panel)) == 0
         assert s.scalar(select(func.count()).select_from(PanelMember)) == 0
@@ -394,7 +394,7 @@ def test_a_round_without_assignments_is_deleted_with_its_panels(database: Databa
 
 
 def test_templates_round_trip(database: Database) -> None:
-    template_id = rs.save_template(database, " 社区公益创投通用 ", rubric(), by="王芳")
+    template_id = rs.save_template(database, " 社区公益创投通用 ", rubric())
     assert rs.templates(database) == [(template_id, "社区公益创投通用", 3)]
     loaded = rs.load_template(database, template_id)
     assert loaded == [dataclasses.replace(c, id=None) for c in rubric()]

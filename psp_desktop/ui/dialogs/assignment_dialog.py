@@ -276,11 +276,11 @@ class AssignmentDialog(QDialog):
     # --- actions ------------------------------------------------------------------------------------------
 
     def assign_automatically(self) -> None:
-        db, round_id, competition_id, by = self.db, self.round_id, self.info.competition_id, self.by
+        db, round_id, competition_id = self.db, self.round_id, self.info.competition_id
 
         def work() -> tuple[int, AssignReport, AssignmentOverview]:
             found = judging.detect_conflicts(db, competition_id)
-            report = judging.auto_assign(db, round_id, by=by)
+            report = judging.auto_assign(db, round_id)
             return found, report, judging.overview(db, round_id)
 
         self._set_busy(True)
@@ -323,7 +323,7 @@ class AssignmentDialog(QDialog):
         if pair is None:
             return
         try:
-            judging.assign(self.db, self.round_id, pair[0], pair[1], by=self.by)
+            judging.assign(self.db, self.round_id, pair[0], pair[1])
         except PspError as exc:
             self._refused(exc)
             return
@@ -344,7 +344,7 @@ class AssignmentDialog(QDialog):
             self.banner.show()
             return
         try:
-            judging.unassign(self.db, rows[0].id, by=self.by)
+            judging.unassign(self.db, rows[0].id)
         except PspError as exc:
             self._refused(exc)
             return

@@ -140,7 +140,7 @@ class PinDialog(QDialog):
             self.second.clear()
             return
         try:
-            roster.set_pin(self.db, self.judge_id, self.first.text(), by=self.by)
+            roster.set_pin(self.db, self.judge_id, self.first.text())
         except PspError as exc:
             self.banner.show_error(exc)
             self.first.clear()
@@ -187,7 +187,7 @@ class ConflictDialog(QDialog):
             self.banner.show()
             return
         try:
-            judging.declare_conflict(self.db, self.judge_id, organization_id, self.reason.toPlainText(), by=self.by)
+            judging.declare_conflict(self.db, self.judge_id, organization_id, self.reason.toPlainText())
         except PspError as exc:
             self.banner.show_error(exc)
             return
@@ -316,7 +316,7 @@ class JudgeDialog(QDialog):
     def _write(self) -> bool:
         """Saves the form; on a problem the banner says what is wrong and the fields are marked."""
         try:
-            self.judge_id = roster.save_judge(self.db, self.judge_id, self.data(), self.row_version, by=self.by)
+            self.judge_id = roster.save_judge(self.db, self.judge_id, self.data(), self.row_version)
         except PspError as exc:
             show_problems(self.banner, self.widgets, exc)
             return False
@@ -367,7 +367,7 @@ class JudgeDialog(QDialog):
             return
         line: ConflictLine = self.conflict_model.row_at(index.row())
         try:
-            roster.remove_conflict(self.db, line.id, by=self.by)
+            roster.remove_conflict(self.db, line.id)
         except PspError as exc:
             self.banner.show_error(exc)
             return
@@ -385,7 +385,7 @@ class JudgeDialog(QDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            roster.deactivate_judge(self.db, self.judge_id, by=self.by)
+            roster.deactivate_judge(self.db, self.judge_id)
         except PspError as exc:
             self.banner.show_error(exc)
             return

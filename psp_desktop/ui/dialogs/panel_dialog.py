@@ -379,7 +379,7 @@ class PanelDialog(QDialog):
     def save(self) -> bool:
         try:
             panel_id = roster.save_panel(self.db, self.round_id, self.panel_id, self.name.text(), self.venue.text(),
-                                         self.members.members(), by=self.by)
+                                         self.members.members())
         except PspError as exc:
             self.banner.show_error(exc)
             return False
@@ -398,7 +398,7 @@ class PanelDialog(QDialog):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            roster.delete_panel(self.db, panel.id, by=self.by)
+            roster.delete_panel(self.db, panel.id)
         except PspError as exc:
             self.banner.show_error(exc)
             return

@@ -619,28 +619,19 @@ class RoundDialog(QDialog):
             return
         try:
             try:
-                service.save_template(self.db, name, self.criteria.rows, by=self._operator())
+                service.save_template(self.db, name, self.criteria.rows)
             except service.TemplateExists:
                 answer = QMessageBox.question(self, self.tr("Save as template"), self.tr(
                     "A template named “{name}” exists. Replace it?").format(name=name.strip()))
                 if answer != QMessageBox.StandardButton.Yes:
                     return
-                service.save_template(self.db, name, self.criteria.rows, replace=True, by=self._operator())
+                service.save_template(self.db, name, self.criteria.rows, replace=True)
         except PspError as exc:
             show_problems(self.banner, {}, exc)
             return
         self.banner.clear()
 
     # --- saving -------------------------------------------------------------------------------------------
-
-    def _operator(self) -> str:
-        """The name recorded in the change log: the operator set in Settings, when the window has it."""
-        parent = self.parentWidget()
-        settings = getattr(parent.window(), "settings", None) if parent is not None else None
-        try:
-            return str(settings["operator_name"]).strip() if settings is not None else ""
-        except (KeyError, TypeError):
-            return ""
 
     def form_data(self) -> RoundData | None:
         try:
@@ -668,7 +659,7 @@ class RoundDialog(QDialog):
         if data is None:
             return
         try:
-            self.saved_id = service.save_round(self.db, self.competition_id, self.round_id, data, by=self._operator())
+            self.saved_id = service.save_round(self.db, self.competition_id, self.round_id, data)
         except PspError as exc:
             show_problems(self.banner, self.fields, exc)
             self._mark_lists(exc)

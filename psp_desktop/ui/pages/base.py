@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QStackedLayout, QVBoxLayout, QWidget
 
+from ...services.access import Permission, allowed
 from ..table import Column, RowTableModel, make_proxy
 from ..tasks import run_task
 from ..widgets import ColumnFitter, EmptyState, heading, make_table_view, search_box
@@ -42,18 +43,33 @@ class Page(QWidget):
         self.layout_.addLayout(self.toolbar)
         self.buttons: list[tuple[QPushButton, str]] = []
         self.menu_actions: list[tuple[QAction, str]] = []
+        self.guarded: list[tuple[QWidget, Permission]] = []
 
-    def add_button(self, source_text: str, slot: Callable[[], None], *, needs_row: bool = False) -> QPushButton:
+    def add_button(self, source_text: str, slot: Callable[[], None], *, needs_row: bool = False,
+                   permission: Permission | None = None) -> QPushButton:
         """A toolbar button; its caption is source text in context "Pages". needs_row: disabled until a row is
-        selected."""
+        selected. permission: hidden unless the signed-in person has it (the service checks again)."""
         button = QPushButton(translate("Pages", source_text))
         button.clicked.connect(lambda _checked=False: slot())
         button.setProperty("needs_row", needs_row)
         self.toolbar.addWidget(button)
         self.buttons.append((button, source_text))
+        self.guard(button, permission)
         return button
 
-    def add_menu(self, source_text: str, items: Sequence[tuple[str, Callable[[], None]]]) -> QPushButton:
+    def guard(self, widget: QWidget, permission: Permission | None) -> None:
+        """Shows widget only to people whose roles have permission; checked again whenever the database or the
+        signed-in person changes (set_database)."""
+        if permission is not None:
+            self.guarded.append((widget, permission))
+            widget.setVisible(self.db is not None and allowed(self.db, permission))
+
+    def apply_permissions(self) -> None:
+        for widget, permission in self.guarded:
+            widget.setVisible(self.db is not None and allowed(self.db, permission))
+
+    def add_menu(self, source_text: str, items: Sequence[tuple[str, Callable[[], None]]], *,
+                 permission: Permission | None = None) -> QPushButton:
         """A toolbar button that opens a menu of related actions (import, export, print)."""
         button = QPushButton()
         menu = QMenu(button)
@@ -65,6 +81,7 @@ class Page(QWidget):
         self.toolbar.addWidget(button)
         self.buttons.append((button, source_text))
         button.setText(translate("Pages", source_text))
+        self.guard(button, permission)
         return button
 
     def finish_toolbar(self) -> None:
@@ -74,6 +91,7 @@ class Page(QWidget):
         self.db = db
         self._stale = True
         self.is_loaded = False
+        self.apply_permissions()
 
     def ensure_loaded(self) -> None:
         if self._stale and self.db is not None:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
+from ...services.access import Permission
 from .. import workbook_actions
 from ..table import Column, LazyTableModel
 from ..tasks import run_task
@@ -56,9 +57,11 @@ class ProposalsPage(Page):
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.reload)
         self.search.textChanged.connect(lambda _text: self._debounce.start())
-        self.add_button(QT_TRANSLATE_NOOP("Pages", "New application…"), self.new_application)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "New application…"), self.new_application,
+                        permission=Permission.INTAKE_EDIT)
         self.add_button(QT_TRANSLATE_NOOP("Pages", "Open"), self.open_selected)
-        self.add_button(QT_TRANSLATE_NOOP("Pages", "Screen…"), self.screen_selected)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Screen…"), self.screen_selected,
+                        permission=Permission.SCREENING_DECIDE)
         self.add_button(QT_TRANSLATE_NOOP("Pages", "Intake receipt (PDF)…"), self.receipt_selected)
         self.add_menu(QT_TRANSLATE_NOOP("Pages", "Import"), [
             (QT_TRANSLATE_NOOP("Pages", "Filled-in Word application form…"), self.import_word),
@@ -66,7 +69,7 @@ class ProposalsPage(Page):
              lambda: self.import_workbook(submit=False)),
             (QT_TRANSLATE_NOOP("Pages", "Applications from a workbook (received and numbered)…"),
              lambda: self.import_workbook(submit=True)),
-        ])
+        ], permission=Permission.INTAKE_EDIT)
         self.add_menu(QT_TRANSLATE_NOOP("Pages", "Print and export"), [
             (QT_TRANSLATE_NOOP("Pages", "Screening list (PDF)…"), self.screening_list),
             (QT_TRANSLATE_NOOP("Pages", "Export this list to Excel…"), self.export),

@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QWidget
 
+from ...services.access import Permission
 from .. import workbook_actions
 from ..table import Column
 from .base import EmptyPage, ListPage, Section
@@ -71,7 +72,8 @@ class OrganizationsPage(ListPage):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.add_button(QT_TRANSLATE_NOOP("Pages", "Register an organization…"), self.register)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Register an organization…"), self.register,
+                        permission=Permission.REGISTRY_EDIT)
         self.add_button(QT_TRANSLATE_NOOP("Pages", "Open"), self.open_selected)
         self.add_menu(QT_TRANSLATE_NOOP("Pages", "Excel"), [
             (QT_TRANSLATE_NOOP("Pages", "Import organizations from a workbook…"), self.import_workbook),
@@ -126,7 +128,8 @@ class CompetitionsPage(ListPage):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.add_button(QT_TRANSLATE_NOOP("Pages", "New competition…"), lambda: self._edit(None))
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "New competition…"), lambda: self._edit(None),
+                        permission=Permission.COMPETITION_SETUP)
         self.add_button(QT_TRANSLATE_NOOP("Pages", "Open"), self.open_selected)
         self.add_button(QT_TRANSLATE_NOOP("Pages", "Export to Excel…"), lambda: self.export("competitions"))
         self.finish_toolbar()
@@ -185,12 +188,13 @@ class JudgingPage(ListPage):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.add_button(QT_TRANSLATE_NOOP("Pages", "New round…"), self.new_round)
-        self.add_button(QT_TRANSLATE_NOOP("Pages", "Edit round…"), self.edit_round)
-        self.add_button(QT_TRANSLATE_NOOP("Pages", "Panels…"), self.panels)
-        self.add_button(QT_TRANSLATE_NOOP("Pages", "Assign…"), self.assign)
-        self.add_button(QT_TRANSLATE_NOOP("Pages", "Add judge…"), lambda: self._judge(None))
-        self.add_button(QT_TRANSLATE_NOOP("Pages", "Judge mode…"), self.judge_mode)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "New round…"), self.new_round, permission=Permission.JUDGING_SETUP)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Edit round…"), self.edit_round, permission=Permission.JUDGING_SETUP)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Panels…"), self.panels, permission=Permission.JUDGING_SETUP)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Assign…"), self.assign, permission=Permission.JUDGING_SETUP)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Add judge…"), lambda: self._judge(None),
+                        permission=Permission.JUDGING_SETUP)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Judge mode…"), self.judge_mode, permission=Permission.JUDGING_SETUP)
         self.add_button(QT_TRANSLATE_NOOP("Pages", "Export judges to Excel…"), lambda: self.export("judges"))
         self.finish_toolbar()
         self.judge_window: QWidget | None = None

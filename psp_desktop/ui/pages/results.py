@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from ...errors import PspError
 from ...services import judging, lists, rankings, sheet_states
+from ...services.access import Permission
 from ...services.lists import Choice
 from ...services.rankings import FinalReport, RoundReport
 from ...services.scoring import LENIENCY_FLAG, OUTLIER_FLAG, SPREAD_FLAG, points_text
@@ -231,11 +232,17 @@ class ResultsPage(Page):
         self.layout_.insertLayout(1, row)
 
     def _build_toolbar(self) -> None:
-        self.freeze_button = self.add_button(QT_TRANSLATE_NOOP("Pages", "Freeze results…"), self.freeze)
-        self.reopen_button = self.add_button(QT_TRANSLATE_NOOP("Pages", "Reopen round…"), self.reopen_round)
+        self.freeze_button = self.add_button(QT_TRANSLATE_NOOP("Pages", "Freeze results…"), self.freeze,
+                                             permission=Permission.RESULTS_FREEZE)
+        self.reopen_button = self.add_button(QT_TRANSLATE_NOOP("Pages", "Reopen round…"), self.reopen_round,
+                                             permission=Permission.RESULTS_FREEZE)
         self.verify_button = self.add_button(QT_TRANSLATE_NOOP("Pages", "Verify snapshot"), self.verify)
-        self.reopen_sheet_button = self.add_button(QT_TRANSLATE_NOOP("Pages", "Reopen a sheet…"), self.reopen_sheet)
-        self.paper_button = self.add_button(QT_TRANSLATE_NOOP("Pages", "Key paper sheet…"), self.key_paper)
+        self.reopen_sheet_button = self.add_button(QT_TRANSLATE_NOOP("Pages", "Reopen a sheet…"), self.reopen_sheet,
+                                                   permission=Permission.SHEET_REOPEN)
+        self.paper_button = self.add_button(QT_TRANSLATE_NOOP("Pages", "Key paper sheet…"), self.key_paper,
+                                            permission=Permission.SCORES_KEY)
+        self.laptops_button = self.add_button(QT_TRANSLATE_NOOP("Pages", "Judge laptops…"), self.open_laptops,
+                                              permission=Permission.EVENT_EXCHANGE)
         self.board_button = self.add_button(QT_TRANSLATE_NOOP("Pages", "Results board…"), self.open_board)
         self.print_button = self.add_menu(QT_TRANSLATE_NOOP("Pages", "Print"), [
             (text, lambda function=function, needs_round=needs_round, file=file:
@@ -455,7 +462,7 @@ class ResultsPage(Page):
         if QMessageBox.question(self, self.tr("Freeze results"), question) != QMessageBox.StandardButton.Yes:
             return
         try:
-            digest = rankings.freeze_round(self.db, report.round_id, by=name)
+            digest = rankings.freeze_round(self.db, report.round_id)
         except PspError as exc:
             self._error(exc)
             return
@@ -479,7 +486,7 @@ class ResultsPage(Page):
         if reason is None:
             return
         try:
-            rankings.reopen_round(self.db, report.round_id, reason, by=name)
+            rankings.reopen_round(self.db, report.round_id, reason)
         except PspError as exc:
             self._error(exc)
             return
@@ -535,7 +542,7 @@ class ResultsPage(Page):
         if reason is None:
             return
         try:
-            judging.reopen_sheet(self.db, line.assignment_id, reason, by=name)
+            judging.reopen_sheet(self.db, line.assignment_id, reason)
         except PspError as exc:
             self._error(exc)
             return
@@ -551,6 +558,19 @@ class ResultsPage(Page):
         dialog = PaperEntryDialog(self.db, report.round_id, settings["operator_name"] if settings else "", self)
         dialog.exec()
         if dialog.keyed:
+            self._after_write()
+
+    def open_laptops(self) -> None:
+        """Event packages out to judge laptops and their signed results files in (ui/dialogs/event_dialog.py)."""
+        from ..dialogs.event_dialog import EventDialog
+
+        report = self.current_report()
+        if self.db is None or report is None:
+            QMessageBox.information(self, self.tr("Judge laptops"), self.tr("Choose a round first."))
+            return
+        dialog = EventDialog(self.db, report.round_id, report.name, self)
+        dialog.exec()
+        if dialog.imported:
             self._after_write()
 
     def open_board(self) -> None:

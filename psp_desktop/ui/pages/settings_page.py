@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from ... import __version__
+from ...services.access import Permission
 from ...settings import LANGUAGES, OPTIONS, Settings
 from .base import Page
 
@@ -23,6 +24,7 @@ class SettingsPage(Page):
     name = "Settings"
     title_source = QT_TRANSLATE_NOOP("Pages", "Settings")
     language_chosen = Signal(str)
+    idle_lock_changed = Signal(int)  # minutes
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,9 +52,54 @@ class SettingsPage(Page):
         for caption, field in zip(self.labels, fields, strict=True):
             self.form.addRow(caption, field)
         self.layout_.addLayout(self.form)
+        self.audit_button = self.add_button(QT_TRANSLATE_NOOP("Pages", "Change log…"), self._open_audit)
+        self._add_sign_in_settings()
+        self.toolbar.addStretch(1)
+        from ..backup_section import BackupSection  # back up now, the automatic backups, restore
+
+        self.backups = BackupSection(self)
+        self.layout_.addWidget(self.backups)
         self.layout_.addStretch(1)
         self._facts: dict[str, Any] = {}
         self.retranslate()
+
+    def _add_sign_in_settings(self) -> None:
+        """The idle lock's minutes, one's own password, and the accounts (administrators only)."""
+        from ..idle_lock import MINUTES_RANGE, clamp_minutes
+
+        self.idle_caption = QLabel()
+        self.idle_minutes = QSpinBox(self)
+        self.idle_minutes.setRange(*MINUTES_RANGE)
+        self.idle_minutes.setValue(clamp_minutes(self.settings["idle_lock_minutes"]))
+        self.idle_minutes.valueChanged.connect(self._save_idle_minutes)
+        self.form.insertRow(2, self.idle_caption, self.idle_minutes)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "Change my password…"), self._change_password)
+        self.add_button(QT_TRANSLATE_NOOP("Pages", "User accounts…"), self._open_users,
+                        permission=Permission.USERS_MANAGE)
+
+    def _save_idle_minutes(self, minutes: int) -> None:
+        self.settings["idle_lock_minutes"] = minutes
+        self.settings.save()
+        self.idle_lock_changed.emit(minutes)
+
+    def _change_password(self) -> None:
+        from ..dialogs.users_dialog import PasswordDialog
+
+        if self.db is not None:
+            PasswordDialog(self.db, None, self).exec()
+
+    def _open_users(self) -> None:
+        from ..dialogs.users_dialog import UsersDialog
+
+        if self.db is not None:
+            UsersDialog(self.db, self).exec()
+            self.changed.emit()  # one's own roles may have changed
+
+    def _open_audit(self) -> None:
+        from ..dialogs.audit_dialog import open_audit_dialog
+
+        if self.db is not None:
+            open_audit_dialog(self.db, self)
 
     def _save_operator(self) -> None:
         self.settings["operator_name"] = self.operator.text().strip()
@@ -74,5 +121,7 @@ class SettingsPage(Page):
                     translate("Pages", "Schema revision"), translate("Pages", "PSP Desktop version"))
         for caption, text in zip(self.labels, captions, strict=True):
             caption.setText(text)
+        self.idle_caption.setText(translate("Settings", OPTIONS["idle_lock_minutes"].label))
+        self.idle_minutes.setSuffix(translate("Settings", " min"))
         self.database.setText(self._facts.get("where", translate("Pages", "No database open")))
         self.revision.setText(self._facts.get("revision", "—"))
