@@ -87,6 +87,7 @@ class BackupSection(QWidget):
         self.keep.setRange(1, 100)
         self.keep.setValue(max(1, int(page.settings["backups_keep"])))
         self.keep.valueChanged.connect(self._save_keep)
+        page.guard_setting(self.keep, "backups_keep")
         self.backup_button = QPushButton()
         self.backup_button.clicked.connect(lambda _checked=False: self.back_up())
         self.restore_button = QPushButton()

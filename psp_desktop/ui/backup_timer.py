@@ -35,6 +35,8 @@ class AutoBackups(QObject):
         db = self.window.db
         if db is None or db.path is None:  # a server database is backed up with pg_dump on the server
             return
+        if self.window.account.auto_actor is not None:  # an unattended run renders and exits; it changes nothing
+            return
         from ..services import backups
 
         keep = int(self.window.settings["backups_keep"])

@@ -1,5919 +1,5919 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
-  <context>
+<context>
     <name>ApplicationImportDialog</name>
     <message>
-      <source>Import an application form: {name}</source>
-      <translation>导入申报书：{name}</translation>
+        <source>Import an application form: {name}</source>
+        <translation>导入申报书：{name}</translation>
     </message>
     <message>
-      <source>Save as a draft application</source>
-      <translation>保存为申报草稿</translation>
+        <source>Save as a draft application</source>
+        <translation>保存为申报草稿</translation>
     </message>
     <message>
-      <source>Cancel</source>
-      <translation>取消</translation>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
     <message>
-      <source>{read} fields read, {missing} blank, {invalid} not understood.</source>
-      <translation>已读取 {read} 项，空白 {missing} 项，无法识别 {invalid} 项。</translation>
+        <source>{read} fields read, {missing} blank, {invalid} not understood.</source>
+        <translation>已读取 {read} 项，空白 {missing} 项，无法识别 {invalid} 项。</translation>
     </message>
     <message>
-      <source>The applicant is registered already as {name}; that record is used.</source>
-      <translation>申报机构已登记为“{name}”，将使用该记录。</translation>
+        <source>The applicant is registered already as {name}; that record is used.</source>
+        <translation>申报机构已登记为“{name}”，将使用该记录。</translation>
     </message>
     <message>
-      <source>Correct the form and import it again: {count} answers block saving.</source>
-      <translation>请修改申报书后重新导入：有 {count} 处填写导致无法保存。</translation>
+        <source>Correct the form and import it again: {count} answers block saving.</source>
+        <translation>请修改申报书后重新导入：有 {count} 处填写导致无法保存。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AssignmentDialog</name>
     <message>
-      <source>Assignments: {round} — {competition}</source>
-      <translation>评审分配：{round} — {competition}</translation>
+        <source>Assignments: {round} — {competition}</source>
+        <translation>评审分配：{round} — {competition}</translation>
     </message>
     <message>
-      <source>Assign automatically</source>
-      <translation>自动分配</translation>
+        <source>Assign automatically</source>
+        <translation>自动分配</translation>
     </message>
     <message>
-      <source>The results of this round are frozen: assignments are shown as they were.</source>
-      <translation>本轮结果已锁定：评审分配按原样显示。</translation>
+        <source>The results of this round are frozen: assignments are shown as they were.</source>
+        <translation>本轮结果已锁定：评审分配按原样显示。</translation>
     </message>
     <message>
-      <source>Automatic assignment first records the conflicts where a judge works for an applicant, keeps what is already assigned, and gives each proposal its judges (from each judge group), never a conflicted judge, the least-loaded judge first.</source>
-      <translation>自动分配先登记评委任职于申报机构的回避情形，保留已有分配，再为每个项目配齐评委（各评委类别分别配齐），不分配须回避的评委，优先分配评审量最少的评委。</translation>
+        <source>Automatic assignment first records the conflicts where a judge works for an applicant, keeps what is already assigned, and gives each proposal its judges (from each judge group), never a conflicted judge, the least-loaded judge first.</source>
+        <translation>自动分配先登记评委任职于申报机构的回避情形，保留已有分配，再为每个项目配齐评委（各评委类别分别配齐），不分配须回避的评委，优先分配评审量最少的评委。</translation>
     </message>
     <message>
-      <source>Judges and their load</source>
-      <translation>评委及评审量</translation>
+        <source>Judges and their load</source>
+        <translation>评委及评审量</translation>
     </message>
     <message>
-      <source>Proposals and their judges (tinted: fewer judges than wanted)</source>
-      <translation>项目及其评委（底色标出：评委不足）</translation>
+        <source>Proposals and their judges (tinted: fewer judges than wanted)</source>
+        <translation>项目及其评委（底色标出：评委不足）</translation>
     </message>
     <message>
-      <source>Assign</source>
-      <translation>分配</translation>
+        <source>Assign</source>
+        <translation>分配</translation>
     </message>
     <message>
-      <source>Take away</source>
-      <translation>取消分配</translation>
+        <source>Take away</source>
+        <translation>取消分配</translation>
     </message>
     <message>
-      <source>By hand:</source>
-      <translation>手动调整：</translation>
+        <source>By hand:</source>
+        <translation>手动调整：</translation>
     </message>
     <message>
-      <source>K = {k} per judge group ({wanted} judges per proposal)</source>
-      <translation>每个评委类别 {k} 位（每个项目共 {wanted} 位评委）</translation>
+        <source>K = {k} per judge group ({wanted} judges per proposal)</source>
+        <translation>每个评委类别 {k} 位（每个项目共 {wanted} 位评委）</translation>
     </message>
     <message>
-      <source>K = {k} judges per proposal</source>
-      <translation>每个项目 {k} 位评委</translation>
+        <source>K = {k} judges per proposal</source>
+        <translation>每个项目 {k} 位评委</translation>
     </message>
     <message>
-      <source>Proposals: {proposals} · assignments: {assigned} · sheets submitted: {submitted} · short of judges: {short}</source>
-      <translation>项目 {proposals} 个 · 分配 {assigned} 份 · 已提交评分表 {submitted} 份 · 评委不足 {short} 个</translation>
+        <source>Proposals: {proposals} · assignments: {assigned} · sheets submitted: {submitted} · short of judges: {short}</source>
+        <translation>项目 {proposals} 个 · 分配 {assigned} 份 · 已提交评分表 {submitted} 份 · 评委不足 {short} 个</translation>
     </message>
     <message>
-      <source>Unexpected error: {error}</source>
-      <translation>意外错误：{error}</translation>
+        <source>Unexpected error: {error}</source>
+        <translation>意外错误：{error}</translation>
     </message>
     <message>
-      <source>{n} assignments added.</source>
-      <translation>新增分配 {n} 份。</translation>
+        <source>{n} assignments added.</source>
+        <translation>新增分配 {n} 份。</translation>
     </message>
     <message>
-      <source>{n} new conflicts of interest found and recorded.</source>
-      <translation>新发现并登记利益回避 {n} 项。</translation>
+        <source>{n} new conflicts of interest found and recorded.</source>
+        <translation>新发现并登记利益回避 {n} 项。</translation>
     </message>
     <message>
-      <source>{n} proposals still lack judges: add judges to the panels, or assign by hand.</source>
-      <translation>仍有 {n} 个项目评委不足：请在评审组中增加评委，或手动分配。</translation>
+        <source>{n} proposals still lack judges: add judges to the panels, or assign by hand.</source>
+        <translation>仍有 {n} 个项目评委不足：请在评审组中增加评委，或手动分配。</translation>
     </message>
     <message>
-      <source>Every proposal has its judges.</source>
-      <translation>所有项目均已配齐评委。</translation>
+        <source>Every proposal has its judges.</source>
+        <translation>所有项目均已配齐评委。</translation>
     </message>
     <message>
-      <source>Assigning…</source>
-      <translation>正在分配…</translation>
+        <source>Assigning…</source>
+        <translation>正在分配…</translation>
     </message>
     <message>
-      <source>Choose a judge and a proposal (or click them in the tables).</source>
-      <translation>请选择评委和项目（也可在表格中点选）。</translation>
+        <source>Choose a judge and a proposal (or click them in the tables).</source>
+        <translation>请选择评委和项目（也可在表格中点选）。</translation>
     </message>
     <message>
-      <source>{judge} now scores “{title}”.</source>
-      <translation>已将“{title}”分配给{judge}评审。</translation>
+        <source>{judge} now scores “{title}”.</source>
+        <translation>已将“{title}”分配给{judge}评审。</translation>
     </message>
     <message>
-      <source>{judge} does not have “{title}”.</source>
-      <translation>{judge}未分配“{title}”。</translation>
+        <source>{judge} does not have “{title}”.</source>
+        <translation>{judge}未分配“{title}”。</translation>
     </message>
     <message>
-      <source>“{title}” was taken away from {judge}.</source>
-      <translation>已收回{judge}的“{title}”。</translation>
+        <source>“{title}” was taken away from {judge}.</source>
+        <translation>已收回{judge}的“{title}”。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AuditActions</name>
     <message>
-      <source>Proposal given to a judge</source>
-      <translation>分配项目给评委</translation>
+        <source>Proposal given to a judge</source>
+        <translation>分配项目给评委</translation>
     </message>
     <message>
-      <source>Automatic assignment</source>
-      <translation>自动分配</translation>
+        <source>Automatic assignment</source>
+        <translation>自动分配</translation>
     </message>
     <message>
-      <source>Assignment removed</source>
-      <translation>取消分配</translation>
+        <source>Assignment removed</source>
+        <translation>取消分配</translation>
     </message>
     <message>
-      <source>Attachment added</source>
-      <translation>添加附件</translation>
+        <source>Attachment added</source>
+        <translation>添加附件</translation>
     </message>
     <message>
-      <source>Competition created</source>
-      <translation>创建大赛</translation>
+        <source>Competition created</source>
+        <translation>创建大赛</translation>
     </message>
     <message>
-      <source>Competition changed</source>
-      <translation>修改大赛</translation>
+        <source>Competition changed</source>
+        <translation>修改大赛</translation>
     </message>
     <message>
-      <source>Conflict declared</source>
-      <translation>申报回避</translation>
+        <source>Conflict declared</source>
+        <translation>申报回避</translation>
     </message>
     <message>
-      <source>Conflict found</source>
-      <translation>发现回避关系</translation>
+        <source>Conflict found</source>
+        <translation>发现回避关系</translation>
     </message>
     <message>
-      <source>Conflict removed</source>
-      <translation>撤销回避</translation>
+        <source>Conflict removed</source>
+        <translation>撤销回避</translation>
     </message>
     <message>
-      <source>Judge laptop package made</source>
-      <translation>生成评委笔记本数据包</translation>
+        <source>Judge laptop package made</source>
+        <translation>生成评委笔记本数据包</translation>
     </message>
     <message>
-      <source>Judge laptop results read in</source>
-      <translation>读入评委笔记本评分</translation>
+        <source>Judge laptop results read in</source>
+        <translation>读入评委笔记本评分</translation>
     </message>
     <message>
-      <source>Judge added</source>
-      <translation>添加评委</translation>
+        <source>Judge added</source>
+        <translation>添加评委</translation>
     </message>
     <message>
-      <source>Judge changed</source>
-      <translation>修改评委</translation>
+        <source>Judge changed</source>
+        <translation>修改评委</translation>
     </message>
     <message>
-      <source>Judge switched off</source>
-      <translation>停用评委</translation>
+        <source>Judge switched off</source>
+        <translation>停用评委</translation>
     </message>
     <message>
-      <source>Judge PIN set</source>
-      <translation>设置评委PIN</translation>
+        <source>Judge PIN set</source>
+        <translation>设置评委PIN</translation>
     </message>
     <message>
-      <source>Judge laptop registered</source>
-      <translation>登记评委笔记本</translation>
+        <source>Judge laptop registered</source>
+        <translation>登记评委笔记本</translation>
     </message>
     <message>
-      <source>Organization registered</source>
-      <translation>登记社会组织</translation>
+        <source>Organization registered</source>
+        <translation>登记社会组织</translation>
     </message>
     <message>
-      <source>Organization changed</source>
-      <translation>修改社会组织</translation>
+        <source>Organization changed</source>
+        <translation>修改社会组织</translation>
     </message>
     <message>
-      <source>Panel added</source>
-      <translation>添加评审组</translation>
+        <source>Panel added</source>
+        <translation>添加评审组</translation>
     </message>
     <message>
-      <source>Panel changed</source>
-      <translation>修改评审组</translation>
+        <source>Panel changed</source>
+        <translation>修改评审组</translation>
     </message>
     <message>
-      <source>Panel deleted</source>
-      <translation>删除评审组</translation>
+        <source>Panel deleted</source>
+        <translation>删除评审组</translation>
     </message>
     <message>
-      <source>Paper sheet keyed</source>
-      <translation>录入纸质评分表</translation>
+        <source>Paper sheet keyed</source>
+        <translation>录入纸质评分表</translation>
     </message>
     <message>
-      <source>Proposal created</source>
-      <translation>创建申报</translation>
+        <source>Proposal created</source>
+        <translation>创建申报</translation>
     </message>
     <message>
-      <source>Proposal changed</source>
-      <translation>修改申报</translation>
+        <source>Proposal changed</source>
+        <translation>修改申报</translation>
     </message>
     <message>
-      <source>Proposal submitted</source>
-      <translation>提交申报</translation>
+        <source>Proposal submitted</source>
+        <translation>提交申报</translation>
     </message>
     <message>
-      <source>Round created</source>
-      <translation>创建轮次</translation>
+        <source>Round created</source>
+        <translation>创建轮次</translation>
     </message>
     <message>
-      <source>Round changed</source>
-      <translation>修改轮次</translation>
+        <source>Round changed</source>
+        <translation>修改轮次</translation>
     </message>
     <message>
-      <source>Round deleted</source>
-      <translation>删除轮次</translation>
+        <source>Round deleted</source>
+        <translation>删除轮次</translation>
     </message>
     <message>
-      <source>Results frozen</source>
-      <translation>锁定结果</translation>
+        <source>Results frozen</source>
+        <translation>锁定结果</translation>
     </message>
     <message>
-      <source>Results reopened</source>
-      <translation>重新开放结果</translation>
+        <source>Results reopened</source>
+        <translation>重新开放结果</translation>
     </message>
     <message>
-      <source>Rubric template saved</source>
-      <translation>保存评分标准模板</translation>
+        <source>Rubric template saved</source>
+        <translation>保存评分标准模板</translation>
     </message>
     <message>
-      <source>Rubric template deleted</source>
-      <translation>删除评分标准模板</translation>
+        <source>Rubric template deleted</source>
+        <translation>删除评分标准模板</translation>
     </message>
     <message>
-      <source>Screening checks run</source>
-      <translation>运行资格审查</translation>
+        <source>Screening checks run</source>
+        <translation>运行资格审查</translation>
     </message>
     <message>
-      <source>Screening decided</source>
-      <translation>资格审查决定</translation>
+        <source>Screening decided</source>
+        <translation>资格审查决定</translation>
     </message>
     <message>
-      <source>Score sheet submitted</source>
-      <translation>提交评分表</translation>
+        <source>Score sheet submitted</source>
+        <translation>提交评分表</translation>
     </message>
     <message>
-      <source>Score sheet reopened</source>
-      <translation>重开评分表</translation>
+        <source>Score sheet reopened</source>
+        <translation>重开评分表</translation>
     </message>
     <message>
-      <source>User created</source>
-      <translation>创建用户</translation>
+        <source>User created</source>
+        <translation>创建用户</translation>
     </message>
     <message>
-      <source>User changed</source>
-      <translation>修改用户</translation>
+        <source>User changed</source>
+        <translation>修改用户</translation>
     </message>
     <message>
-      <source>Signed in</source>
-      <translation>登录</translation>
+        <source>Signed in</source>
+        <translation>登录</translation>
     </message>
     <message>
-      <source>Sign-in refused</source>
-      <translation>登录被拒</translation>
+        <source>Sign-in refused</source>
+        <translation>登录被拒</translation>
     </message>
     <message>
-      <source>Signed out</source>
-      <translation>退出登录</translation>
+        <source>Signed out</source>
+        <translation>退出登录</translation>
     </message>
     <message>
-      <source>Own password changed</source>
-      <translation>修改本人密码</translation>
+        <source>Own password changed</source>
+        <translation>修改本人密码</translation>
     </message>
     <message>
-      <source>Password reset</source>
-      <translation>重置密码</translation>
+        <source>Password reset</source>
+        <translation>重置密码</translation>
     </message>
     <message>
-      <source>Assignment</source>
-      <translation>评审分配</translation>
+        <source>Assignment</source>
+        <translation>评审分配</translation>
     </message>
     <message>
-      <source>Competition</source>
-      <translation>大赛</translation>
+        <source>Competition</source>
+        <translation>大赛</translation>
     </message>
     <message>
-      <source>Judge</source>
-      <translation>评委</translation>
+        <source>Judge</source>
+        <translation>评委</translation>
     </message>
     <message>
-      <source>Judge laptop</source>
-      <translation>评委笔记本</translation>
+        <source>Judge laptop</source>
+        <translation>评委笔记本</translation>
     </message>
     <message>
-      <source>Organization</source>
-      <translation>社会组织</translation>
+        <source>Organization</source>
+        <translation>社会组织</translation>
     </message>
     <message>
-      <source>Panel</source>
-      <translation>评审组</translation>
+        <source>Panel</source>
+        <translation>评审组</translation>
     </message>
     <message>
-      <source>Proposal</source>
-      <translation>申报项目</translation>
+        <source>Proposal</source>
+        <translation>申报项目</translation>
     </message>
     <message>
-      <source>Round</source>
-      <translation>评审轮次</translation>
+        <source>Round</source>
+        <translation>评审轮次</translation>
     </message>
     <message>
-      <source>Rubric template</source>
-      <translation>评分标准模板</translation>
+        <source>Rubric template</source>
+        <translation>评分标准模板</translation>
     </message>
     <message>
-      <source>Score sheet</source>
-      <translation>评分表</translation>
+        <source>Score sheet</source>
+        <translation>评分表</translation>
     </message>
     <message>
-      <source>User</source>
-      <translation>用户</translation>
+        <source>User</source>
+        <translation>用户</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>AuditDialog</name>
     <message>
-      <source>Before: {values}</source>
-      <translation>变更前：{values}</translation>
+        <source>Before: {values}</source>
+        <translation>变更前：{values}</translation>
     </message>
     <message>
-      <source>After: {values}</source>
-      <translation>变更后：{values}</translation>
+        <source>After: {values}</source>
+        <translation>变更后：{values}</translation>
     </message>
     <message>
-      <source>Change log</source>
-      <translation>变更记录</translation>
+        <source>Change log</source>
+        <translation>变更记录</translation>
     </message>
     <message>
-      <source>All users</source>
-      <translation>全部用户</translation>
+        <source>All users</source>
+        <translation>全部用户</translation>
     </message>
     <message>
-      <source>All actions</source>
-      <translation>全部操作</translation>
+        <source>All actions</source>
+        <translation>全部操作</translation>
     </message>
     <message>
-      <source>Search names, numbers, values…</source>
-      <translation>搜索姓名、编号、数值…</translation>
+        <source>Search names, numbers, values…</source>
+        <translation>搜索姓名、编号、数值…</translation>
     </message>
     <message>
-      <source>User</source>
-      <translation>用户</translation>
+        <source>User</source>
+        <translation>用户</translation>
     </message>
     <message>
-      <source>Action</source>
-      <translation>操作</translation>
+        <source>Action</source>
+        <translation>操作</translation>
     </message>
     <message>
-      <source>From</source>
-      <translation>从</translation>
+        <source>From</source>
+        <translation>从</translation>
     </message>
     <message>
-      <source>To</source>
-      <translation>至</translation>
+        <source>To</source>
+        <translation>至</translation>
     </message>
     <message>
-      <source>Check the change log</source>
-      <translation>校验变更记录</translation>
+        <source>Check the change log</source>
+        <translation>校验变更记录</translation>
     </message>
     <message>
-      <source>Verify the change log</source>
-      <translation>校验变更记录</translation>
+        <source>Verify the change log</source>
+        <translation>校验变更记录</translation>
     </message>
     <message>
-      <source>Optional: the head printed on a document, e.g. 188 · 0123456789abcdef</source>
-      <translation>可选：文书上打印的链头，例如 188 · 0123456789abcdef</translation>
+        <source>Optional: the head printed on a document, e.g. 188 · 0123456789abcdef</source>
+        <translation>可选：文书上打印的链头，例如 188 · 0123456789abcdef</translation>
     </message>
     <message>
-      <source>Checks every entry's hash and link, and that the scores, sheet states and frozen results still match what the log recorded.</source>
-      <translation>逐条核对每条记录的哈希和前后衔接，并核对评分、评分表状态和已锁定结果是否仍与变更记录一致。</translation>
+        <source>Checks every entry&apos;s hash and link, and that the scores, sheet states and frozen results still match what the log recorded.</source>
+        <translation>逐条核对每条记录的哈希和前后衔接，并核对评分、评分表状态和已锁定结果是否仍与变更记录一致。</translation>
     </message>
     <message>
-      <source>The newest {count} matching entries are shown; narrow the filters to reach older ones.</source>
-      <translation>显示最新的 {count} 条符合条件的记录；缩小筛选范围可查看更早的记录。</translation>
+        <source>The newest {count} matching entries are shown; narrow the filters to reach older ones.</source>
+        <translation>显示最新的 {count} 条符合条件的记录；缩小筛选范围可查看更早的记录。</translation>
     </message>
     <message>
-      <source>{count} entries, newest first</source>
-      <translation>共 {count} 条，最新的在前</translation>
+        <source>{count} entries, newest first</source>
+        <translation>共 {count} 条，最新的在前</translation>
     </message>
     <message>
-      <source>Checking every entry…</source>
-      <translation>正在逐条校验…</translation>
+        <source>Checking every entry…</source>
+        <translation>正在逐条校验…</translation>
     </message>
     <message>
-      <source>The change log is intact: {count} entries, head {head}. The scores, sheet states and frozen results match it ({sealed} records checked).</source>
-      <translation>变更记录完好：共 {count} 条，链头 {head}。评分、评分表状态和已锁定结果均与之相符（核对 {sealed} 条数据）。</translation>
+        <source>The change log is intact: {count} entries, head {head}. The scores, sheet states and frozen results match it ({sealed} records checked).</source>
+        <translation>变更记录完好：共 {count} 条，链头 {head}。评分、评分表状态和已锁定结果均与之相符（核对 {sealed} 条数据）。</translation>
     </message>
     <message>
-      <source>The check failed. {problem}</source>
-      <translation>校验未通过。{problem}</translation>
+        <source>The check failed. {problem}</source>
+        <translation>校验未通过。{problem}</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Backups</name>
     <message>
-      <source>At start</source>
-      <translation>启动时</translation>
+        <source>At start</source>
+        <translation>启动时</translation>
     </message>
     <message>
-      <source>Daily</source>
-      <translation>每日</translation>
+        <source>Daily</source>
+        <translation>每日</translation>
     </message>
     <message>
-      <source>Manual</source>
-      <translation>手动</translation>
+        <source>Manual</source>
+        <translation>手动</translation>
     </message>
     <message>
-      <source>Before a restore</source>
-      <translation>恢复前</translation>
+        <source>Before a restore</source>
+        <translation>恢复前</translation>
     </message>
     <message>
-      <source>Before an upgrade</source>
-      <translation>升级前</translation>
+        <source>Before an upgrade</source>
+        <translation>升级前</translation>
     </message>
     <message>
-      <source>Choose where to save the backup</source>
-      <translation>选择备份保存位置</translation>
+        <source>Choose where to save the backup</source>
+        <translation>选择备份保存位置</translation>
     </message>
     <message>
-      <source>Backing up…</source>
-      <translation>正在备份……</translation>
+        <source>Backing up…</source>
+        <translation>正在备份……</translation>
     </message>
     <message>
-      <source>Backup saved: {path}</source>
-      <translation>备份已保存：{path}</translation>
+        <source>Backup saved: {path}</source>
+        <translation>备份已保存：{path}</translation>
     </message>
     <message>
-      <source>Choose the backup to restore</source>
-      <translation>选择要恢复的备份</translation>
+        <source>Choose the backup to restore</source>
+        <translation>选择要恢复的备份</translation>
     </message>
     <message>
-      <source>PSP Desktop databases (*.db);;All files (*)</source>
-      <translation>PSP Desktop 数据库 (*.db);;所有文件 (*)</translation>
+        <source>PSP Desktop databases (*.db);;All files (*)</source>
+        <translation>PSP Desktop 数据库 (*.db);;所有文件 (*)</translation>
     </message>
     <message>
-      <source>Checking the backup…</source>
-      <translation>正在检查备份……</translation>
+        <source>Checking the backup…</source>
+        <translation>正在检查备份……</translation>
     </message>
     <message>
-      <source>Restore a backup</source>
-      <translation>恢复备份</translation>
+        <source>Restore a backup</source>
+        <translation>恢复备份</translation>
     </message>
     <message>
-      <source>Restore the backup taken on {date}?
+        <source>Restore the backup taken on {date}?
 
 {path}
 
 The current database is replaced by it. A copy of the current file is kept first among the automatic backups (“Before a restore”).</source>
-      <translation>确定恢复 {date} 的备份吗？
+        <translation>确定恢复 {date} 的备份吗？
 
 {path}
 
 当前数据库将被该备份替换。替换前会先把当前文件另存一份，列在自动备份中（“恢复前”）。</translation>
     </message>
     <message>
-      <source>Restoring…</source>
-      <translation>正在恢复……</translation>
+        <source>Restoring…</source>
+        <translation>正在恢复……</translation>
     </message>
     <message>
-      <source>The backup was restored; the database is being reopened.</source>
-      <translation>备份已恢复，正在重新打开数据库。</translation>
+        <source>The backup was restored; the database is being reopened.</source>
+        <translation>备份已恢复，正在重新打开数据库。</translation>
     </message>
     <message>
-      <source>Backups</source>
-      <translation>备份</translation>
+        <source>Backups</source>
+        <translation>备份</translation>
     </message>
     <message>
-      <source>PSP Desktop backs up the database by itself at every start and once a day while it is open, into the folder backups beside the database file. Keep a copy elsewhere too: “Back up now…” saves one to a folder or USB stick you choose.</source>
-      <translation>PSP Desktop 每次启动时以及运行期间每天会自动备份数据库，保存在数据库文件旁的 backups 文件夹中。请另外再保存一份：点击“立即备份…”可备份到您选择的文件夹或U盘。</translation>
+        <source>PSP Desktop backs up the database by itself at every start and once a day while it is open, into the folder backups beside the database file. Keep a copy elsewhere too: “Back up now…” saves one to a folder or USB stick you choose.</source>
+        <translation>PSP Desktop 每次启动时以及运行期间每天会自动备份数据库，保存在数据库文件旁的 backups 文件夹中。请另外再保存一份：点击“立即备份…”可备份到您选择的文件夹或U盘。</translation>
     </message>
     <message>
-      <source>Back up now…</source>
-      <translation>立即备份…</translation>
+        <source>Back up now…</source>
+        <translation>立即备份…</translation>
     </message>
     <message>
-      <source>Restore…</source>
-      <translation>恢复…</translation>
+        <source>Restore…</source>
+        <translation>恢复…</translation>
     </message>
     <message>
-      <source>Automatic backup failed: {reason}</source>
-      <translation>自动备份失败：{reason}</translation>
+        <source>Automatic backup failed: {reason}</source>
+        <translation>自动备份失败：{reason}</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>BoardControl</name>
     <message>
-      <source>Results board</source>
-      <translation>结果大屏</translation>
+        <source>Results board</source>
+        <translation>结果大屏</translation>
     </message>
     <message>
-      <source>Show on this screen</source>
-      <translation>在此屏幕显示</translation>
+        <source>Show on this screen</source>
+        <translation>在此屏幕显示</translation>
     </message>
     <message>
-      <source>Reveal next</source>
-      <translation>揭晓下一个</translation>
+        <source>Reveal next</source>
+        <translation>揭晓下一个</translation>
     </message>
     <message>
-      <source>Reveal all</source>
-      <translation>全部揭晓</translation>
+        <source>Reveal all</source>
+        <translation>全部揭晓</translation>
     </message>
     <message>
-      <source>Hide results</source>
-      <translation>隐藏结果</translation>
+        <source>Hide results</source>
+        <translation>隐藏结果</translation>
     </message>
     <message>
-      <source>Refresh</source>
-      <translation>刷新</translation>
+        <source>Refresh</source>
+        <translation>刷新</translation>
     </message>
     <message>
-      <source>Close the board</source>
-      <translation>关闭大屏</translation>
+        <source>Close the board</source>
+        <translation>关闭大屏</translation>
     </message>
     <message>
-      <source>Screen</source>
-      <translation>屏幕</translation>
+        <source>Screen</source>
+        <translation>屏幕</translation>
     </message>
     <message>
-      <source>{count} revealed</source>
-      <translation>已揭晓 {count} 个</translation>
+        <source>{count} revealed</source>
+        <translation>已揭晓 {count} 个</translation>
     </message>
     <message>
-      <source>All revealed</source>
-      <translation>已全部揭晓</translation>
+        <source>All revealed</source>
+        <translation>已全部揭晓</translation>
     </message>
     <message>
-      <source>Results hidden</source>
-      <translation>结果已隐藏</translation>
+        <source>Results hidden</source>
+        <translation>结果已隐藏</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Cli</name>
     <message>
-      <source>User name: </source>
-      <translation>用户名：</translation>
+        <source>User name: </source>
+        <translation>用户名：</translation>
     </message>
     <message>
-      <source>Password: </source>
-      <translation>密码：</translation>
+        <source>Password: </source>
+        <translation>密码：</translation>
     </message>
     <message>
-      <source>New password: </source>
-      <translation>新密码：</translation>
+        <source>New password: </source>
+        <translation>新密码：</translation>
     </message>
     <message>
-      <source>Repeat the new password: </source>
-      <translation>再次输入新密码：</translation>
+        <source>Repeat the new password: </source>
+        <translation>再次输入新密码：</translation>
     </message>
     <message>
-      <source>Administrator's user name: </source>
-      <translation>管理员用户名：</translation>
+        <source>Administrator&apos;s user name: </source>
+        <translation>管理员用户名：</translation>
     </message>
     <message>
-      <source>Full name: </source>
-      <translation>姓名：</translation>
+        <source>Full name: </source>
+        <translation>姓名：</translation>
     </message>
     <message>
-      <source>where to save the PDF</source>
-      <translation>PDF 的保存位置</translation>
+        <source>where to save the PDF</source>
+        <translation>PDF 的保存位置</translation>
     </message>
     <message>
-      <source>date printed as the issue date (default: today)</source>
-      <translation>文书上印的出具日期（默认今天）</translation>
+        <source>date printed as the issue date (default: today)</source>
+        <translation>文书上印的出具日期（默认今天）</translation>
     </message>
     <message>
-      <source>save an empty import workbook (.xlsx) to fill in Excel or WPS</source>
-      <translation>保存一份空白导入工作簿（.xlsx），在 Excel 或 WPS 中填写</translation>
+        <source>save an empty import workbook (.xlsx) to fill in Excel or WPS</source>
+        <translation>保存一份空白导入工作簿（.xlsx），在 Excel 或 WPS 中填写</translation>
     </message>
     <message>
-      <source>the workbook for registering organizations (机构信息)</source>
-      <translation>登记社会组织用的工作簿（机构信息）</translation>
+        <source>the workbook for registering organizations (机构信息)</source>
+        <translation>登记社会组织用的工作簿（机构信息）</translation>
     </message>
     <message>
-      <source>the workbook for importing proposals (申报项目, 预算明细)</source>
-      <translation>导入申报项目用的工作簿（申报项目、预算明细）</translation>
+        <source>the workbook for importing proposals (申报项目, 预算明细)</source>
+        <translation>导入申报项目用的工作簿（申报项目、预算明细）</translation>
     </message>
     <message>
-      <source>a round's score sheets not yet counted, one row each, to key in</source>
-      <translation>某一评审轮次尚未计入的评分表，每份一行，供录入</translation>
+        <source>a round&apos;s score sheets not yet counted, one row each, to key in</source>
+        <translation>某一评审轮次尚未计入的评分表，每份一行，供录入</translation>
     </message>
     <message>
-      <source>import a filled-in workbook (.xlsx): every row, or none</source>
-      <translation>导入已填写的工作簿（.xlsx）：要么全部导入，要么一行都不导入</translation>
+        <source>import a filled-in workbook (.xlsx): every row, or none</source>
+        <translation>导入已填写的工作簿（.xlsx）：要么全部导入，要么一行都不导入</translation>
     </message>
     <message>
-      <source>register the organizations on the sheet 机构信息</source>
-      <translation>登记“机构信息”表中的社会组织</translation>
+        <source>register the organizations on the sheet 机构信息</source>
+        <translation>登记“机构信息”表中的社会组织</translation>
     </message>
     <message>
-      <source>import proposals (申报项目, 预算明细, new applicants 机构信息)</source>
-      <translation>导入申报项目（申报项目、预算明细，以及新机构的机构信息）</translation>
+        <source>import proposals (申报项目, 预算明细, new applicants 机构信息)</source>
+        <translation>导入申报项目（申报项目、预算明细，以及新机构的机构信息）</translation>
     </message>
     <message>
-      <source>submit them (full validation, intake numbers) instead of saving drafts</source>
-      <translation>直接受理（完整校验并编号），而不是保存为草稿</translation>
+        <source>submit them (full validation, intake numbers) instead of saving drafts</source>
+        <translation>直接受理（完整校验并编号），而不是保存为草稿</translation>
     </message>
     <message>
-      <source>count the score sheets keyed into a score workbook (评分录入)</source>
-      <translation>导入评分录入工作簿中的评分表并计入结果（评分录入）</translation>
+        <source>count the score sheets keyed into a score workbook (评分录入)</source>
+        <translation>导入评分录入工作簿中的评分表并计入结果（评分录入）</translation>
     </message>
     <message>
-      <source>who keyed the sheets, for the change log (default: the login name)</source>
-      <translation>录入人姓名，记入变更日志（默认为登录用户名）</translation>
+        <source>who keyed the sheets, for the change log (default: the login name)</source>
+        <translation>录入人姓名，记入变更日志（默认为登录用户名）</translation>
     </message>
     <message>
-      <source>where to write the error workbook (default: beside FILE)</source>
-      <translation>错误说明工作簿的保存位置（默认与原文件同目录）</translation>
+        <source>where to write the error workbook (default: beside FILE)</source>
+        <translation>错误说明工作簿的保存位置（默认与原文件同目录）</translation>
     </message>
     <message>
-      <source>export a list to .xlsx</source>
-      <translation>把列表导出为 .xlsx</translation>
+        <source>export a list to .xlsx</source>
+        <translation>把列表导出为 .xlsx</translation>
     </message>
     <message>
-      <source>export judging results: a round's ranking or the final ranking</source>
-      <translation>导出评审结果：某一轮次的排名或最终排名</translation>
+        <source>export judging results: a round&apos;s ranking or the final ranking</source>
+        <translation>导出评审结果：某一轮次的排名或最终排名</translation>
     </message>
     <message>
-      <source>the competition's number or exact name</source>
-      <translation>大赛编号或完整名称</translation>
+        <source>the competition&apos;s number or exact name</source>
+        <translation>大赛编号或完整名称</translation>
     </message>
     <message>
-      <source>the round (1 = the first round, or its name); without it the final ranking</source>
-      <translation>评审轮次（1 表示第一轮，也可填写轮次名称）；不填则导出最终排名</translation>
+        <source>the round (1 = the first round, or its name); without it the final ranking</source>
+        <translation>评审轮次（1 表示第一轮，也可填写轮次名称）；不填则导出最终排名</translation>
     </message>
     <message>
-      <source>where to save it (default: standard output)</source>
-      <translation>保存位置（默认输出到标准输出）</translation>
+        <source>where to save it (default: standard output)</source>
+        <translation>保存位置（默认输出到标准输出）</translation>
     </message>
     <message>
-      <source>user accounts and roles (administrators)</source>
-      <translation>用户账号与角色（管理员使用）</translation>
+        <source>user accounts and roles (administrators)</source>
+        <translation>用户账号与角色（管理员使用）</translation>
     </message>
     <message>
-      <source>list the accounts with their roles</source>
-      <translation>列出账号及其角色</translation>
+        <source>list the accounts with their roles</source>
+        <translation>列出账号及其角色</translation>
     </message>
     <message>
-      <source>add an account (its password from PSP_NEW_PASSWORD, or asked)</source>
-      <translation>添加账号（密码取自 PSP_NEW_PASSWORD，未设置则询问）</translation>
+        <source>add an account (its password from PSP_NEW_PASSWORD, or asked)</source>
+        <translation>添加账号（密码取自 PSP_NEW_PASSWORD，未设置则询问）</translation>
     </message>
     <message>
-      <source>the person's full name</source>
-      <translation>使用者姓名</translation>
+        <source>the person&apos;s full name</source>
+        <translation>使用者姓名</translation>
     </message>
     <message>
-      <source>comma-separated: admin, staff, finance, judge, viewer</source>
-      <translation>以逗号分隔：admin、staff、finance、judge、viewer</translation>
+        <source>comma-separated: admin, staff, finance, judge, viewer</source>
+        <translation>以逗号分隔：admin、staff、finance、judge、viewer</translation>
     </message>
     <message>
-      <source>replace an account's roles</source>
-      <translation>重新设定账号的角色</translation>
+        <source>replace an account&apos;s roles</source>
+        <translation>重新设定账号的角色</translation>
     </message>
     <message>
-      <source>set a new password for an account (from PSP_NEW_PASSWORD, or asked)</source>
-      <translation>为账号设置新密码（取自 PSP_NEW_PASSWORD，未设置则询问）</translation>
+        <source>set a new password for an account (from PSP_NEW_PASSWORD, or asked)</source>
+        <translation>为账号设置新密码（取自 PSP_NEW_PASSWORD，未设置则询问）</translation>
     </message>
     <message>
-      <source>PSP Desktop command line</source>
-      <translation>PSP Desktop 命令行</translation>
+        <source>PSP Desktop command line</source>
+        <translation>PSP Desktop 命令行</translation>
     </message>
     <message>
-      <source>database file or URL (default: PSP_DATABASE_URL, then psp.db in the user's data directory)</source>
-      <translation>数据库文件或地址（默认依次使用 PSP_DATABASE_URL、用户数据目录中的 psp.db）</translation>
+        <source>database file or URL (default: PSP_DATABASE_URL, then psp.db in the user&apos;s data directory)</source>
+        <translation>数据库文件或地址（默认依次使用 PSP_DATABASE_URL、用户数据目录中的 psp.db）</translation>
     </message>
     <message>
-      <source>sign in as this user (the password from PSP_PASSWORD, or asked)</source>
-      <translation>以该用户登录（密码取自 PSP_PASSWORD，未设置则询问）</translation>
+        <source>sign in as this user (the password from PSP_PASSWORD, or asked)</source>
+        <translation>以该用户登录（密码取自 PSP_PASSWORD，未设置则询问）</translation>
     </message>
     <message>
-      <source>create an empty database (or upgrade an existing one)</source>
-      <translation>创建空数据库（或升级已有数据库）</translation>
+        <source>create an empty database (or upgrade an existing one)</source>
+        <translation>创建空数据库（或升级已有数据库）</translation>
     </message>
     <message>
-      <source>a new database's administrator (the password from PSP_PASSWORD, or asked)</source>
-      <translation>新数据库的管理员（密码取自 PSP_PASSWORD，未设置则询问）</translation>
+        <source>a new database&apos;s administrator (the password from PSP_PASSWORD, or asked)</source>
+        <translation>新数据库的管理员（密码取自 PSP_PASSWORD，未设置则询问）</translation>
     </message>
     <message>
-      <source>the administrator's full name</source>
-      <translation>管理员姓名</translation>
+        <source>the administrator&apos;s full name</source>
+        <translation>管理员姓名</translation>
     </message>
     <message>
-      <source>create the demo database</source>
-      <translation>创建演示数据库</translation>
+        <source>create the demo database</source>
+        <translation>创建演示数据库</translation>
     </message>
     <message>
-      <source>replace an existing demo's data</source>
-      <translation>替换已有的演示数据</translation>
+        <source>replace an existing demo&apos;s data</source>
+        <translation>替换已有的演示数据</translation>
     </message>
     <message>
-      <source>show what the database holds</source>
-      <translation>显示数据库中的数据概况</translation>
+        <source>show what the database holds</source>
+        <translation>显示数据库中的数据概况</translation>
     </message>
     <message>
-      <source>save the intake receipt (受理回执) of a proposal as PDF</source>
-      <translation>把申报项目的受理回执保存为 PDF</translation>
+        <source>save the intake receipt (受理回执) of a proposal as PDF</source>
+        <translation>把申报项目的受理回执保存为 PDF</translation>
     </message>
     <message>
-      <source>save the screening list (资格审查结果表) as PDF</source>
-      <translation>把资格审查结果表保存为 PDF</translation>
+        <source>save the screening list (资格审查结果表) as PDF</source>
+        <translation>把资格审查结果表保存为 PDF</translation>
     </message>
     <message>
-      <source>save a competition's application form (申报书) as a Word .docx to fill in</source>
-      <translation>把大赛的申报书保存为 Word（.docx）供填写</translation>
+        <source>save a competition&apos;s application form (申报书) as a Word .docx to fill in</source>
+        <translation>把大赛的申报书保存为 Word（.docx）供填写</translation>
     </message>
     <message>
-      <source>read a filled-in application form (.docx) and show each field's reading</source>
-      <translation>读取已填写的申报书（.docx），并显示每一项的读取结果</translation>
+        <source>read a filled-in application form (.docx) and show each field&apos;s reading</source>
+        <translation>读取已填写的申报书（.docx），并显示每一项的读取结果</translation>
     </message>
     <message>
-      <source>save it as a draft proposal (with its organization, found by credit code or new)</source>
-      <translation>保存为申报草稿（按统一社会信用代码匹配机构，没有则新建）</translation>
+        <source>save it as a draft proposal (with its organization, found by credit code or new)</source>
+        <translation>保存为申报草稿（按统一社会信用代码匹配机构，没有则新建）</translation>
     </message>
     <message>
-      <source>ok, {count} entries, head {head}</source>
-      <translation>正常，共 {count} 条，链头 {head}</translation>
+        <source>ok, {count} entries, head {head}</source>
+        <translation>正常，共 {count} 条，链头 {head}</translation>
     </message>
     <message>
-      <source>broken after {checked} good entries: {problem}</source>
-      <translation>前 {checked} 条完好，之后断链：{problem}</translation>
+        <source>broken after {checked} good entries: {problem}</source>
+        <translation>前 {checked} 条完好，之后断链：{problem}</translation>
     </message>
     <message>
-      <source>check and read the change log (变更记录)</source>
-      <translation>校验和查看变更记录</translation>
+        <source>check and read the change log (变更记录)</source>
+        <translation>校验和查看变更记录</translation>
     </message>
     <message>
-      <source>check the whole change log and the scores and results it sealed</source>
-      <translation>校验全部变更记录及其封存的评分和结果</translation>
+        <source>check the whole change log and the scores and results it sealed</source>
+        <translation>校验全部变更记录及其封存的评分和结果</translation>
     </message>
     <message>
-      <source>a chain head printed on a document (e.g. 188:0123456789abcdef); repeatable</source>
-      <translation>文书上打印的链头（如 188:0123456789abcdef），可多次指定</translation>
+        <source>a chain head printed on a document (e.g. 188:0123456789abcdef); repeatable</source>
+        <translation>文书上打印的链头（如 188:0123456789abcdef），可多次指定</translation>
     </message>
     <message>
-      <source>show the number of entries and the chain head</source>
-      <translation>显示记录条数和链头</translation>
+        <source>show the number of entries and the chain head</source>
+        <translation>显示记录条数和链头</translation>
     </message>
     <message>
-      <source>list entries, newest first</source>
-      <translation>列出变更记录，最新的在前</translation>
+        <source>list entries, newest first</source>
+        <translation>列出变更记录，最新的在前</translation>
     </message>
     <message>
-      <source>only this user's entries</source>
-      <translation>只列出该用户的记录</translation>
+        <source>only this user&apos;s entries</source>
+        <translation>只列出该用户的记录</translation>
     </message>
     <message>
-      <source>only this action (sheet.submit), or a family ending in a dot (sheet.)</source>
-      <translation>只列出该操作（如 sheet.submit），或以点结尾的一类操作（如 sheet.）</translation>
+        <source>only this action (sheet.submit), or a family ending in a dot (sheet.)</source>
+        <translation>只列出该操作（如 sheet.submit），或以点结尾的一类操作（如 sheet.）</translation>
     </message>
     <message>
-      <source>only entries on or after this date</source>
-      <translation>只列出该日期及以后的记录</translation>
+        <source>only entries on or after this date</source>
+        <translation>只列出该日期及以后的记录</translation>
     </message>
     <message>
-      <source>only entries on or before this date</source>
-      <translation>只列出该日期及以前的记录</translation>
+        <source>only entries on or before this date</source>
+        <translation>只列出该日期及以前的记录</translation>
     </message>
     <message>
-      <source>only entries containing this text</source>
-      <translation>只列出包含该文字的记录</translation>
+        <source>only entries containing this text</source>
+        <translation>只列出包含该文字的记录</translation>
     </message>
     <message>
-      <source>at most N entries (default 50)</source>
-      <translation>最多 N 条（默认 50）</translation>
+        <source>at most N entries (default 50)</source>
+        <translation>最多 N 条（默认 50）</translation>
     </message>
     <message>
-      <source>Replace {database} with this backup? The current file is kept in backups/ first. [y/N] </source>
-      <translation>用此备份替换 {database} 吗？当前文件会先保存到 backups/ 中。[y/N] </translation>
+        <source>Replace {database} with this backup? The current file is kept in backups/ first. [y/N] </source>
+        <translation>用此备份替换 {database} 吗？当前文件会先保存到 backups/ 中。[y/N] </translation>
     </message>
     <message>
-      <source>Nothing was restored (add --yes to restore without being asked).</source>
-      <translation>未恢复任何内容（加上 --yes 可不经询问直接恢复）。</translation>
+        <source>Nothing was restored (add --yes to restore without being asked).</source>
+        <translation>未恢复任何内容（加上 --yes 可不经询问直接恢复）。</translation>
     </message>
     <message>
-      <source>back up the database to a folder (e.g. a USB stick) or a file name</source>
-      <translation>将数据库备份到文件夹（如U盘）或指定文件名</translation>
+        <source>back up the database to a folder (e.g. a USB stick) or a file name</source>
+        <translation>将数据库备份到文件夹（如U盘）或指定文件名</translation>
     </message>
     <message>
-      <source>a folder (the file is named for you) or a new file name</source>
-      <translation>文件夹（自动命名备份文件）或新的文件名</translation>
+        <source>a folder (the file is named for you) or a new file name</source>
+        <translation>文件夹（自动命名备份文件）或新的文件名</translation>
     </message>
     <message>
-      <source>replace the database with a checked backup (the current file is kept in backups/ first)</source>
-      <translation>用经过检查的备份替换数据库（当前文件会先保存到 backups/ 中）</translation>
+        <source>replace the database with a checked backup (the current file is kept in backups/ first)</source>
+        <translation>用经过检查的备份替换数据库（当前文件会先保存到 backups/ 中）</translation>
     </message>
     <message>
-      <source>the backup file</source>
-      <translation>备份文件</translation>
+        <source>the backup file</source>
+        <translation>备份文件</translation>
     </message>
     <message>
-      <source>restore without asking</source>
-      <translation>不经询问直接恢复</translation>
+        <source>restore without asking</source>
+        <translation>不经询问直接恢复</translation>
     </message>
     <message>
-      <source>exchange files with judge laptops: event packages out, signed results in</source>
-      <translation>与评审笔记本交换文件：导出评审活动包，导入签名的评分结果</translation>
+        <source>exchange files with judge laptops: event packages out, signed results in</source>
+        <translation>与评审笔记本交换文件：导出评审活动包，导入签名的评分结果</translation>
     </message>
     <message>
-      <source>folder of this PC's key and event databases (default: the user's data folder)</source>
-      <translation>本机密钥和评审活动数据库所在文件夹（默认：用户数据文件夹）</translation>
+        <source>folder of this PC&apos;s key and event databases (default: the user&apos;s data folder)</source>
+        <translation>本机密钥和评审活动数据库所在文件夹（默认：用户数据文件夹）</translation>
     </message>
     <message>
-      <source>show this PC's laptop name and public key, for the office to register</source>
-      <translation>显示本机的笔记本名称和公钥，供办公室登记</translation>
+        <source>show this PC&apos;s laptop name and public key, for the office to register</source>
+        <translation>显示本机的笔记本名称和公钥，供办公室登记</translation>
     </message>
     <message>
-      <source>set this laptop's name first</source>
-      <translation>先设置这台笔记本的名称</translation>
+        <source>set this laptop&apos;s name first</source>
+        <translation>先设置这台笔记本的名称</translation>
     </message>
     <message>
-      <source>save the event package of a round for the judges' laptops (.pspevent)</source>
-      <translation>为评审笔记本保存某一评审轮次的活动包（.pspevent）</translation>
+        <source>save the event package of a round for the judges&apos; laptops (.pspevent)</source>
+        <translation>为评审笔记本保存某一评审轮次的活动包（.pspevent）</translation>
     </message>
     <message>
-      <source>register this laptop for the package (with --laptop-key)</source>
-      <translation>为本活动包登记这台笔记本（与 --laptop-key 一起使用）</translation>
+        <source>register this laptop for the package (with --laptop-key)</source>
+        <translation>为本活动包登记这台笔记本（与 --laptop-key 一起使用）</translation>
     </message>
     <message>
-      <source>the laptop's public key: a file with what `psp event key` printed, or the 64 hex digits</source>
-      <translation>笔记本的公钥：保存了 `psp event key` 输出内容的文件，或 64 位十六进制数字</translation>
+        <source>the laptop&apos;s public key: a file with what `psp event key` printed, or the 64 hex digits</source>
+        <translation>笔记本的公钥：保存了 `psp event key` 输出内容的文件，或 64 位十六进制数字</translation>
     </message>
     <message>
-      <source>on a laptop: check an event package and prepare it for judge mode</source>
-      <translation>在笔记本上：核验评审活动包并准备评委模式</translation>
+        <source>on a laptop: check an event package and prepare it for judge mode</source>
+        <translation>在笔记本上：核验评审活动包并准备评委模式</translation>
     </message>
     <message>
-      <source>accept a package signed by another office PC than the one trusted so far</source>
-      <translation>接受由另一台办公电脑（而非此前信任的那台）签名的活动包</translation>
+        <source>accept a package signed by another office PC than the one trusted so far</source>
+        <translation>接受由另一台办公电脑（而非此前信任的那台）签名的活动包</translation>
     </message>
     <message>
-      <source>on a laptop: save the judges' submitted sheets as a signed results file (.pspresults)</source>
-      <translation>在笔记本上：把评委已提交的评分表保存为签名的评分结果文件（.pspresults）</translation>
+        <source>on a laptop: save the judges&apos; submitted sheets as a signed results file (.pspresults)</source>
+        <translation>在笔记本上：把评委已提交的评分表保存为签名的评分结果文件（.pspresults）</translation>
     </message>
     <message>
-      <source>the event database (default: that of the package opened last)</source>
-      <translation>评审活动数据库（默认：最近打开的活动包的数据库）</translation>
+        <source>the event database (default: that of the package opened last)</source>
+        <translation>评审活动数据库（默认：最近打开的活动包的数据库）</translation>
     </message>
     <message>
-      <source>import results files from judge laptops; each file is checked and taken whole or not at all</source>
-      <translation>导入评审笔记本的评分结果文件；每个文件逐一核验，要么整份导入，要么一条不导入</translation>
+        <source>import results files from judge laptops; each file is checked and taken whole or not at all</source>
+        <translation>导入评审笔记本的评分结果文件；每个文件逐一核验，要么整份导入，要么一条不导入</translation>
     </message>
     <message>
-      <source>register laptops not seen before with the key in their file (only for files you trust)</source>
-      <translation>用文件中的密钥登记此前未见过的笔记本（仅用于您信任的文件）</translation>
+        <source>register laptops not seen before with the key in their file (only for files you trust)</source>
+        <translation>用文件中的密钥登记此前未见过的笔记本（仅用于您信任的文件）</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Columns</name>
     <message>
-      <source>Service domain</source>
-      <translation>服务领域</translation>
+        <source>Service domain</source>
+        <translation>服务领域</translation>
     </message>
     <message>
-      <source>Proposals</source>
-      <translation>申报项目数</translation>
+        <source>Proposals</source>
+        <translation>申报项目数</translation>
     </message>
     <message>
-      <source>Eligible</source>
-      <translation>审查通过</translation>
+        <source>Eligible</source>
+        <translation>审查通过</translation>
     </message>
     <message>
-      <source>Requested (yuan)</source>
-      <translation>申请金额（元）</translation>
+        <source>Requested (yuan)</source>
+        <translation>申请金额（元）</translation>
     </message>
     <message>
-      <source>Community needs</source>
-      <translation>社区需求数</translation>
+        <source>Community needs</source>
+        <translation>社区需求数</translation>
     </message>
     <message>
-      <source>Judge</source>
-      <translation>评委</translation>
+        <source>Judge</source>
+        <translation>评委</translation>
     </message>
     <message>
-      <source>Judge group</source>
-      <translation>评委类别</translation>
+        <source>Judge group</source>
+        <translation>评委类别</translation>
     </message>
     <message>
-      <source>Assigned</source>
-      <translation>已分配</translation>
+        <source>Assigned</source>
+        <translation>已分配</translation>
     </message>
     <message>
-      <source>Submitted</source>
-      <translation>已提交</translation>
+        <source>Submitted</source>
+        <translation>已提交</translation>
     </message>
     <message>
-      <source>Intake no.</source>
-      <translation>受理编号</translation>
+        <source>Intake no.</source>
+        <translation>受理编号</translation>
     </message>
     <message>
-      <source>Project</source>
-      <translation>项目名称</translation>
+        <source>Project</source>
+        <translation>项目名称</translation>
     </message>
     <message>
-      <source>Judges</source>
-      <translation>评委</translation>
+        <source>Judges</source>
+        <translation>评委</translation>
     </message>
     <message>
-      <source>Submitted / wanted</source>
-      <translation>已提交 / 应评</translation>
+        <source>Submitted / wanted</source>
+        <translation>已提交 / 应评</translation>
     </message>
     <message>
-      <source>Evaluations</source>
-      <translation>评估等级</translation>
+        <source>Evaluations</source>
+        <translation>评估等级</translation>
     </message>
     <message>
-      <source>Role</source>
-      <translation>职务</translation>
+        <source>Role</source>
+        <translation>职务</translation>
     </message>
     <message>
-      <source>Qualification</source>
-      <translation>资质</translation>
+        <source>Qualification</source>
+        <translation>资质</translation>
     </message>
     <message>
-      <source>Social work certificate</source>
-      <translation>社工证</translation>
+        <source>Social work certificate</source>
+        <translation>社工证</translation>
     </message>
     <message>
-      <source>Organization</source>
-      <translation>申报机构</translation>
+        <source>Organization</source>
+        <translation>申报机构</translation>
     </message>
     <message>
-      <source>Matching funds (yuan)</source>
-      <translation>配套资金（元）</translation>
+        <source>Matching funds (yuan)</source>
+        <translation>配套资金（元）</translation>
     </message>
     <message>
-      <source>Total budget (yuan)</source>
-      <translation>总预算（元）</translation>
+        <source>Total budget (yuan)</source>
+        <translation>总预算（元）</translation>
     </message>
     <message>
-      <source>Status</source>
-      <translation>状态</translation>
+        <source>Status</source>
+        <translation>状态</translation>
     </message>
     <message>
-      <source>Competition</source>
-      <translation>所属大赛</translation>
+        <source>Competition</source>
+        <translation>所属大赛</translation>
     </message>
     <message>
-      <source>Street</source>
-      <translation>街道</translation>
+        <source>Street</source>
+        <translation>街道</translation>
     </message>
     <message>
-      <source>Community</source>
-      <translation>社区</translation>
+        <source>Community</source>
+        <translation>社区</translation>
     </message>
     <message>
-      <source>Need</source>
-      <translation>需求</translation>
+        <source>Need</source>
+        <translation>需求</translation>
     </message>
     <message>
-      <source>People affected</source>
-      <translation>涉及人数</translation>
+        <source>People affected</source>
+        <translation>涉及人数</translation>
     </message>
     <message>
-      <source>Priority</source>
-      <translation>优先级</translation>
+        <source>Priority</source>
+        <translation>优先级</translation>
     </message>
     <message>
-      <source>Source</source>
-      <translation>来源</translation>
+        <source>Source</source>
+        <translation>来源</translation>
     </message>
     <message>
-      <source>Collected on</source>
-      <translation>收集日期</translation>
+        <source>Collected on</source>
+        <translation>收集日期</translation>
     </message>
     <message>
-      <source>Unified social credit code</source>
-      <translation>统一社会信用代码</translation>
+        <source>Unified social credit code</source>
+        <translation>统一社会信用代码</translation>
     </message>
     <message>
-      <source>Type</source>
-      <translation>组织类型</translation>
+        <source>Type</source>
+        <translation>组织类型</translation>
     </message>
     <message>
-      <source>Registered on</source>
-      <translation>成立日期</translation>
+        <source>Registered on</source>
+        <translation>成立日期</translation>
     </message>
     <message>
-      <source>Annual inspection</source>
-      <translation>年检结论</translation>
+        <source>Annual inspection</source>
+        <translation>年检结论</translation>
     </message>
     <message>
-      <source>Rating</source>
-      <translation>评估等级</translation>
+        <source>Rating</source>
+        <translation>评估等级</translation>
     </message>
     <message>
-      <source>Contact</source>
-      <translation>联系人</translation>
+        <source>Contact</source>
+        <translation>联系人</translation>
     </message>
     <message>
-      <source>Phone</source>
-      <translation>联系电话</translation>
+        <source>Phone</source>
+        <translation>联系电话</translation>
     </message>
     <message>
-      <source>Name</source>
-      <translation>名称</translation>
+        <source>Name</source>
+        <translation>名称</translation>
     </message>
     <message>
-      <source>Year</source>
-      <translation>年度</translation>
+        <source>Year</source>
+        <translation>年度</translation>
     </message>
     <message>
-      <source>Mode</source>
-      <translation>模式</translation>
+        <source>Mode</source>
+        <translation>模式</translation>
     </message>
     <message>
-      <source>Organizer</source>
-      <translation>主办单位</translation>
+        <source>Organizer</source>
+        <translation>主办单位</translation>
     </message>
     <message>
-      <source>Pool (yuan)</source>
-      <translation>资金池（元）</translation>
+        <source>Pool (yuan)</source>
+        <translation>资金池（元）</translation>
     </message>
     <message>
-      <source>Cap per project (yuan)</source>
-      <translation>单项上限（元）</translation>
+        <source>Cap per project (yuan)</source>
+        <translation>单项上限（元）</translation>
     </message>
     <message>
-      <source>Applications close</source>
-      <translation>申报截止</translation>
+        <source>Applications close</source>
+        <translation>申报截止</translation>
     </message>
     <message>
-      <source>Order</source>
-      <translation>顺序</translation>
+        <source>Order</source>
+        <translation>顺序</translation>
     </message>
     <message>
-      <source>Round</source>
-      <translation>轮次</translation>
+        <source>Round</source>
+        <translation>轮次</translation>
     </message>
     <message>
-      <source>Taken</source>
-      <translation>备份时间</translation>
+        <source>Taken</source>
+        <translation>备份时间</translation>
     </message>
     <message>
-      <source>Kind</source>
-      <translation>方式</translation>
+        <source>Kind</source>
+        <translation>方式</translation>
     </message>
     <message>
-      <source>Size</source>
-      <translation>大小</translation>
+        <source>Size</source>
+        <translation>大小</translation>
     </message>
     <message>
-      <source>Max points</source>
-      <translation>满分</translation>
+        <source>Max points</source>
+        <translation>满分</translation>
     </message>
     <message>
-      <source>Weight %</source>
-      <translation>权重 %</translation>
+        <source>Weight %</source>
+        <translation>权重 %</translation>
     </message>
     <message>
-      <source>Bonus</source>
-      <translation>加分项</translation>
+        <source>Bonus</source>
+        <translation>加分项</translation>
     </message>
     <message>
-      <source>Description</source>
-      <translation>评分说明</translation>
+        <source>Description</source>
+        <translation>评分说明</translation>
     </message>
     <message>
-      <source>Results frozen</source>
-      <translation>结果已锁定</translation>
+        <source>Results frozen</source>
+        <translation>结果已锁定</translation>
     </message>
     <message>
-      <source>Blind</source>
-      <translation>匿名评审</translation>
+        <source>Blind</source>
+        <translation>匿名评审</translation>
     </message>
     <message>
-      <source>Criteria</source>
-      <translation>指标数</translation>
+        <source>Criteria</source>
+        <translation>指标数</translation>
     </message>
     <message>
-      <source>Full marks</source>
-      <translation>满分</translation>
+        <source>Full marks</source>
+        <translation>满分</translation>
     </message>
     <message>
-      <source>Judges per proposal</source>
-      <translation>每项评委数</translation>
+        <source>Judges per proposal</source>
+        <translation>每项评委数</translation>
     </message>
     <message>
-      <source>Title</source>
-      <translation>职称</translation>
+        <source>Title</source>
+        <translation>职称</translation>
     </message>
     <message>
-      <source>Affiliation</source>
-      <translation>工作单位</translation>
+        <source>Affiliation</source>
+        <translation>工作单位</translation>
     </message>
     <message>
-      <source>Expertise</source>
-      <translation>专长领域</translation>
+        <source>Expertise</source>
+        <translation>专长领域</translation>
     </message>
     <message>
-      <source>Public juror</source>
-      <translation>大众评审</translation>
+        <source>Public juror</source>
+        <translation>大众评审</translation>
     </message>
     <message>
-      <source>Panels</source>
-      <translation>评审组数</translation>
+        <source>Panels</source>
+        <translation>评审组数</translation>
     </message>
     <message>
-      <source>Declared conflicts</source>
-      <translation>申报回避</translation>
+        <source>Declared conflicts</source>
+        <translation>申报回避</translation>
     </message>
     <message>
-      <source>Serial</source>
-      <translation>编号</translation>
+        <source>Serial</source>
+        <translation>编号</translation>
     </message>
     <message>
-      <source>Document</source>
-      <translation>文书类型</translation>
+        <source>Document</source>
+        <translation>文书类型</translation>
     </message>
     <message>
-      <source>Subject</source>
-      <translation>对象</translation>
+        <source>Subject</source>
+        <translation>对象</translation>
     </message>
     <message>
-      <source>Issued on</source>
-      <translation>签发日期</translation>
+        <source>Issued on</source>
+        <translation>签发日期</translation>
     </message>
     <message>
-      <source>Voided</source>
-      <translation>已作废</translation>
+        <source>Voided</source>
+        <translation>已作废</translation>
     </message>
     <message>
-      <source>Yes</source>
-      <translation>是</translation>
+        <source>Yes</source>
+        <translation>是</translation>
     </message>
     <message>
-      <source>No</source>
-      <translation>否</translation>
+        <source>No</source>
+        <translation>否</translation>
     </message>
     <message>
-      <source>Category</source>
-      <translation>类别</translation>
+        <source>Category</source>
+        <translation>类别</translation>
     </message>
     <message>
-      <source>Item</source>
-      <translation>明细</translation>
+        <source>Item</source>
+        <translation>明细</translation>
     </message>
     <message>
-      <source>Unit price (yuan)</source>
-      <translation>单价（元）</translation>
+        <source>Unit price (yuan)</source>
+        <translation>单价（元）</translation>
     </message>
     <message>
-      <source>Quantity</source>
-      <translation>数量</translation>
+        <source>Quantity</source>
+        <translation>数量</translation>
     </message>
     <message>
-      <source>Amount (yuan)</source>
-      <translation>金额（元）</translation>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
     </message>
     <message>
-      <source>Note</source>
-      <translation>备注</translation>
+        <source>Note</source>
+        <translation>备注</translation>
     </message>
     <message>
-      <source>File</source>
-      <translation>文件</translation>
+        <source>File</source>
+        <translation>文件</translation>
     </message>
     <message>
-      <source>Size (bytes)</source>
-      <translation>大小（字节）</translation>
+        <source>Size (bytes)</source>
+        <translation>大小（字节）</translation>
     </message>
     <message>
-      <source>SHA-256</source>
-      <translation>SHA-256 校验值</translation>
+        <source>SHA-256</source>
+        <translation>SHA-256 校验值</translation>
     </message>
     <message>
-      <source>Result</source>
-      <translation>结果</translation>
+        <source>Result</source>
+        <translation>结果</translation>
     </message>
     <message>
-      <source>Field</source>
-      <translation>栏目</translation>
+        <source>Field</source>
+        <translation>栏目</translation>
     </message>
     <message>
-      <source>Value read</source>
-      <translation>读取的内容</translation>
+        <source>Value read</source>
+        <translation>读取的内容</translation>
     </message>
     <message>
-      <source>Check</source>
-      <translation>检查项</translation>
+        <source>Check</source>
+        <translation>检查项</translation>
     </message>
     <message>
-      <source>How found</source>
-      <translation>来源</translation>
+        <source>How found</source>
+        <translation>来源</translation>
     </message>
     <message>
-      <source>Laptop</source>
-      <translation>笔记本</translation>
+        <source>Laptop</source>
+        <translation>笔记本</translation>
     </message>
     <message>
-      <source>Outcome</source>
-      <translation>处理结果</translation>
+        <source>Outcome</source>
+        <translation>处理结果</translation>
     </message>
     <message>
-      <source>Sheets added</source>
-      <translation>新增评分表</translation>
+        <source>Sheets added</source>
+        <translation>新增评分表</translation>
     </message>
     <message>
-      <source>Counted already</source>
-      <translation>已计入</translation>
+        <source>Counted already</source>
+        <translation>已计入</translation>
     </message>
     <message>
-      <source>Conflicts</source>
-      <translation>冲突</translation>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
     </message>
     <message>
-      <source>Reason</source>
-      <translation>说明</translation>
+        <source>Reason</source>
+        <translation>说明</translation>
     </message>
     <message>
-      <source>Proposal</source>
-      <translation>项目</translation>
+        <source>Proposal</source>
+        <translation>项目</translation>
     </message>
     <message>
-      <source>What happened</source>
-      <translation>情况说明</translation>
+        <source>What happened</source>
+        <translation>情况说明</translation>
     </message>
     <message>
-      <source>Recorded</source>
-      <translation>登记时间</translation>
+        <source>Recorded</source>
+        <translation>登记时间</translation>
     </message>
     <message>
-      <source>Sheet</source>
-      <translation>工作表</translation>
+        <source>Sheet</source>
+        <translation>工作表</translation>
     </message>
     <message>
-      <source>Row</source>
-      <translation>行</translation>
+        <source>Row</source>
+        <translation>行</translation>
     </message>
     <message>
-      <source>Record</source>
-      <translation>记录</translation>
+        <source>Record</source>
+        <translation>记录</translation>
     </message>
     <message>
-      <source>Column</source>
-      <translation>列</translation>
+        <source>Column</source>
+        <translation>列</translation>
     </message>
     <message>
-      <source>Problem</source>
-      <translation>问题</translation>
+        <source>Problem</source>
+        <translation>问题</translation>
     </message>
     <message>
-      <source>Panel</source>
-      <translation>评审组</translation>
+        <source>Panel</source>
+        <translation>评审组</translation>
     </message>
     <message>
-      <source>Chair</source>
-      <translation>组长</translation>
+        <source>Chair</source>
+        <translation>组长</translation>
     </message>
     <message>
-      <source>Members</source>
-      <translation>人数</translation>
+        <source>Members</source>
+        <translation>人数</translation>
     </message>
     <message>
-      <source>Title and affiliation</source>
-      <translation>职称及单位</translation>
+        <source>Title and affiliation</source>
+        <translation>职称及单位</translation>
     </message>
     <message>
-      <source>Criterion</source>
-      <translation>评分项</translation>
+        <source>Criterion</source>
+        <translation>评分项</translation>
     </message>
     <message>
-      <source>Pass 1</source>
-      <translation>第一遍</translation>
+        <source>Pass 1</source>
+        <translation>第一遍</translation>
     </message>
     <message>
-      <source>Pass 2</source>
-      <translation>第二遍</translation>
+        <source>Pass 2</source>
+        <translation>第二遍</translation>
     </message>
     <message>
-      <source>Time</source>
-      <translation>时间</translation>
+        <source>Time</source>
+        <translation>时间</translation>
     </message>
     <message>
-      <source>User</source>
-      <translation>用户</translation>
+        <source>User</source>
+        <translation>用户</translation>
     </message>
     <message>
-      <source>User role</source>
-      <translation>角色</translation>
+        <source>User role</source>
+        <translation>角色</translation>
     </message>
     <message>
-      <source>Action</source>
-      <translation>操作</translation>
+        <source>Action</source>
+        <translation>操作</translation>
     </message>
     <message>
-      <source>Changed record</source>
-      <translation>变更对象</translation>
+        <source>Changed record</source>
+        <translation>变更对象</translation>
     </message>
     <message>
-      <source>No.</source>
-      <translation>编号</translation>
+        <source>No.</source>
+        <translation>编号</translation>
     </message>
     <message>
-      <source>Before → after</source>
-      <translation>变更前 → 变更后</translation>
+        <source>Before → after</source>
+        <translation>变更前 → 变更后</translation>
     </message>
     <message>
-      <source>User name</source>
-      <translation>用户名</translation>
+        <source>User name</source>
+        <translation>用户名</translation>
     </message>
     <message>
-      <source>Full name</source>
-      <translation>姓名</translation>
+        <source>Full name</source>
+        <translation>姓名</translation>
     </message>
     <message>
-      <source>Roles</source>
-      <translation>角色</translation>
+        <source>Roles</source>
+        <translation>角色</translation>
     </message>
     <message>
-      <source>Active</source>
-      <translation>启用</translation>
+        <source>Active</source>
+        <translation>启用</translation>
     </message>
     <message>
-      <source>Paused until</source>
-      <translation>暂停登录至</translation>
+        <source>Paused until</source>
+        <translation>暂停登录至</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>CompetitionDialog</name>
     <message>
-      <source>Competition</source>
-      <translation>大赛信息</translation>
+        <source>Competition</source>
+        <translation>大赛信息</translation>
     </message>
     <message>
-      <source>Money and intake numbers</source>
-      <translation>资金与受理编号</translation>
+        <source>Money and intake numbers</source>
+        <translation>资金与受理编号</translation>
     </message>
     <message>
-      <source>Timetable</source>
-      <translation>日程安排</translation>
+        <source>Timetable</source>
+        <translation>日程安排</translation>
     </message>
     <message>
-      <source>Screening rules</source>
-      <translation>资格审查规则</translation>
+        <source>Screening rules</source>
+        <translation>资格审查规则</translation>
     </message>
     <message>
-      <source>New competition</source>
-      <translation>新建大赛</translation>
+        <source>New competition</source>
+        <translation>新建大赛</translation>
     </message>
     <message>
-      <source>Competition: {name}</source>
-      <translation>大赛：{name}</translation>
+        <source>Competition: {name}</source>
+        <translation>大赛：{name}</translation>
     </message>
     <message>
-      <source>Last annual inspection passed</source>
-      <translation>上年度年检合格</translation>
+        <source>Last annual inspection passed</source>
+        <translation>上年度年检合格</translation>
     </message>
     <message>
-      <source>Not on the abnormal-activity list</source>
-      <translation>未被列入活动异常名录</translation>
+        <source>Not on the abnormal-activity list</source>
+        <translation>未被列入活动异常名录</translation>
     </message>
     <message>
-      <source>Not on the serious-violation list</source>
-      <translation>未被列入严重违法失信名单</translation>
+        <source>Not on the serious-violation list</source>
+        <translation>未被列入严重违法失信名单</translation>
     </message>
     <message>
-      <source>Has its own bank account</source>
-      <translation>已开设机构银行账户</translation>
+        <source>Has its own bank account</source>
+        <translation>已开设机构银行账户</translation>
     </message>
     <message>
-      <source>Service domain among the competition's themes</source>
-      <translation>服务领域属于大赛主题</translation>
+        <source>Service domain among the competition&apos;s themes</source>
+        <translation>服务领域属于大赛主题</translation>
     </message>
     <message>
-      <source>One item per line. Left empty: the standard two items (within the charter; materials complete).</source>
-      <translation>每行一项。留空则使用默认两项（属于章程业务范围；申报材料齐全）。</translation>
+        <source>One item per line. Left empty: the standard two items (within the charter; materials complete).</source>
+        <translation>每行一项。留空则使用默认两项（属于章程业务范围；申报材料齐全）。</translation>
     </message>
     <message>
-      <source>Name</source>
-      <translation>大赛名称</translation>
+        <source>Name</source>
+        <translation>大赛名称</translation>
     </message>
     <message>
-      <source>Year</source>
-      <translation>年度</translation>
+        <source>Year</source>
+        <translation>年度</translation>
     </message>
     <message>
-      <source>Mode</source>
-      <translation>模式</translation>
+        <source>Mode</source>
+        <translation>模式</translation>
     </message>
     <message>
-      <source>Status</source>
-      <translation>状态</translation>
+        <source>Status</source>
+        <translation>状态</translation>
     </message>
     <message>
-      <source>Organizer</source>
-      <translation>主办单位</translation>
+        <source>Organizer</source>
+        <translation>主办单位</translation>
     </message>
     <message>
-      <source>District</source>
-      <translation>所在区</translation>
+        <source>District</source>
+        <translation>所在区</translation>
     </message>
     <message>
-      <source>Description</source>
-      <translation>说明</translation>
+        <source>Description</source>
+        <translation>说明</translation>
     </message>
     <message>
-      <source>Pool (yuan)</source>
-      <translation>资金池（元）</translation>
+        <source>Pool (yuan)</source>
+        <translation>资金池（元）</translation>
     </message>
     <message>
-      <source>Cap per project (yuan)</source>
-      <translation>单项资助上限（元）</translation>
+        <source>Cap per project (yuan)</source>
+        <translation>单项资助上限（元）</translation>
     </message>
     <message>
-      <source>Grant at most this share of the budget</source>
-      <translation>资助金额不超过总预算的</translation>
+        <source>Grant at most this share of the budget</source>
+        <translation>资助金额不超过总预算的</translation>
     </message>
     <message>
-      <source>Matching funds at least</source>
-      <translation>配套资金不低于总预算的</translation>
+        <source>Matching funds at least</source>
+        <translation>配套资金不低于总预算的</translation>
     </message>
     <message>
-      <source>Intake number pattern</source>
-      <translation>受理编号格式</translation>
+        <source>Intake number pattern</source>
+        <translation>受理编号格式</translation>
     </message>
     <message>
-      <source>Applications open</source>
-      <translation>申报开始</translation>
+        <source>Applications open</source>
+        <translation>申报开始</translation>
     </message>
     <message>
-      <source>Applications close</source>
-      <translation>申报截止</translation>
+        <source>Applications close</source>
+        <translation>申报截止</translation>
     </message>
     <message>
-      <source>Screening ends</source>
-      <translation>资格审查截止</translation>
+        <source>Screening ends</source>
+        <translation>资格审查截止</translation>
     </message>
     <message>
-      <source>Review day</source>
-      <translation>评审日期</translation>
+        <source>Review day</source>
+        <translation>评审日期</translation>
     </message>
     <message>
-      <source>Public notice from</source>
-      <translation>公示开始</translation>
+        <source>Public notice from</source>
+        <translation>公示开始</translation>
     </message>
     <message>
-      <source>Public notice until</source>
-      <translation>公示结束</translation>
+        <source>Public notice until</source>
+        <translation>公示结束</translation>
     </message>
     <message>
-      <source>Agreements signed</source>
-      <translation>签约日期</translation>
+        <source>Agreements signed</source>
+        <translation>签约日期</translation>
     </message>
     <message>
-      <source>Registered at least (years)</source>
-      <translation>成立至少（年）</translation>
+        <source>Registered at least (years)</source>
+        <translation>成立至少（年）</translation>
     </message>
     <message>
-      <source>Rating at least</source>
-      <translation>评估等级至少</translation>
+        <source>Rating at least</source>
+        <translation>评估等级至少</translation>
     </message>
     <message>
-      <source>Proposals per organization at most</source>
-      <translation>每家机构最多申报（个）</translation>
+        <source>Proposals per organization at most</source>
+        <translation>每家机构最多申报（个）</translation>
     </message>
     <message>
-      <source>Management fee at most</source>
-      <translation>管理费不超过</translation>
+        <source>Management fee at most</source>
+        <translation>管理费不超过</translation>
     </message>
     <message>
-      <source>Manual checklist</source>
-      <translation>人工核查清单</translation>
+        <source>Manual checklist</source>
+        <translation>人工核查清单</translation>
     </message>
     <message>
-      <source>The first application gets {example}</source>
-      <translation>第一个申报项目的编号为 {example}</translation>
+        <source>The first application gets {example}</source>
+        <translation>第一个申报项目的编号为 {example}</translation>
     </message>
     <message>
-      <source>Use {year} and {seq:03d}, e.g. {year}-WJ-{seq:03d}</source>
-      <translation>请使用 {year} 和 {seq:03d}，例如 {year}-WJ-{seq:03d}</translation>
+        <source>Use {year} and {seq:03d}, e.g. {year}-WJ-{seq:03d}</source>
+        <translation>请使用 {year} 和 {seq:03d}，例如 {year}-WJ-{seq:03d}</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ConflictDialog</name>
     <message>
-      <source>Conflict of interest: {name}</source>
-      <translation>利益回避：{name}</translation>
+        <source>Conflict of interest: {name}</source>
+        <translation>利益回避：{name}</translation>
     </message>
     <message>
-      <source>e.g. Serves on the organization's board since 2024</source>
-      <translation>例如：自2024年起担任该机构理事</translation>
+        <source>e.g. Serves on the organization&apos;s board since 2024</source>
+        <translation>例如：自2024年起担任该机构理事</translation>
     </message>
     <message>
-      <source>Proposals of this organization that the judge has not scored yet are taken away from the judge.</source>
-      <translation>该评委尚未评分的该机构申报项目将被收回。</translation>
+        <source>Proposals of this organization that the judge has not scored yet are taken away from the judge.</source>
+        <translation>该评委尚未评分的该机构申报项目将被收回。</translation>
     </message>
     <message>
-      <source>Organization</source>
-      <translation>机构</translation>
+        <source>Organization</source>
+        <translation>机构</translation>
     </message>
     <message>
-      <source>Reason</source>
-      <translation>回避事由</translation>
+        <source>Reason</source>
+        <translation>回避事由</translation>
     </message>
     <message>
-      <source>Choose the organization from the list.</source>
-      <translation>请从列表中选择机构。</translation>
+        <source>Choose the organization from the list.</source>
+        <translation>请从列表中选择机构。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Errors</name>
     <message>
-      <source>{path} is not a PSP Desktop database (not an SQLite file).</source>
-      <translation>{path} 不是 PSP Desktop 数据库（不是 SQLite 文件）。</translation>
+        <source>{path} is not a PSP Desktop database (not an SQLite file).</source>
+        <translation>{path} 不是 PSP Desktop 数据库（不是 SQLite 文件）。</translation>
     </message>
     <message>
-      <source>{path} is an SQLite file but not a PSP Desktop database.</source>
-      <translation>{path} 是 SQLite 文件，但不是 PSP Desktop 数据库。</translation>
+        <source>{path} is an SQLite file but not a PSP Desktop database.</source>
+        <translation>{path} 是 SQLite 文件，但不是 PSP Desktop 数据库。</translation>
     </message>
     <message>
-      <source>{path} is damaged and cannot be read. Restore it from a backup.</source>
-      <translation>{path} 已损坏，无法读取。请从备份恢复。</translation>
+        <source>{path} is damaged and cannot be read. Restore it from a backup.</source>
+        <translation>{path} 已损坏，无法读取。请从备份恢复。</translation>
     </message>
     <message>
-      <source>{where} was written by a newer version of PSP Desktop (schema {revision}). Install the newer version to open it; the database was not changed.</source>
-      <translation>{where} 由更高版本的 PSP Desktop 创建（数据结构版本 {revision}）。请安装新版本后再打开；数据库未作任何改动。</translation>
+        <source>{where} was written by a newer version of PSP Desktop (schema {revision}). Install the newer version to open it; the database was not changed.</source>
+        <translation>{where} 由更高版本的 PSP Desktop 创建（数据结构版本 {revision}）。请安装新版本后再打开；数据库未作任何改动。</translation>
     </message>
     <message>
-      <source>{path} is damaged: the integrity check found “{problem}”. The file was not changed. Restore a backup with “psp --db {path} restore BACKUP”; automatic backups are kept in {folder}.</source>
-      <translation>{path} 已损坏：完整性检查发现“{problem}”。文件未作任何改动。请用“psp --db {path} restore 备份文件”恢复备份；自动备份保存在 {folder}。</translation>
+        <source>{path} is damaged: the integrity check found “{problem}”. The file was not changed. Restore a backup with “psp --db {path} restore BACKUP”; automatic backups are kept in {folder}.</source>
+        <translation>{path} 已损坏：完整性检查发现“{problem}”。文件未作任何改动。请用“psp --db {path} restore 备份文件”恢复备份；自动备份保存在 {folder}。</translation>
     </message>
     <message>
-      <source>Cannot write to the folder {folder}. Choose another location.</source>
-      <translation>无法写入文件夹 {folder}。请选择其他位置。</translation>
+        <source>Cannot write to the folder {folder}. Choose another location.</source>
+        <translation>无法写入文件夹 {folder}。请选择其他位置。</translation>
     </message>
     <message>
-      <source>{path} is a folder, not a database file.</source>
-      <translation>{path} 是文件夹，不是数据库文件。</translation>
+        <source>{path} is a folder, not a database file.</source>
+        <translation>{path} 是文件夹，不是数据库文件。</translation>
     </message>
     <message>
-      <source>There is no database at {path}.</source>
-      <translation>{path} 处没有数据库。</translation>
+        <source>There is no database at {path}.</source>
+        <translation>{path} 处没有数据库。</translation>
     </message>
     <message>
-      <source>Cannot open {path}: {reason}</source>
-      <translation>无法打开 {path}：{reason}</translation>
+        <source>Cannot open {path}: {reason}</source>
+        <translation>无法打开 {path}：{reason}</translation>
     </message>
     <message>
-      <source>Cannot connect to the database server {where}: {reason}</source>
-      <translation>无法连接数据库服务器 {where}：{reason}</translation>
+        <source>Cannot connect to the database server {where}: {reason}</source>
+        <translation>无法连接数据库服务器 {where}：{reason}</translation>
     </message>
     <message>
-      <source>The upgrade left {count} broken references; restore the backup.</source>
-      <translation>升级后有 {count} 处数据引用失效，请恢复升级前的备份。</translation>
+        <source>The upgrade left {count} broken references; restore the backup.</source>
+        <translation>升级后有 {count} 处数据引用失效，请恢复升级前的备份。</translation>
     </message>
     <message>
-      <source>The database already holds data; use --replace to rebuild the demo.</source>
-      <translation>数据库中已有数据；如需重建演示数据，请加 --replace。</translation>
+        <source>The database already holds data; use --replace to rebuild the demo.</source>
+        <translation>数据库中已有数据；如需重建演示数据，请加 --replace。</translation>
     </message>
     <message>
-      <source>Give both the laptop's name and its public key.</source>
-      <translation>请同时填写笔记本名称和它的公钥。</translation>
+        <source>Give both the laptop&apos;s name and its public key.</source>
+        <translation>请同时填写笔记本名称和它的公钥。</translation>
     </message>
     <message>
-      <source>Cannot read {path}: {reason}</source>
-      <translation>无法读取 {path}：{reason}</translation>
+        <source>Cannot read {path}: {reason}</source>
+        <translation>无法读取 {path}：{reason}</translation>
     </message>
     <message>
-      <source>The document template {template} uses an unknown placeholder {placeholder}.</source>
-      <translation>文书模板 {template} 使用了未知的占位符 {placeholder}。</translation>
+        <source>The document template {template} uses an unknown placeholder {placeholder}.</source>
+        <translation>文书模板 {template} 使用了未知的占位符 {placeholder}。</translation>
     </message>
     <message>
-      <source>{uscc} is already registered as {name}; open that record instead.</source>
-      <translation>统一社会信用代码 {uscc} 已登记为“{name}”，请打开该记录。</translation>
+        <source>{uscc} is already registered as {name}; open that record instead.</source>
+        <translation>统一社会信用代码 {uscc} 已登记为“{name}”，请打开该记录。</translation>
     </message>
     <message>
-      <source>Someone else saved this record meanwhile. Reload it and make your change again.</source>
-      <translation>此记录已被他人修改并保存。请重新打开后再修改。</translation>
+        <source>Someone else saved this record meanwhile. Reload it and make your change again.</source>
+        <translation>此记录已被他人修改并保存。请重新打开后再修改。</translation>
     </message>
     <message>
-      <source>enter the unified social credit code (or, for an older certificate, the registration number)</source>
-      <translation>请填写统一社会信用代码（旧版证书可填写登记证号）</translation>
+        <source>enter the unified social credit code (or, for an older certificate, the registration number)</source>
+        <translation>请填写统一社会信用代码（旧版证书可填写登记证号）</translation>
     </message>
     <message>
-      <source>inspection year {year} is not plausible</source>
-      <translation>年检年度 {year} 不合理</translation>
+        <source>inspection year {year} is not plausible</source>
+        <translation>年检年度 {year} 不合理</translation>
     </message>
     <message>
-      <source>{email} is not an e-mail address</source>
-      <translation>{email} 不是有效的电子邮箱</translation>
+        <source>{email} is not an e-mail address</source>
+        <translation>{email} 不是有效的电子邮箱</translation>
     </message>
     <message>
-      <source>There is no organization with number {id}.</source>
-      <translation>没有编号为 {id} 的社会组织。</translation>
+        <source>There is no organization with number {id}.</source>
+        <translation>没有编号为 {id} 的社会组织。</translation>
     </message>
     <message>
-      <source>the project ends before it starts</source>
-      <translation>项目结束月份早于开始月份</translation>
+        <source>the project ends before it starts</source>
+        <translation>项目结束月份早于开始月份</translation>
     </message>
     <message>
-      <source>budget line {n}: quantity cannot be negative</source>
-      <translation>预算第 {n} 行：数量不能为负数</translation>
+        <source>budget line {n}: quantity cannot be negative</source>
+        <translation>预算第 {n} 行：数量不能为负数</translation>
     </message>
     <message>
-      <source>budget line {n}: amounts cannot be negative</source>
-      <translation>预算第 {n} 行：金额不能为负数</translation>
+        <source>budget line {n}: amounts cannot be negative</source>
+        <translation>预算第 {n} 行：金额不能为负数</translation>
     </message>
     <message>
-      <source>budget line {n}: the amount is too large</source>
-      <translation>预算第 {n} 行：金额过大</translation>
+        <source>budget line {n}: the amount is too large</source>
+        <translation>预算第 {n} 行：金额过大</translation>
     </message>
     <message>
-      <source>enter the number of direct beneficiaries</source>
-      <translation>请填写直接受益人数</translation>
+        <source>enter the number of direct beneficiaries</source>
+        <translation>请填写直接受益人数</translation>
     </message>
     <message>
-      <source>the budget has no lines</source>
-      <translation>预算明细为空</translation>
+        <source>the budget has no lines</source>
+        <translation>预算明细为空</translation>
     </message>
     <message>
-      <source>budget line {n} has no item</source>
-      <translation>预算第 {n} 行未填写明细</translation>
+        <source>budget line {n} has no item</source>
+        <translation>预算第 {n} 行未填写明细</translation>
     </message>
     <message>
-      <source>enter the amount requested</source>
-      <translation>请填写申请金额</translation>
+        <source>enter the amount requested</source>
+        <translation>请填写申请金额</translation>
     </message>
     <message>
-      <source>the budget does not add up: requested {requested} + matching {matching} yuan should equal the budget lines' total {total} yuan</source>
-      <translation>预算不平衡：申请金额 {requested} 元 + 配套资金 {matching} 元应等于预算明细合计 {total} 元</translation>
+        <source>the budget does not add up: requested {requested} + matching {matching} yuan should equal the budget lines&apos; total {total} yuan</source>
+        <translation>预算不平衡：申请金额 {requested} 元 + 配套资金 {matching} 元应等于预算明细合计 {total} 元</translation>
     </message>
     <message>
-      <source>{competition} no longer accepts applications.</source>
-      <translation>“{competition}”已停止受理申报。</translation>
+        <source>{competition} no longer accepts applications.</source>
+        <translation>“{competition}”已停止受理申报。</translation>
     </message>
     <message>
-      <source>Applications to {competition} closed on {date}.</source>
-      <translation>“{competition}”已于 {date} 截止申报。</translation>
+        <source>Applications to {competition} closed on {date}.</source>
+        <translation>“{competition}”已于 {date} 截止申报。</translation>
     </message>
     <message>
-      <source>There is no proposal with number {id}.</source>
-      <translation>没有编号为 {id} 的申报项目。</translation>
+        <source>There is no proposal with number {id}.</source>
+        <translation>没有编号为 {id} 的申报项目。</translation>
     </message>
     <message>
-      <source>This proposal has been screened and can no longer be changed.</source>
-      <translation>该项目已完成资格审查，不能再修改。</translation>
+        <source>This proposal has been screened and can no longer be changed.</source>
+        <translation>该项目已完成资格审查，不能再修改。</translation>
     </message>
     <message>
-      <source>There is no competition with number {id}.</source>
-      <translation>没有编号为 {id} 的大赛。</translation>
+        <source>There is no competition with number {id}.</source>
+        <translation>没有编号为 {id} 的大赛。</translation>
     </message>
     <message>
-      <source>A linked community need does not exist.</source>
-      <translation>关联的社区需求不存在。</translation>
+        <source>A linked community need does not exist.</source>
+        <translation>关联的社区需求不存在。</translation>
     </message>
     <message>
-      <source>The intake number pattern {pattern} is not valid; use {{year}} and {{seq:03d}}.</source>
-      <translation>受理编号格式 {pattern} 无效，请使用 {{year}} 和 {{seq:03d}}。</translation>
+        <source>The intake number pattern {pattern} is not valid; use {{year}} and {{seq:03d}}.</source>
+        <translation>受理编号格式 {pattern} 无效，请使用 {{year}} 和 {{seq:03d}}。</translation>
     </message>
     <message>
-      <source>There is no attachment with number {id}.</source>
-      <translation>没有编号为 {id} 的附件。</translation>
+        <source>There is no attachment with number {id}.</source>
+        <translation>没有编号为 {id} 的附件。</translation>
     </message>
     <message>
-      <source>The stored copy of {name} is missing or damaged.</source>
-      <translation>附件“{name}”的存档副本缺失或已损坏。</translation>
+        <source>The stored copy of {name} is missing or damaged.</source>
+        <translation>附件“{name}”的存档副本缺失或已损坏。</translation>
     </message>
     <message>
-      <source>Only submitted proposals can be screened; {title} is not submitted.</source>
-      <translation>只有已受理的项目才能进行资格审查；“{title}”尚未受理。</translation>
+        <source>Only submitted proposals can be screened; {title} is not submitted.</source>
+        <translation>只有已受理的项目才能进行资格审查；“{title}”尚未受理。</translation>
     </message>
     <message>
-      <source>Say who reviewed this item.</source>
-      <translation>请填写审查人。</translation>
+        <source>Say who reviewed this item.</source>
+        <translation>请填写审查人。</translation>
     </message>
     <message>
-      <source>Write why this item is not met.</source>
-      <translation>请说明该项不符合的原因。</translation>
+        <source>Write why this item is not met.</source>
+        <translation>请说明该项不符合的原因。</translation>
     </message>
     <message>
-      <source>{code} is not on this competition's checklist.</source>
-      <translation>{code} 不在本届大赛的审查清单中。</translation>
+        <source>{code} is not on this competition&apos;s checklist.</source>
+        <translation>{code} 不在本届大赛的审查清单中。</translation>
     </message>
     <message>
-      <source>Say who decided.</source>
-      <translation>请填写审查人。</translation>
+        <source>Say who decided.</source>
+        <translation>请填写审查人。</translation>
     </message>
     <message>
-      <source>It cannot be eligible while {count} check(s) are failed or not done.</source>
-      <translation>还有 {count} 项检查未通过或未完成，不能认定为合格。</translation>
+        <source>It cannot be eligible while {count} check(s) are failed or not done.</source>
+        <translation>还有 {count} 项检查未通过或未完成，不能认定为合格。</translation>
     </message>
     <message>
-      <source>Write the reasons for this outcome.</source>
-      <translation>请填写作出该结论的理由。</translation>
+        <source>Write the reasons for this outcome.</source>
+        <translation>请填写作出该结论的理由。</translation>
     </message>
     <message>
-      <source>unified social credit code {code} must be 18 characters</source>
-      <translation>统一社会信用代码 {code} 应为18位</translation>
+        <source>unified social credit code {code} must be 18 characters</source>
+        <translation>统一社会信用代码 {code} 应为18位</translation>
     </message>
     <message>
-      <source>unified social credit code {code} has characters that are not allowed (I, O, S, V, Z or others)</source>
-      <translation>统一社会信用代码 {code} 含有不允许的字符（I、O、S、V、Z 等）</translation>
+        <source>unified social credit code {code} has characters that are not allowed (I, O, S, V, Z or others)</source>
+        <translation>统一社会信用代码 {code} 含有不允许的字符（I、O、S、V、Z 等）</translation>
     </message>
     <message>
-      <source>unified social credit code {code}: characters 3 to 8 must be digits</source>
-      <translation>统一社会信用代码 {code}：第3至8位应为数字（行政区划码）</translation>
+        <source>unified social credit code {code}: characters 3 to 8 must be digits</source>
+        <translation>统一社会信用代码 {code}：第3至8位应为数字（行政区划码）</translation>
     </message>
     <message>
-      <source>unified social credit code {code}: the last (check) character is wrong</source>
-      <translation>统一社会信用代码 {code}：最后一位校验码错误</translation>
+        <source>unified social credit code {code}: the last (check) character is wrong</source>
+        <translation>统一社会信用代码 {code}：最后一位校验码错误</translation>
     </message>
     <message>
-      <source>{field} is required</source>
-      <translation>{field}为必填项</translation>
+        <source>{field} is required</source>
+        <translation>{field}为必填项</translation>
     </message>
     <message>
-      <source>{field} is longer than {limit} characters</source>
-      <translation>{field}超过 {limit} 字</translation>
+        <source>{field} is longer than {limit} characters</source>
+        <translation>{field}超过 {limit} 字</translation>
     </message>
     <message>
-      <source>The organization chosen as the affiliation no longer exists.</source>
-      <translation>所选的工作单位机构已不存在。</translation>
+        <source>The organization chosen as the affiliation no longer exists.</source>
+        <translation>所选的工作单位机构已不存在。</translation>
     </message>
     <message>
-      <source>{judge} has proposals assigned in round “{round}”; remove them (or freeze the round) before taking the judge off the roster.</source>
-      <translation>{judge}在“{round}”中仍有分配的项目；请先取消分配（或锁定该轮结果），再移出专家库。</translation>
+        <source>{judge} has proposals assigned in round “{round}”; remove them (or freeze the round) before taking the judge off the roster.</source>
+        <translation>{judge}在“{round}”中仍有分配的项目；请先取消分配（或锁定该轮结果），再移出专家库。</translation>
     </message>
     <message>
-      <source>There is no such conflict; it may have been removed.</source>
-      <translation>该回避记录不存在，可能已被删除。</translation>
+        <source>There is no such conflict; it may have been removed.</source>
+        <translation>该回避记录不存在，可能已被删除。</translation>
     </message>
     <message>
-      <source>{judge} works for {organization}: this conflict stays while that is the judge's affiliation.</source>
-      <translation>{judge}任职于{organization}：工作单位未变更前，该回避不能撤销。</translation>
+        <source>{judge} works for {organization}: this conflict stays while that is the judge&apos;s affiliation.</source>
+        <translation>{judge}任职于{organization}：工作单位未变更前，该回避不能撤销。</translation>
     </message>
     <message>
-      <source>This round already has a panel called “{name}”.</source>
-      <translation>本轮已有名为“{name}”的评审组。</translation>
+        <source>This round already has a panel called “{name}”.</source>
+        <translation>本轮已有名为“{name}”的评审组。</translation>
     </message>
     <message>
-      <source>{judge} is listed twice on this panel.</source>
-      <translation>{judge}在本评审组中重复出现。</translation>
+        <source>{judge} is listed twice on this panel.</source>
+        <translation>{judge}在本评审组中重复出现。</translation>
     </message>
     <message>
-      <source>{judge} already sits on panel “{panel}” of this round; a judge sits on one panel per round.</source>
-      <translation>{judge}已在本轮的“{panel}”中；同一轮次每位评委只能加入一个评审组。</translation>
+        <source>{judge} already sits on panel “{panel}” of this round; a judge sits on one panel per round.</source>
+        <translation>{judge}已在本轮的“{panel}”中；同一轮次每位评委只能加入一个评审组。</translation>
     </message>
     <message>
-      <source>Choose the judge group of {judge}: round “{round}” weighs its groups separately.</source>
-      <translation>请为{judge}选择评委类别：“{round}”按评委类别分别计权。</translation>
+        <source>Choose the judge group of {judge}: round “{round}” weighs its groups separately.</source>
+        <translation>请为{judge}选择评委类别：“{round}”按评委类别分别计权。</translation>
     </message>
     <message>
-      <source>The judge group of {judge} is not a group of round “{round}”.</source>
-      <translation>{judge}的评委类别不属于“{round}”。</translation>
+        <source>The judge group of {judge} is not a group of round “{round}”.</source>
+        <translation>{judge}的评委类别不属于“{round}”。</translation>
     </message>
     <message>
-      <source>A panel has at most one chair.</source>
-      <translation>每个评审组最多设一名组长。</translation>
+        <source>A panel has at most one chair.</source>
+        <translation>每个评审组最多设一名组长。</translation>
     </message>
     <message>
-      <source>{judges} already submitted score sheets in this round; their place on the panel and their group cannot change (reopen the sheets first).</source>
-      <translation>{judges}已在本轮提交评分表，其所在评审组和评委类别不能更改（请先退回评分表）。</translation>
+        <source>{judges} already submitted score sheets in this round; their place on the panel and their group cannot change (reopen the sheets first).</source>
+        <translation>{judges}已在本轮提交评分表，其所在评审组和评委类别不能更改（请先退回评分表）。</translation>
     </message>
     <message>
-      <source>There is no such panel; it may have been removed.</source>
-      <translation>该评审组不存在，可能已被删除。</translation>
+        <source>There is no such panel; it may have been removed.</source>
+        <translation>该评审组不存在，可能已被删除。</translation>
     </message>
     <message>
-      <source>Panel “{panel}” cannot be deleted: {judges} already submitted score sheets in this round.</source>
-      <translation>评审组“{panel}”不能删除：{judges}已在本轮提交评分表。</translation>
+        <source>Panel “{panel}” cannot be deleted: {judges} already submitted score sheets in this round.</source>
+        <translation>评审组“{panel}”不能删除：{judges}已在本轮提交评分表。</translation>
     </message>
     <message>
-      <source>The results of round “{round}” are frozen; its panels cannot change.</source>
-      <translation>“{round}”的结果已锁定，评审组不能再修改。</translation>
+        <source>The results of round “{round}” are frozen; its panels cannot change.</source>
+        <translation>“{round}”的结果已锁定，评审组不能再修改。</translation>
     </message>
     <message>
-      <source>{field} must be more than zero</source>
-      <translation>{field}必须大于零</translation>
+        <source>{field} must be more than zero</source>
+        <translation>{field}必须大于零</translation>
     </message>
     <message>
-      <source>{field} cannot be negative</source>
-      <translation>{field}不能为负数</translation>
+        <source>{field} cannot be negative</source>
+        <translation>{field}不能为负数</translation>
     </message>
     <message>
-      <source>{field} is too large</source>
-      <translation>{field}数额过大</translation>
+        <source>{field} is too large</source>
+        <translation>{field}数额过大</translation>
     </message>
     <message>
-      <source>{field}: {date} is in the future</source>
-      <translation>{field}：{date} 晚于今天</translation>
+        <source>{field}: {date} is in the future</source>
+        <translation>{field}：{date} 晚于今天</translation>
     </message>
     <message>
-      <source>{phone} is not a phone number (11-digit mobile, or area code and number)</source>
-      <translation>{phone} 不是有效的电话号码（应为11位手机号，或区号加座机号）</translation>
+        <source>{phone} is not a phone number (11-digit mobile, or area code and number)</source>
+        <translation>{phone} 不是有效的电话号码（应为11位手机号，或区号加座机号）</translation>
     </message>
     <message>
-      <source>{file} is not an Excel workbook (.xlsx). Save it as an .xlsx workbook in Excel or WPS and try again.</source>
-      <translation>{file} 不是 Excel 工作簿（.xlsx）。请在 Excel 或 WPS 中另存为 .xlsx 后重试。</translation>
+        <source>{file} is not an Excel workbook (.xlsx). Save it as an .xlsx workbook in Excel or WPS and try again.</source>
+        <translation>{file} 不是 Excel 工作簿（.xlsx）。请在 Excel 或 WPS 中另存为 .xlsx 后重试。</translation>
     </message>
     <message>
-      <source>{file} is an old Excel 97-2003 workbook (.xls). Save it as an .xlsx workbook and try again.</source>
-      <translation>{file} 是旧版 Excel 97-2003 工作簿（.xls）。请另存为 .xlsx 后重试。</translation>
+        <source>{file} is an old Excel 97-2003 workbook (.xls). Save it as an .xlsx workbook and try again.</source>
+        <translation>{file} 是旧版 Excel 97-2003 工作簿（.xls）。请另存为 .xlsx 后重试。</translation>
     </message>
     <message>
-      <source>{file} is protected with a password. Remove the password in Excel or WPS, save it and try again.</source>
-      <translation>{file} 设置了密码保护。请在 Excel 或 WPS 中取消密码并保存后重试。</translation>
+        <source>{file} is protected with a password. Remove the password in Excel or WPS, save it and try again.</source>
+        <translation>{file} 设置了密码保护。请在 Excel 或 WPS 中取消密码并保存后重试。</translation>
     </message>
     <message>
-      <source>{file} cannot be read as a workbook: {reason}</source>
-      <translation>无法读取工作簿 {file}：{reason}</translation>
+        <source>{file} cannot be read as a workbook: {reason}</source>
+        <translation>无法读取工作簿 {file}：{reason}</translation>
     </message>
     <message>
-      <source>The sheet {sheet} lacks the required columns {columns}. Is the workbook from another template?</source>
-      <translation>工作表“{sheet}”缺少必需的列：{columns}。是否使用了其他模板？</translation>
+        <source>The sheet {sheet} lacks the required columns {columns}. Is the workbook from another template?</source>
+        <translation>工作表“{sheet}”缺少必需的列：{columns}。是否使用了其他模板？</translation>
     </message>
     <message>
-      <source>{value} is not a valid date (for example 2026-02-28)</source>
-      <translation>{value} 不是有效日期（例如 2026-02-28）</translation>
+        <source>{value} is not a valid date (for example 2026-02-28)</source>
+        <translation>{value} 不是有效日期（例如 2026-02-28）</translation>
     </message>
     <message>
-      <source>{value} is not a valid month (for example 2026-03)</source>
-      <translation>{value} 不是有效月份（例如 2026-03）</translation>
+        <source>{value} is not a valid month (for example 2026-03)</source>
+        <translation>{value} 不是有效月份（例如 2026-03）</translation>
     </message>
     <message>
-      <source>{value} is not an amount in yuan</source>
-      <translation>{value} 不是以元为单位的金额</translation>
+        <source>{value} is not an amount in yuan</source>
+        <translation>{value} 不是以元为单位的金额</translation>
     </message>
     <message>
-      <source>{value} is too large</source>
-      <translation>{value} 数值过大</translation>
+        <source>{value} is too large</source>
+        <translation>{value} 数值过大</translation>
     </message>
     <message>
-      <source>{value} was typed as a number and Excel dropped digits; format the column as text and type it again</source>
-      <translation>{value} 被当作数字输入，Excel 已丢失部分位数；请把该列设为文本格式后重新输入</translation>
+        <source>{value} was typed as a number and Excel dropped digits; format the column as text and type it again</source>
+        <translation>{value} 被当作数字输入，Excel 已丢失部分位数；请把该列设为文本格式后重新输入</translation>
     </message>
     <message>
-      <source>Proposal {id} has not been submitted, so it has no intake number or receipt yet.</source>
-      <translation>编号为 {id} 的申报项目尚未提交，还没有受理编号，不能出具受理回执。</translation>
+        <source>Proposal {id} has not been submitted, so it has no intake number or receipt yet.</source>
+        <translation>编号为 {id} 的申报项目尚未提交，还没有受理编号，不能出具受理回执。</translation>
     </message>
     <message>
-      <source>{value} is not a whole number</source>
-      <translation>{value} 不是整数</translation>
+        <source>{value} is not a whole number</source>
+        <translation>{value} 不是整数</translation>
     </message>
     <message>
-      <source>{value} is not one of: {choices}</source>
-      <translation>{value} 不在可选项中：{choices}</translation>
+        <source>{value} is not one of: {choices}</source>
+        <translation>{value} 不在可选项中：{choices}</translation>
     </message>
     <message>
-      <source>Cannot write {path}: {reason}</source>
-      <translation>无法写入 {path}：{reason}</translation>
+        <source>Cannot write {path}: {reason}</source>
+        <translation>无法写入 {path}：{reason}</translation>
     </message>
     <message>
-      <source>{field}: {value} is not a date (write it like 2026-03-15)</source>
-      <translation>{field}：{value} 不是有效日期（请按 2026-03-15 的格式填写）</translation>
+        <source>{field}: {value} is not a date (write it like 2026-03-15)</source>
+        <translation>{field}：{value} 不是有效日期（请按 2026-03-15 的格式填写）</translation>
     </message>
     <message>
-      <source>{field}: {value} is not a month (write it like 2026-07)</source>
-      <translation>{field}：{value} 不是有效月份（请按 2026-07 的格式填写）</translation>
+        <source>{field}: {value} is not a month (write it like 2026-07)</source>
+        <translation>{field}：{value} 不是有效月份（请按 2026-07 的格式填写）</translation>
     </message>
     <message>
-      <source>{field}: {value} is not an amount in yuan (write it like 12000 or 12000.50)</source>
-      <translation>{field}：{value} 不是以元为单位的金额（请填写如 12000 或 12000.50）</translation>
+        <source>{field}: {value} is not an amount in yuan (write it like 12000 or 12000.50)</source>
+        <translation>{field}：{value} 不是以元为单位的金额（请填写如 12000 或 12000.50）</translation>
     </message>
     <message>
-      <source>{field}: {value} is not a whole number</source>
-      <translation>{field}：{value} 不是整数</translation>
+        <source>{field}: {value} is not a whole number</source>
+        <translation>{field}：{value} 不是整数</translation>
     </message>
     <message>
-      <source>{field}: {value} is not one of {choices}</source>
-      <translation>{field}：{value} 不在可选项内，请从 {choices} 中选填一项</translation>
+        <source>{field}: {value} is not one of {choices}</source>
+        <translation>{field}：{value} 不在可选项内，请从 {choices} 中选填一项</translation>
     </message>
     <message>
-      <source>The application form cannot be saved until the answers listed are corrected ({count}).</source>
-      <translation>申报书暂不能保存：请先改正下列 {count} 处填写内容。</translation>
+        <source>The application form cannot be saved until the answers listed are corrected ({count}).</source>
+        <translation>申报书暂不能保存：请先改正下列 {count} 处填写内容。</translation>
     </message>
     <message>
-      <source>{name} is an old-format (.doc or .wps) or password-protected document: save it as .docx in Word or WPS, then import that copy.</source>
-      <translation>{name} 是旧格式（.doc 或 .wps）或加密的文档：请在 Word 或 WPS 中另存为 .docx 后再导入。</translation>
+        <source>{name} is an old-format (.doc or .wps) or password-protected document: save it as .docx in Word or WPS, then import that copy.</source>
+        <translation>{name} 是旧格式（.doc 或 .wps）或加密的文档：请在 Word 或 WPS 中另存为 .docx 后再导入。</translation>
     </message>
     <message>
-      <source>{name} is not a Word (.docx) document.</source>
-      <translation>{name} 不是 Word（.docx）文档。</translation>
+        <source>{name} is not a Word (.docx) document.</source>
+        <translation>{name} 不是 Word（.docx）文档。</translation>
     </message>
     <message>
-      <source>{name} is the application form of another competition (number {number}); import it into that competition.</source>
-      <translation>{name} 是另一个大赛（编号 {number}）的申报书，请在该大赛中导入。</translation>
+        <source>{name} is the application form of another competition (number {number}); import it into that competition.</source>
+        <translation>{name} 是另一个大赛（编号 {number}）的申报书，请在该大赛中导入。</translation>
     </message>
     <message>
-      <source>{name} is not a PSP Desktop application form: the table {table} is missing.</source>
-      <translation>{name} 不是 PSP Desktop 生成的申报书：缺少“{table}”表格。</translation>
+        <source>{name} is not a PSP Desktop application form: the table {table} is missing.</source>
+        <translation>{name} 不是 PSP Desktop 生成的申报书：缺少“{table}”表格。</translation>
     </message>
     <message>
-      <source>{field}: the budget table has no lines; the total is their sum</source>
-      <translation>{field}：预算明细为空，总预算应为预算明细的合计</translation>
+        <source>{field}: the budget table has no lines; the total is their sum</source>
+        <translation>{field}：预算明细为空，总预算应为预算明细的合计</translation>
     </message>
     <message>
-      <source>{field}: the budget lines add up to {total} yuan, not {value}</source>
-      <translation>{field}：预算明细合计为 {total} 元，而不是 {value}</translation>
+        <source>{field}: the budget lines add up to {total} yuan, not {value}</source>
+        <translation>{field}：预算明细合计为 {total} 元，而不是 {value}</translation>
     </message>
     <message>
-      <source>{field}: enter the category ({choices})</source>
-      <translation>{field}：请填写类别（{choices}）</translation>
+        <source>{field}: enter the category ({choices})</source>
+        <translation>{field}：请填写类别（{choices}）</translation>
     </message>
     <message>
-      <source>{field}: enter the amount, or the unit price and the quantity</source>
-      <translation>{field}：请填写金额，或填写单价和数量</translation>
+        <source>{field}: enter the amount, or the unit price and the quantity</source>
+        <translation>{field}：请填写金额，或填写单价和数量</translation>
     </message>
     <message>
-      <source>{field}: unit price × quantity is {computed} yuan, but the amount says {amount} yuan</source>
-      <translation>{field}：单价×数量为 {computed} 元，但金额填的是 {amount} 元</translation>
+        <source>{field}: unit price × quantity is {computed} yuan, but the amount says {amount} yuan</source>
+        <translation>{field}：单价×数量为 {computed} 元，但金额填的是 {amount} 元</translation>
     </message>
     <message>
-      <source>year {year} is not plausible</source>
-      <translation>年度 {year} 不合理</translation>
+        <source>year {year} is not plausible</source>
+        <translation>年度 {year} 不合理</translation>
     </message>
     <message>
-      <source>the cap per project is larger than the pool</source>
-      <translation>单项资助上限大于资金池</translation>
+        <source>the cap per project is larger than the pool</source>
+        <translation>单项资助上限大于资金池</translation>
     </message>
     <message>
-      <source>a percentage must be between 0 and 100</source>
-      <translation>百分比必须在 0 到 100 之间</translation>
+        <source>a percentage must be between 0 and 100</source>
+        <translation>百分比必须在 0 到 100 之间</translation>
     </message>
     <message>
-      <source>the dates are out of order: {later} is before {earlier}</source>
-      <translation>日期顺序有误：{later} 早于 {earlier}</translation>
+        <source>the dates are out of order: {later} is before {earlier}</source>
+        <translation>日期顺序有误：{later} 早于 {earlier}</translation>
     </message>
     <message>
-      <source>{sheet} row {row}, {column}: {problem}</source>
-      <translation>“{sheet}”第 {row} 行，{column}：{problem}</translation>
+        <source>{sheet} row {row}, {column}: {problem}</source>
+        <translation>“{sheet}”第 {row} 行，{column}：{problem}</translation>
     </message>
     <message>
-      <source>{sheet} row {row}: {problem}</source>
-      <translation>“{sheet}”第 {row} 行：{problem}</translation>
+        <source>{sheet} row {row}: {problem}</source>
+        <translation>“{sheet}”第 {row} 行：{problem}</translation>
     </message>
     <message>
-      <source>The sheet {sheet} has no rows to import.</source>
-      <translation>工作表“{sheet}”中没有可导入的行。</translation>
+        <source>The sheet {sheet} has no rows to import.</source>
+        <translation>工作表“{sheet}”中没有可导入的行。</translation>
     </message>
     <message>
-      <source>{code} is already registered as {name}</source>
-      <translation>{code} 已登记为“{name}”</translation>
+        <source>{code} is already registered as {name}</source>
+        <translation>{code} 已登记为“{name}”</translation>
     </message>
     <message>
-      <source>{value} is repeated: row {row} has it too</source>
-      <translation>{value} 重复：第 {row} 行也填写了它</translation>
+        <source>{value} is repeated: row {row} has it too</source>
+        <translation>{value} 重复：第 {row} 行也填写了它</translation>
     </message>
     <message>
-      <source>no organization with the code {code} is registered or listed on the sheet {sheet}</source>
-      <translation>代码为 {code} 的机构既未登记，也未列在工作表“{sheet}”中</translation>
+        <source>no organization with the code {code} is registered or listed on the sheet {sheet}</source>
+        <translation>代码为 {code} 的机构既未登记，也未列在工作表“{sheet}”中</translation>
     </message>
     <message>
-      <source>no project on the sheet {sheet} has the number {value}</source>
-      <translation>工作表“{sheet}”中没有序号为 {value} 的项目</translation>
+        <source>no project on the sheet {sheet} has the number {value}</source>
+        <translation>工作表“{sheet}”中没有序号为 {value} 的项目</translation>
     </message>
     <message>
-      <source>project {value} on the sheet {sheet} is called {title}</source>
-      <translation>工作表“{sheet}”中序号 {value} 的项目名称是“{title}”</translation>
+        <source>project {value} on the sheet {sheet} is called {title}</source>
+        <translation>工作表“{sheet}”中序号 {value} 的项目名称是“{title}”</translation>
     </message>
     <message>
-      <source>The rows and their problems are in {path}</source>
-      <translation>各行及其问题已保存到 {path}</translation>
+        <source>The rows and their problems are in {path}</source>
+        <translation>各行及其问题已保存到 {path}</translation>
     </message>
     <message>
-      <source>Round “{round}” has no submitted score sheets yet.</source>
-      <translation>“{round}”尚无已提交的评分表。</translation>
+        <source>Round “{round}” has no submitted score sheets yet.</source>
+        <translation>“{round}”尚无已提交的评分表。</translation>
     </message>
     <message>
-      <source>There is no review round with number {id}.</source>
-      <translation>不存在编号为{id}的评审轮次。</translation>
+        <source>There is no review round with number {id}.</source>
+        <translation>不存在编号为{id}的评审轮次。</translation>
     </message>
     <message>
-      <source>The results of round “{round}” are frozen; reopen the round formally before changing scores.</source>
-      <translation>“{round}”的结果已冻结；须先正式重新开放该轮次，才能修改评分。</translation>
+        <source>The results of round “{round}” are frozen; reopen the round formally before changing scores.</source>
+        <translation>“{round}”的结果已冻结；须先正式重新开放该轮次，才能修改评分。</translation>
     </message>
     <message>
-      <source>{judge} has a conflict of interest with {organization} and may not score its proposal.</source>
-      <translation>{judge}与{organization}存在利益冲突，须回避，不得为其申报项目评分。</translation>
+        <source>{judge} has a conflict of interest with {organization} and may not score its proposal.</source>
+        <translation>{judge}与{organization}存在利益冲突，须回避，不得为其申报项目评分。</translation>
     </message>
     <message>
-      <source>Give the reason for the conflict of interest.</source>
-      <translation>请填写利益冲突（回避）的原因。</translation>
+        <source>Give the reason for the conflict of interest.</source>
+        <translation>请填写利益冲突（回避）的原因。</translation>
     </message>
     <message>
-      <source>The judge or the organization no longer exists.</source>
-      <translation>该评委或机构已不存在。</translation>
+        <source>The judge or the organization no longer exists.</source>
+        <translation>该评委或机构已不存在。</translation>
     </message>
     <message>
-      <source>{judge} has already declared a conflict with {organization}.</source>
-      <translation>{judge}已申报与{organization}的利益冲突。</translation>
+        <source>{judge} has already declared a conflict with {organization}.</source>
+        <translation>{judge}已申报与{organization}的利益冲突。</translation>
     </message>
     <message>
-      <source>Freeze the results of round “{round}” first: they decide who takes part in “{next}”.</source>
-      <translation>请先冻结“{round}”的结果：该结果决定哪些项目进入“{next}”。</translation>
+        <source>Freeze the results of round “{round}” first: they decide who takes part in “{next}”.</source>
+        <translation>请先冻结“{round}”的结果：该结果决定哪些项目进入“{next}”。</translation>
     </message>
     <message>
-      <source>Round “{round}” has no judges on its panels yet.</source>
-      <translation>“{round}”的评审组中还没有评委。</translation>
+        <source>Round “{round}” has no judges on its panels yet.</source>
+        <translation>“{round}”的评审组中还没有评委。</translation>
     </message>
     <message>
-      <source>The judge or the proposal no longer exists.</source>
-      <translation>该评委或申报项目已不存在。</translation>
+        <source>The judge or the proposal no longer exists.</source>
+        <translation>该评委或申报项目已不存在。</translation>
     </message>
     <message>
-      <source>{judge} is not on a panel of round “{round}”.</source>
-      <translation>{judge}不在“{round}”的评审组中。</translation>
+        <source>{judge} is not on a panel of round “{round}”.</source>
+        <translation>{judge}不在“{round}”的评审组中。</translation>
     </message>
     <message>
-      <source>Proposal “{title}” does not take part in round “{round}”.</source>
-      <translation>项目“{title}”不参加“{round}”。</translation>
+        <source>Proposal “{title}” does not take part in round “{round}”.</source>
+        <translation>项目“{title}”不参加“{round}”。</translation>
     </message>
     <message>
-      <source>{judge} already has proposal “{title}”.</source>
-      <translation>{judge}已分配项目“{title}”。</translation>
+        <source>{judge} already has proposal “{title}”.</source>
+        <translation>{judge}已分配项目“{title}”。</translation>
     </message>
     <message>
-      <source>This sheet has been submitted; it cannot be taken away.</source>
-      <translation>该评分表已提交，不能取消分配。</translation>
+        <source>This sheet has been submitted; it cannot be taken away.</source>
+        <translation>该评分表已提交，不能取消分配。</translation>
     </message>
     <message>
-      <source>There is no such assignment; it may have been removed.</source>
-      <translation>找不到该评审分配，可能已被删除。</translation>
+        <source>There is no such assignment; it may have been removed.</source>
+        <translation>找不到该评审分配，可能已被删除。</translation>
     </message>
     <message>
-      <source>There is no such judge on the roster.</source>
-      <translation>评委库中没有该评委。</translation>
+        <source>There is no such judge on the roster.</source>
+        <translation>评委库中没有该评委。</translation>
     </message>
     <message>
-      <source>This sheet belongs to another judge.</source>
-      <translation>该评分表属于其他评委。</translation>
+        <source>This sheet belongs to another judge.</source>
+        <translation>该评分表属于其他评委。</translation>
     </message>
     <message>
-      <source>The sheet of {judge} on “{title}” is submitted and locked; staff can reopen it with a reason.</source>
-      <translation>{judge}对“{title}”的评分表已提交并锁定；如需修改，须由工作人员说明原因后重新开放。</translation>
+        <source>The sheet of {judge} on “{title}” is submitted and locked; staff can reopen it with a reason.</source>
+        <translation>{judge}对“{title}”的评分表已提交并锁定；如需修改，须由工作人员说明原因后重新开放。</translation>
     </message>
     <message>
-      <source>Criterion number {id} is not part of round “{round}”.</source>
-      <translation>编号为{id}的评分指标不属于“{round}”。</translation>
+        <source>Criterion number {id} is not part of round “{round}”.</source>
+        <translation>编号为{id}的评分指标不属于“{round}”。</translation>
     </message>
     <message>
-      <source>“{criterion}” has no score yet.</source>
-      <translation>“{criterion}”尚未评分。</translation>
+        <source>“{criterion}” has no score yet.</source>
+        <translation>“{criterion}”尚未评分。</translation>
     </message>
     <message>
-      <source>The score for “{criterion}” is not a number.</source>
-      <translation>“{criterion}”的得分不是数字。</translation>
+        <source>The score for “{criterion}” is not a number.</source>
+        <translation>“{criterion}”的得分不是数字。</translation>
     </message>
     <message>
-      <source>The score for “{criterion}” must be between 0 and {max}.</source>
-      <translation>“{criterion}”的得分须在0至{max}分之间。</translation>
+        <source>The score for “{criterion}” must be between 0 and {max}.</source>
+        <translation>“{criterion}”的得分须在0至{max}分之间。</translation>
     </message>
     <message>
-      <source>The score for “{criterion}” must be a multiple of {step}.</source>
-      <translation>“{criterion}”的得分须为{step}的整数倍。</translation>
+        <source>The score for “{criterion}” must be a multiple of {step}.</source>
+        <translation>“{criterion}”的得分须为{step}的整数倍。</translation>
     </message>
     <message>
-      <source>Give the reason for reopening the sheet.</source>
-      <translation>请填写重新开放评分表的原因。</translation>
+        <source>Give the reason for reopening the sheet.</source>
+        <translation>请填写重新开放评分表的原因。</translation>
     </message>
     <message>
-      <source>Only a submitted sheet can be reopened.</source>
-      <translation>只有已提交的评分表才能重新开放。</translation>
+        <source>Only a submitted sheet can be reopened.</source>
+        <translation>只有已提交的评分表才能重新开放。</translation>
     </message>
     <message>
-      <source>A paper sheet is keyed in pass 1 or pass 2.</source>
-      <translation>纸质评分表只能按第1遍或第2遍录入。</translation>
+        <source>A paper sheet is keyed in pass 1 or pass 2.</source>
+        <translation>纸质评分表只能按第1遍或第2遍录入。</translation>
     </message>
     <message>
-      <source>This sheet is already counted.</source>
-      <translation>该评分表已计入结果。</translation>
+        <source>This sheet is already counted.</source>
+        <translation>该评分表已计入结果。</translation>
     </message>
     <message>
-      <source>{name} keyed the other pass of this sheet; the second keying must be done by someone else.</source>
-      <translation>{name}已录入该表的另一遍；复核录入须由另一人完成。</translation>
+        <source>{name} keyed the other pass of this sheet; the second keying must be done by someone else.</source>
+        <translation>{name}已录入该表的另一遍；复核录入须由另一人完成。</translation>
     </message>
     <message>
-      <source>Round “{round}” has no assigned proposals to print sheets for yet.</source>
-      <translation>“{round}”尚未分配评审项目，暂无评分表可打印。</translation>
+        <source>Round “{round}” has no assigned proposals to print sheets for yet.</source>
+        <translation>“{round}”尚未分配评审项目，暂无评分表可打印。</translation>
     </message>
     <message>
-      <source>Judge number {id} has no proposals assigned in round “{round}”.</source>
-      <translation>编号为 {id} 的评委在“{round}”中没有分配评审项目。</translation>
+        <source>Judge number {id} has no proposals assigned in round “{round}”.</source>
+        <translation>编号为 {id} 的评委在“{round}”中没有分配评审项目。</translation>
     </message>
     <message>
-      <source>A PIN is exactly 6 digits.</source>
-      <translation>PIN码须为6位数字。</translation>
+        <source>A PIN is exactly 6 digits.</source>
+        <translation>PIN码须为6位数字。</translation>
     </message>
     <message>
-      <source>This PIN is too easy to guess (repeated or consecutive digits).</source>
-      <translation>该PIN码太容易被猜到（重复或连续的数字）。</translation>
+        <source>This PIN is too easy to guess (repeated or consecutive digits).</source>
+        <translation>该PIN码太容易被猜到（重复或连续的数字）。</translation>
     </message>
     <message>
-      <source>A PIN should not be a year and month.</source>
-      <translation>PIN码不宜使用年份和月份。</translation>
+        <source>A PIN should not be a year and month.</source>
+        <translation>PIN码不宜使用年份和月份。</translation>
     </message>
     <message>
-      <source>Too many wrong PINs. Try again in {seconds} seconds.</source>
-      <translation>PIN码错误次数过多，请{seconds}秒后再试。</translation>
+        <source>Too many wrong PINs. Try again in {seconds} seconds.</source>
+        <translation>PIN码错误次数过多，请{seconds}秒后再试。</translation>
     </message>
     <message>
-      <source>No PIN has been set for this judge; ask the staff.</source>
-      <translation>该评委尚未设置PIN码，请联系工作人员。</translation>
+        <source>No PIN has been set for this judge; ask the staff.</source>
+        <translation>该评委尚未设置PIN码，请联系工作人员。</translation>
     </message>
     <message>
-      <source>Wrong PIN.</source>
-      <translation>PIN码错误。</translation>
+        <source>Wrong PIN.</source>
+        <translation>PIN码错误。</translation>
     </message>
     <message>
-      <source>The results of round “{round}” are not frozen yet; freeze them before printing the public notice.</source>
-      <translation>“{round}”的评审结果尚未冻结，请先冻结结果再打印公示名单。</translation>
+        <source>The results of round “{round}” are not frozen yet; freeze them before printing the public notice.</source>
+        <translation>“{round}”的评审结果尚未冻结，请先冻结结果再打印公示名单。</translation>
     </message>
     <message>
-      <source>Round “{round}” belongs to another competition.</source>
-      <translation>评审轮次“{round}”不属于该大赛。</translation>
+        <source>Round “{round}” belongs to another competition.</source>
+        <translation>评审轮次“{round}”不属于该大赛。</translation>
     </message>
     <message>
-      <source>{count} sheets are not in yet (for example {judge} on “{title}”); the results cannot be frozen.</source>
-      <translation>还有{count}张评分表未提交（例如{judge}对“{title}”的评分），结果不能冻结。</translation>
+        <source>{count} sheets are not in yet (for example {judge} on “{title}”); the results cannot be frozen.</source>
+        <translation>还有{count}张评分表未提交（例如{judge}对“{title}”的评分），结果不能冻结。</translation>
     </message>
     <message>
-      <source>Round “{round}” has no scores to freeze.</source>
-      <translation>“{round}”没有可冻结的评分。</translation>
+        <source>Round “{round}” has no scores to freeze.</source>
+        <translation>“{round}”没有可冻结的评分。</translation>
     </message>
     <message>
-      <source>Give the reason for reopening the round.</source>
-      <translation>请填写重新开放该轮次的原因。</translation>
+        <source>Give the reason for reopening the round.</source>
+        <translation>请填写重新开放该轮次的原因。</translation>
     </message>
     <message>
-      <source>Round “{round}” is not frozen.</source>
-      <translation>“{round}”的结果尚未冻结。</translation>
+        <source>Round “{round}” is not frozen.</source>
+        <translation>“{round}”的结果尚未冻结。</translation>
     </message>
     <message>
-      <source>Round “{later}” already has score sheets based on these results; it cannot be reopened.</source>
-      <translation>“{later}”已依据该结果开始评分，本轮不能重新开放。</translation>
+        <source>Round “{later}” already has score sheets based on these results; it cannot be reopened.</source>
+        <translation>“{later}”已依据该结果开始评分，本轮不能重新开放。</translation>
     </message>
     <message>
-      <source>This round has no frozen results.</source>
-      <translation>该轮次没有已冻结的结果。</translation>
+        <source>This round has no frozen results.</source>
+        <translation>该轮次没有已冻结的结果。</translation>
     </message>
     <message>
-      <source>There is no competition named “{name}”.</source>
-      <translation>没有名称为“{name}”的大赛。</translation>
+        <source>There is no competition named “{name}”.</source>
+        <translation>没有名称为“{name}”的大赛。</translation>
     </message>
     <message>
-      <source>{competition} has no review round {round}.</source>
-      <translation>{competition}中没有评审轮次“{round}”（可填写轮次序号或名称）。</translation>
+        <source>{competition} has no review round {round}.</source>
+        <translation>{competition}中没有评审轮次“{round}”（可填写轮次序号或名称）。</translation>
     </message>
     <message>
-      <source>A workbook cannot be shown in the terminal; save it with --out FILE.xlsx.</source>
-      <translation>工作簿无法在终端中显示，请用 --out FILE.xlsx 指定保存位置。</translation>
+        <source>A workbook cannot be shown in the terminal; save it with --out FILE.xlsx.</source>
+        <translation>工作簿无法在终端中显示，请用 --out FILE.xlsx 指定保存位置。</translation>
     </message>
     <message>
-      <source>the rubric needs at least one criterion that is not a bonus item</source>
-      <translation>评分标准至少须有一项非加分项的评分指标</translation>
+        <source>the rubric needs at least one criterion that is not a bonus item</source>
+        <translation>评分标准至少须有一项非加分项的评分指标</translation>
     </message>
     <message>
-      <source>rubric line {n} has no name</source>
-      <translation>评分标准第 {n} 行未填写指标名称</translation>
+        <source>rubric line {n} has no name</source>
+        <translation>评分标准第 {n} 行未填写指标名称</translation>
     </message>
     <message>
-      <source>rubric line {n}: the name is longer than {limit} characters</source>
-      <translation>评分标准第 {n} 行：指标名称超过 {limit} 个字</translation>
+        <source>rubric line {n}: the name is longer than {limit} characters</source>
+        <translation>评分标准第 {n} 行：指标名称超过 {limit} 个字</translation>
     </message>
     <message>
-      <source>rubric line {n}: “{name}” is already used by another line</source>
-      <translation>评分标准第 {n} 行：“{name}”与其他行重名</translation>
+        <source>rubric line {n}: “{name}” is already used by another line</source>
+        <translation>评分标准第 {n} 行：“{name}”与其他行重名</translation>
     </message>
     <message>
-      <source>rubric line {n}: the maximum points must be more than zero</source>
-      <translation>评分标准第 {n} 行：满分须大于零</translation>
+        <source>rubric line {n}: the maximum points must be more than zero</source>
+        <translation>评分标准第 {n} 行：满分须大于零</translation>
     </message>
     <message>
-      <source>rubric line {n}: the maximum points cannot be more than {limit}</source>
-      <translation>评分标准第 {n} 行：满分不能超过 {limit} 分</translation>
+        <source>rubric line {n}: the maximum points cannot be more than {limit}</source>
+        <translation>评分标准第 {n} 行：满分不能超过 {limit} 分</translation>
     </message>
     <message>
-      <source>rubric line {n}: the maximum {max} is not a multiple of the score step {step}</source>
-      <translation>评分标准第 {n} 行：满分 {max} 不是打分步长 {step} 的整数倍</translation>
+        <source>rubric line {n}: the maximum {max} is not a multiple of the score step {step}</source>
+        <translation>评分标准第 {n} 行：满分 {max} 不是打分步长 {step} 的整数倍</translation>
     </message>
     <message>
-      <source>rubric line {n}: the weight must be between 1 and 1000 %</source>
-      <translation>评分标准第 {n} 行：权重须在 1% 至 1000% 之间</translation>
+        <source>rubric line {n}: the weight must be between 1 and 1000 %</source>
+        <translation>评分标准第 {n} 行：权重须在 1% 至 1000% 之间</translation>
     </message>
     <message>
-      <source>the score step must be more than zero</source>
-      <translation>打分步长须大于零</translation>
+        <source>the score step must be more than zero</source>
+        <translation>打分步长须大于零</translation>
     </message>
     <message>
-      <source>the score step {step} is larger than the smallest maximum on the rubric ({max})</source>
-      <translation>打分步长 {step} 大于评分标准中最小的满分值（{max}）</translation>
+        <source>the score step {step} is larger than the smallest maximum on the rubric ({max})</source>
+        <translation>打分步长 {step} 大于评分标准中最小的满分值（{max}）</translation>
     </message>
     <message>
-      <source>scores are rounded to 0 to 4 decimals</source>
-      <translation>得分保留的小数位数须在 0 至 4 位之间</translation>
+        <source>scores are rounded to 0 to 4 decimals</source>
+        <translation>得分保留的小数位数须在 0 至 4 位之间</translation>
     </message>
     <message>
-      <source>the number of highest and lowest scores dropped cannot be negative</source>
-      <translation>去掉的最高分和最低分个数不能为负数</translation>
+        <source>the number of highest and lowest scores dropped cannot be negative</source>
+        <translation>去掉的最高分和最低分个数不能为负数</translation>
     </message>
     <message>
-      <source>dropping the {count} highest and {count} lowest scores needs at least {needed} judges</source>
-      <translation>去掉 {count} 个最高分和 {count} 个最低分，至少需要 {needed} 名评委</translation>
+        <source>dropping the {count} highest and {count} lowest scores needs at least {needed} judges</source>
+        <translation>去掉 {count} 个最高分和 {count} 个最低分，至少需要 {needed} 名评委</translation>
     </message>
     <message>
-      <source>each proposal needs between 1 and {limit} judges</source>
-      <translation>每个项目的评委人数须在 1 至 {limit} 人之间</translation>
+        <source>each proposal needs between 1 and {limit} judges</source>
+        <translation>每个项目的评委人数须在 1 至 {limit} 人之间</translation>
     </message>
     <message>
-      <source>say how many proposals advance (at least 1)</source>
-      <translation>请填写晋级项目数（至少 1 个）</translation>
+        <source>say how many proposals advance (at least 1)</source>
+        <translation>请填写晋级项目数（至少 1 个）</translation>
     </message>
     <message>
-      <source>the threshold must be between 0 and {max} points (full marks plus bonus)</source>
-      <translation>晋级分数线须在 0 至 {max} 分之间（满分加加分项）</translation>
+        <source>the threshold must be between 0 and {max} points (full marks plus bonus)</source>
+        <translation>晋级分数线须在 0 至 {max} 分之间（满分加加分项）</translation>
     </message>
     <message>
-      <source>judge group {n} has no name</source>
-      <translation>第 {n} 个评委组未填写名称</translation>
+        <source>judge group {n} has no name</source>
+        <translation>第 {n} 个评委组未填写名称</translation>
     </message>
     <message>
-      <source>judge group {n}: the name is longer than {limit} characters</source>
-      <translation>第 {n} 个评委组：名称超过 {limit} 个字</translation>
+        <source>judge group {n}: the name is longer than {limit} characters</source>
+        <translation>第 {n} 个评委组：名称超过 {limit} 个字</translation>
     </message>
     <message>
-      <source>judge group {n}: “{name}” is already used by another group</source>
-      <translation>第 {n} 个评委组：“{name}”与其他评委组重名</translation>
+        <source>judge group {n}: “{name}” is already used by another group</source>
+        <translation>第 {n} 个评委组：“{name}”与其他评委组重名</translation>
     </message>
     <message>
-      <source>judge group {n}: the weight must be between 0 and 100 %</source>
-      <translation>第 {n} 个评委组：权重须在 0% 至 100% 之间</translation>
+        <source>judge group {n}: the weight must be between 0 and 100 %</source>
+        <translation>第 {n} 个评委组：权重须在 0% 至 100% 之间</translation>
     </message>
     <message>
-      <source>the judge groups' weights add up to {total} %; they must add up to exactly 100 %</source>
-      <translation>各评委组权重合计为 {total}%，须恰好为 100%</translation>
+        <source>the judge groups&apos; weights add up to {total} %; they must add up to exactly 100 %</source>
+        <translation>各评委组权重合计为 {total}%，须恰好为 100%</translation>
     </message>
     <message>
-      <source>the round's weight in the final result must be between 0 and 100 %</source>
-      <translation>本轮在最终成绩中的权重须在 0% 至 100% 之间</translation>
+        <source>the round&apos;s weight in the final result must be between 0 and 100 %</source>
+        <translation>本轮在最终成绩中的权重须在 0% 至 100% 之间</translation>
     </message>
     <message>
-      <source>the rounds' weights in the final result add up to {total} % (other rounds {others} % + this round {own} %); they may not exceed 100 %</source>
-      <translation>各轮次在最终成绩中的权重合计为 {total}%（其他轮次 {others}% + 本轮 {own}%），不得超过 100%</translation>
+        <source>the rounds&apos; weights in the final result add up to {total} % (other rounds {others} % + this round {own} %); they may not exceed 100 %</source>
+        <translation>各轮次在最终成绩中的权重合计为 {total}%（其他轮次 {others}% + 本轮 {own}%），不得超过 100%</translation>
     </message>
     <message>
-      <source>tie-break {n} names round {seq}, which is not this round or an earlier one</source>
-      <translation>第 {n} 项同分排序依据指向第 {seq} 轮，该轮既不是本轮，也不是之前的轮次</translation>
+        <source>tie-break {n} names round {seq}, which is not this round or an earlier one</source>
+        <translation>第 {n} 项同分排序依据指向第 {seq} 轮，该轮既不是本轮，也不是之前的轮次</translation>
     </message>
     <message>
-      <source>tie-break {n}: round “{round}” has no criterion “{criterion}”</source>
-      <translation>第 {n} 项同分排序依据：“{round}”没有评分指标“{criterion}”</translation>
+        <source>tie-break {n}: round “{round}” has no criterion “{criterion}”</source>
+        <translation>第 {n} 项同分排序依据：“{round}”没有评分指标“{criterion}”</translation>
     </message>
     <message>
-      <source>tie-break {n} repeats an earlier one</source>
-      <translation>第 {n} 项同分排序依据与前面的重复</translation>
+        <source>tie-break {n} repeats an earlier one</source>
+        <translation>第 {n} 项同分排序依据与前面的重复</translation>
     </message>
     <message>
-      <source>give the round a name</source>
-      <translation>请填写轮次名称</translation>
+        <source>give the round a name</source>
+        <translation>请填写轮次名称</translation>
     </message>
     <message>
-      <source>the round's name is longer than {limit} characters</source>
-      <translation>轮次名称超过 {limit} 个字</translation>
+        <source>the round&apos;s name is longer than {limit} characters</source>
+        <translation>轮次名称超过 {limit} 个字</translation>
     </message>
     <message>
-      <source>score sheets are in for this round: criteria can no longer be added or removed</source>
-      <translation>本轮已有评分表，不能再增加或删除评分指标</translation>
+        <source>score sheets are in for this round: criteria can no longer be added or removed</source>
+        <translation>本轮已有评分表，不能再增加或删除评分指标</translation>
     </message>
     <message>
-      <source>score sheets are in for this round: the maximum of “{criterion}” must stay {max}</source>
-      <translation>本轮已有评分表，“{criterion}”的满分须保持为 {max}</translation>
+        <source>score sheets are in for this round: the maximum of “{criterion}” must stay {max}</source>
+        <translation>本轮已有评分表，“{criterion}”的满分须保持为 {max}</translation>
     </message>
     <message>
-      <source>score sheets are in for this round: “{criterion}” cannot become or stop being a bonus item</source>
-      <translation>本轮已有评分表，不能更改“{criterion}”是否为加分项</translation>
+        <source>score sheets are in for this round: “{criterion}” cannot become or stop being a bonus item</source>
+        <translation>本轮已有评分表，不能更改“{criterion}”是否为加分项</translation>
     </message>
     <message>
-      <source>score sheets are in for this round: the score step must stay {step}</source>
-      <translation>本轮已有评分表，打分步长须保持为 {step}</translation>
+        <source>score sheets are in for this round: the score step must stay {step}</source>
+        <translation>本轮已有评分表，打分步长须保持为 {step}</translation>
     </message>
     <message>
-      <source>judge group “{group}” still has {count} judges on the round's panels; put them in another group before removing it</source>
-      <translation>评委组“{group}”在本轮评审组中仍有 {count} 名评委，请先将其调入其他评委组，再删除该组</translation>
+        <source>judge group “{group}” still has {count} judges on the round&apos;s panels; put them in another group before removing it</source>
+        <translation>评委组“{group}”在本轮评审组中仍有 {count} 名评委，请先将其调入其他评委组，再删除该组</translation>
     </message>
     <message>
-      <source>“{criterion}” breaks ties in round “{round}”; it cannot be removed</source>
-      <translation>“{criterion}”是“{round}”的同分排序依据，不能删除</translation>
+        <source>“{criterion}” breaks ties in round “{round}”; it cannot be removed</source>
+        <translation>“{criterion}”是“{round}”的同分排序依据，不能删除</translation>
     </message>
     <message>
-      <source>The results of round “{round}” are frozen; reopen the round formally before changing its set-up.</source>
-      <translation>“{round}”的结果已锁定；须先正式重新开启该轮次，才能修改其设置。</translation>
+        <source>The results of round “{round}” are frozen; reopen the round formally before changing its set-up.</source>
+        <translation>“{round}”的结果已锁定；须先正式重新开启该轮次，才能修改其设置。</translation>
     </message>
     <message>
-      <source>Proposals have been given to judges in round “{round}”; it cannot be deleted.</source>
-      <translation>“{round}”已向评委分配项目，不能删除。</translation>
+        <source>Proposals have been given to judges in round “{round}”; it cannot be deleted.</source>
+        <translation>“{round}”已向评委分配项目，不能删除。</translation>
     </message>
     <message>
-      <source>Round “{later}” breaks ties on round “{round}”; it cannot be deleted.</source>
-      <translation>“{later}”以“{round}”作为同分排序依据，不能删除。</translation>
+        <source>Round “{later}” breaks ties on round “{round}”; it cannot be deleted.</source>
+        <translation>“{later}”以“{round}”作为同分排序依据，不能删除。</translation>
     </message>
     <message>
-      <source>give the template a name</source>
-      <translation>请填写模板名称</translation>
+        <source>give the template a name</source>
+        <translation>请填写模板名称</translation>
     </message>
     <message>
-      <source>the template's name is longer than {limit} characters</source>
-      <translation>模板名称超过 {limit} 个字</translation>
+        <source>the template&apos;s name is longer than {limit} characters</source>
+        <translation>模板名称超过 {limit} 个字</translation>
     </message>
     <message>
-      <source>A rubric template named “{name}” already exists.</source>
-      <translation>已有名为“{name}”的评分标准模板。</translation>
+        <source>A rubric template named “{name}” already exists.</source>
+        <translation>已有名为“{name}”的评分标准模板。</translation>
     </message>
     <message>
-      <source>There is no rubric template with number {id}.</source>
-      <translation>没有编号为 {id} 的评分标准模板。</translation>
+        <source>There is no rubric template with number {id}.</source>
+        <translation>没有编号为 {id} 的评分标准模板。</translation>
     </message>
     <message>
-      <source>no judge called {name} sits on a panel of round “{round}”</source>
-      <translation>“{round}”的评审组中没有名为 {name} 的评委</translation>
+        <source>no judge called {name} sits on a panel of round “{round}”</source>
+        <translation>“{round}”的评审组中没有名为 {name} 的评委</translation>
     </message>
     <message>
-      <source>more than one judge of round “{round}” is called {name}</source>
-      <translation>“{round}”中有多位评委名为 {name}，无法区分</translation>
+        <source>more than one judge of round “{round}” is called {name}</source>
+        <translation>“{round}”中有多位评委名为 {name}，无法区分</translation>
     </message>
     <message>
-      <source>no proposal of this competition has the intake number {number}</source>
-      <translation>本届大赛没有受理编号为 {number} 的项目</translation>
+        <source>no proposal of this competition has the intake number {number}</source>
+        <translation>本届大赛没有受理编号为 {number} 的项目</translation>
     </message>
     <message>
-      <source>proposal {number} is called “{title}”</source>
-      <translation>受理编号 {number} 的项目名称是“{title}”，与所填不一致</translation>
+        <source>proposal {number} is called “{title}”</source>
+        <translation>受理编号 {number} 的项目名称是“{title}”，与所填不一致</translation>
     </message>
     <message>
-      <source>{judge} is not assigned proposal {number} in round “{round}”</source>
-      <translation>“{round}”中未给{judge}分配项目 {number}</translation>
+        <source>{judge} is not assigned proposal {number} in round “{round}”</source>
+        <translation>“{round}”中未给{judge}分配项目 {number}</translation>
     </message>
     <message>
-      <source>The sheet {sheet} holds rows of more than one round ({rounds}); import one round at a time.</source>
-      <translation>工作表“{sheet}”中有多个评审轮次（{rounds}）的行，请每次只导入一个轮次。</translation>
+        <source>The sheet {sheet} holds rows of more than one round ({rounds}); import one round at a time.</source>
+        <translation>工作表“{sheet}”中有多个评审轮次（{rounds}）的行，请每次只导入一个轮次。</translation>
     </message>
     <message>
-      <source>There are no user accounts yet: create the administrator with `psp init --admin NAME`.</source>
-      <translation>尚无用户账号：请先用 `psp init --admin 用户名` 创建管理员。</translation>
+        <source>There are no user accounts yet: create the administrator with `psp init --admin NAME`.</source>
+        <translation>尚无用户账号：请先用 `psp init --admin 用户名` 创建管理员。</translation>
     </message>
     <message>
-      <source>Sign in with --user NAME and the password in PSP_PASSWORD.</source>
-      <translation>请用 --user 用户名 登录，密码放在环境变量 PSP_PASSWORD 中。</translation>
+        <source>Sign in with --user NAME and the password in PSP_PASSWORD.</source>
+        <translation>请用 --user 用户名 登录，密码放在环境变量 PSP_PASSWORD 中。</translation>
     </message>
     <message>
-      <source>The two passwords differ.</source>
-      <translation>两次输入的密码不一致。</translation>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
     </message>
     <message>
-      <source>{role} is not a role; choose from {roles}.</source>
-      <translation>{role}不是有效角色，可选：{roles}。</translation>
+        <source>{role} is not a role; choose from {roles}.</source>
+        <translation>{role}不是有效角色，可选：{roles}。</translation>
     </message>
     <message>
-      <source>The limit must be at least 1.</source>
-      <translation>条数上限至少为 1。</translation>
+        <source>The limit must be at least 1.</source>
+        <translation>条数上限至少为 1。</translation>
     </message>
     <message>
-      <source>Sign in first.</source>
-      <translation>请先登录。</translation>
+        <source>Sign in first.</source>
+        <translation>请先登录。</translation>
     </message>
     <message>
-      <source>{user} ({roles}) may not do this: {action}.</source>
-      <translation>{user}（{roles}）无权执行此操作：{action}。</translation>
+        <source>{user} ({roles}) may not do this: {action}.</source>
+        <translation>{user}（{roles}）无权执行此操作：{action}。</translation>
     </message>
     <message>
-      <source>“{text}” is not a printed chain head; type the number of entries and the head as printed, e.g. 188 · 0123456789abcdef.</source>
-      <translation>“{text}”不是打印的链头；请按文书上的样子输入条数和链头，例如 188 · 0123456789abcdef。</translation>
+        <source>“{text}” is not a printed chain head; type the number of entries and the head as printed, e.g. 188 · 0123456789abcdef.</source>
+        <translation>“{text}”不是打印的链头；请按文书上的样子输入条数和链头，例如 188 · 0123456789abcdef。</translation>
     </message>
     <message>
-      <source>Change log entry {id} was altered after it was recorded: its content no longer matches its hash.</source>
-      <translation>变更记录第 {id} 条在记录后被改动：其内容与哈希值不再相符。</translation>
+        <source>Change log entry {id} was altered after it was recorded: its content no longer matches its hash.</source>
+        <translation>变更记录第 {id} 条在记录后被改动：其内容与哈希值不再相符。</translation>
     </message>
     <message>
-      <source>Change log entry {id} does not follow entry {previous}: its previous hash is not that entry's hash (one of them was rewritten, or an entry was removed).</source>
-      <translation>变更记录第 {id} 条与第 {previous} 条衔接不上：它记下的前一条哈希不是该条的哈希（其中一条被改写，或中间有记录被删除）。</translation>
+        <source>Change log entry {id} does not follow entry {previous}: its previous hash is not that entry&apos;s hash (one of them was rewritten, or an entry was removed).</source>
+        <translation>变更记录第 {id} 条与第 {previous} 条衔接不上：它记下的前一条哈希不是该条的哈希（其中一条被改写，或中间有记录被删除）。</translation>
     </message>
     <message>
-      <source>Change log entry {id} is the first but does not start the chain: earlier entries were removed or it was rewritten.</source>
-      <translation>变更记录第 {id} 条排在最前，却不是链的起点：之前的记录被删除，或该条被改写。</translation>
+        <source>Change log entry {id} is the first but does not start the chain: earlier entries were removed or it was rewritten.</source>
+        <translation>变更记录第 {id} 条排在最前，却不是链的起点：之前的记录被删除，或该条被改写。</translation>
     </message>
     <message>
-      <source>Change log entries are out of order: entry {id} belongs after entry {other}, not after entry {previous}.</source>
-      <translation>变更记录顺序被打乱：第 {id} 条应接在第 {other} 条之后，而不是第 {previous} 条之后。</translation>
+        <source>Change log entries are out of order: entry {id} belongs after entry {other}, not after entry {previous}.</source>
+        <translation>变更记录顺序被打乱：第 {id} 条应接在第 {other} 条之后，而不是第 {previous} 条之后。</translation>
     </message>
     <message>
-      <source>Change log entries are missing: entry {id} comes after entry {previous}.</source>
-      <translation>变更记录有缺失：第 {previous} 条之后直接是第 {id} 条。</translation>
+        <source>Change log entries are missing: entry {id} comes after entry {previous}.</source>
+        <translation>变更记录有缺失：第 {previous} 条之后直接是第 {id} 条。</translation>
     </message>
     <message>
-      <source>Change log entry {id} is dated {at}, before entry {previous} ({previous_at}): the entries were reordered.</source>
-      <translation>变更记录第 {id} 条的时间 {at} 早于第 {previous} 条（{previous_at}）：记录顺序被改动。</translation>
+        <source>Change log entry {id} is dated {at}, before entry {previous} ({previous_at}): the entries were reordered.</source>
+        <translation>变更记录第 {id} 条的时间 {at} 早于第 {previous} 条（{previous_at}）：记录顺序被改动。</translation>
     </message>
     <message>
-      <source>A document printed the chain head after {count} entries, but the change log has only {have}: entries were removed.</source>
-      <translation>文书上打印的是第 {count} 条时的链头，但变更记录现在只有 {have} 条：有记录被删除。</translation>
+        <source>A document printed the chain head after {count} entries, but the change log has only {have}: entries were removed.</source>
+        <translation>文书上打印的是第 {count} 条时的链头，但变更记录现在只有 {have} 条：有记录被删除。</translation>
     </message>
     <message>
-      <source>A document printed the chain head {printed} after {count} entries, but entry {count} of the change log now has the head {now}: the log was rewritten.</source>
-      <translation>文书上打印的第 {count} 条时的链头是 {printed}，但变更记录第 {count} 条现在的链头是 {now}：变更记录被整体改写。</translation>
+        <source>A document printed the chain head {printed} after {count} entries, but entry {count} of the change log now has the head {now}: the log was rewritten.</source>
+        <translation>文书上打印的第 {count} 条时的链头是 {printed}，但变更记录第 {count} 条现在的链头是 {now}：变更记录被整体改写。</translation>
     </message>
     <message>
-      <source>The start date {since} is after the end date {until}.</source>
-      <translation>开始日期 {since} 晚于结束日期 {until}。</translation>
+        <source>The start date {since} is after the end date {until}.</source>
+        <translation>开始日期 {since} 晚于结束日期 {until}。</translation>
     </message>
     <message>
-      <source>Score sheet {sheet} is marked submitted, but the change log does not record its submission.</source>
-      <translation>评分表 {sheet} 标为已提交，但变更记录中没有它的提交记录。</translation>
+        <source>Score sheet {sheet} is marked submitted, but the change log does not record its submission.</source>
+        <translation>评分表 {sheet} 标为已提交，但变更记录中没有它的提交记录。</translation>
     </message>
     <message>
-      <source>Score sheet {sheet} was submitted (change log entry {entry}), but its status is now “{status}”.</source>
-      <translation>评分表 {sheet} 已提交（变更记录第 {entry} 条），但现在的状态是“{status}”。</translation>
+        <source>Score sheet {sheet} was submitted (change log entry {entry}), but its status is now “{status}”.</source>
+        <translation>评分表 {sheet} 已提交（变更记录第 {entry} 条），但现在的状态是“{status}”。</translation>
     </message>
     <message>
-      <source>Score sheet {sheet}, submitted in change log entry {entry}, is missing from the database.</source>
-      <translation>变更记录第 {entry} 条提交的评分表 {sheet} 已从数据库中消失。</translation>
+        <source>Score sheet {sheet}, submitted in change log entry {entry}, is missing from the database.</source>
+        <translation>变更记录第 {entry} 条提交的评分表 {sheet} 已从数据库中消失。</translation>
     </message>
     <message>
-      <source>Score sheet {sheet} now counts for proposal {stored}, but change log entry {entry} recorded it for proposal {recorded}.</source>
-      <translation>评分表 {sheet} 现在计入项目 {stored}，但变更记录第 {entry} 条记的是项目 {recorded}。</translation>
+        <source>Score sheet {sheet} now counts for proposal {stored}, but change log entry {entry} recorded it for proposal {recorded}.</source>
+        <translation>评分表 {sheet} 现在计入项目 {stored}，但变更记录第 {entry} 条记的是项目 {recorded}。</translation>
     </message>
     <message>
-      <source>Score sheet {sheet} now counts as judge {stored}'s, but change log entry {entry} recorded it as judge {recorded}'s.</source>
-      <translation>评分表 {sheet} 现在算作评委 {stored} 的，但变更记录第 {entry} 条记的是评委 {recorded}。</translation>
+        <source>Score sheet {sheet} now counts as judge {stored}&apos;s, but change log entry {entry} recorded it as judge {recorded}&apos;s.</source>
+        <translation>评分表 {sheet} 现在算作评委 {stored} 的，但变更记录第 {entry} 条记的是评委 {recorded}。</translation>
     </message>
     <message>
-      <source>Score sheet {sheet}, criterion {criterion}: the database holds {stored} points, but change log entry {entry} recorded {recorded}.</source>
-      <translation>评分表 {sheet} 的评分项 {criterion}：数据库中为 {stored} 分，但变更记录第 {entry} 条记的是 {recorded} 分。</translation>
+        <source>Score sheet {sheet}, criterion {criterion}: the database holds {stored} points, but change log entry {entry} recorded {recorded}.</source>
+        <translation>评分表 {sheet} 的评分项 {criterion}：数据库中为 {stored} 分，但变更记录第 {entry} 条记的是 {recorded} 分。</translation>
     </message>
     <message>
-      <source>Paper keying {pass_no} of score sheet {sheet} differs from the points counted in change log entry {entry} (criterion {criterion}: {stored} against {recorded}).</source>
-      <translation>评分表 {sheet} 的第 {pass_no} 次纸质录入与变更记录第 {entry} 条计入的分数不同（评分项 {criterion}：{stored} 对 {recorded}）。</translation>
+        <source>Paper keying {pass_no} of score sheet {sheet} differs from the points counted in change log entry {entry} (criterion {criterion}: {stored} against {recorded}).</source>
+        <translation>评分表 {sheet} 的第 {pass_no} 次纸质录入与变更记录第 {entry} 条计入的分数不同（评分项 {criterion}：{stored} 对 {recorded}）。</translation>
     </message>
     <message>
-      <source>The frozen results of round {round} (snapshot {snapshot}) were changed: their content no longer matches their SHA-256.</source>
-      <translation>轮次 {round} 已锁定的结果（快照 {snapshot}）被改动：内容与其 SHA-256 不再相符。</translation>
+        <source>The frozen results of round {round} (snapshot {snapshot}) were changed: their content no longer matches their SHA-256.</source>
+        <translation>轮次 {round} 已锁定的结果（快照 {snapshot}）被改动：内容与其 SHA-256 不再相符。</translation>
     </message>
     <message>
-      <source>Snapshot {snapshot} of round {round} has the SHA-256 {sha256}, which no freeze in the change log recorded.</source>
-      <translation>轮次 {round} 的快照 {snapshot} 的 SHA-256 为 {sha256}，变更记录中没有任何锁定记录过它。</translation>
+        <source>Snapshot {snapshot} of round {round} has the SHA-256 {sha256}, which no freeze in the change log recorded.</source>
+        <translation>轮次 {round} 的快照 {snapshot} 的 SHA-256 为 {sha256}，变更记录中没有任何锁定记录过它。</translation>
     </message>
     <message>
-      <source>The frozen results of round {round} recorded in change log entry {entry} are missing from the database.</source>
-      <translation>变更记录第 {entry} 条记录的轮次 {round} 锁定结果已从数据库中消失。</translation>
+        <source>The frozen results of round {round} recorded in change log entry {entry} are missing from the database.</source>
+        <translation>变更记录第 {entry} 条记录的轮次 {round} 锁定结果已从数据库中消失。</translation>
     </message>
     <message>
-      <source>Round {round} is marked frozen, but the change log does not record it as frozen.</source>
-      <translation>轮次 {round} 标为已锁定，但变更记录中没有锁定记录。</translation>
+        <source>Round {round} is marked frozen, but the change log does not record it as frozen.</source>
+        <translation>轮次 {round} 标为已锁定，但变更记录中没有锁定记录。</translation>
     </message>
     <message>
-      <source>Round {round} was frozen (change log entry {entry}), but it is no longer marked frozen.</source>
-      <translation>轮次 {round} 已锁定（变更记录第 {entry} 条），但现在不再标为锁定。</translation>
+        <source>Round {round} was frozen (change log entry {entry}), but it is no longer marked frozen.</source>
+        <translation>轮次 {round} 已锁定（变更记录第 {entry} 条），但现在不再标为锁定。</translation>
     </message>
     <message>
-      <source>Round {round} counts snapshot {snapshot}, but change log entry {entry} froze it with a different SHA-256.</source>
-      <translation>轮次 {round} 现在采用快照 {snapshot}，但变更记录第 {entry} 条锁定时的 SHA-256 与之不同。</translation>
+        <source>Round {round} counts snapshot {snapshot}, but change log entry {entry} froze it with a different SHA-256.</source>
+        <translation>轮次 {round} 现在采用快照 {snapshot}，但变更记录第 {entry} 条锁定时的 SHA-256 与之不同。</translation>
     </message>
     <message>
-      <source>This database is on a PostgreSQL server: back it up and restore it on the server with pg_dump and pg_restore (ask whoever runs the server).</source>
-      <translation>此数据库位于 PostgreSQL 服务器上：请在服务器上用 pg_dump 备份、用 pg_restore 恢复（请联系服务器管理员）。</translation>
+        <source>This database is on a PostgreSQL server: back it up and restore it on the server with pg_dump and pg_restore (ask whoever runs the server).</source>
+        <translation>此数据库位于 PostgreSQL 服务器上：请在服务器上用 pg_dump 备份、用 pg_restore 恢复（请联系服务器管理员）。</translation>
     </message>
     <message>
-      <source>The backup could not be written to {path}: {reason}. Nothing was saved under that name.</source>
-      <translation>备份无法写入 {path}：{reason}。该文件名下没有保存任何内容。</translation>
+        <source>The backup could not be written to {path}: {reason}. Nothing was saved under that name.</source>
+        <translation>备份无法写入 {path}：{reason}。该文件名下没有保存任何内容。</translation>
     </message>
     <message>
-      <source>{path} already exists; choose another name.</source>
-      <translation>{path} 已存在，请换一个文件名。</translation>
+        <source>{path} already exists; choose another name.</source>
+        <translation>{path} 已存在，请换一个文件名。</translation>
     </message>
     <message>
-      <source>There is no folder {folder}.</source>
-      <translation>文件夹 {folder} 不存在。</translation>
+        <source>There is no folder {folder}.</source>
+        <translation>文件夹 {folder} 不存在。</translation>
     </message>
     <message>
-      <source>There is no backup file at {path}.</source>
-      <translation>{path} 处没有备份文件。</translation>
+        <source>There is no backup file at {path}.</source>
+        <translation>{path} 处没有备份文件。</translation>
     </message>
     <message>
-      <source>{path} is damaged and cannot be read; nothing was restored.</source>
-      <translation>{path} 已损坏，无法读取，未恢复任何内容。</translation>
+        <source>{path} is damaged and cannot be read; nothing was restored.</source>
+        <translation>{path} 已损坏，无法读取，未恢复任何内容。</translation>
     </message>
     <message>
-      <source>{path} is not a PSP Desktop database; nothing was restored.</source>
-      <translation>{path} 不是 PSP Desktop 数据库，未恢复任何内容。</translation>
+        <source>{path} is not a PSP Desktop database; nothing was restored.</source>
+        <translation>{path} 不是 PSP Desktop 数据库，未恢复任何内容。</translation>
     </message>
     <message>
-      <source>{path} was made by a newer version of PSP Desktop (schema {revision}); install that version to restore it. Nothing was restored.</source>
-      <translation>{path} 由更新版本的 PSP Desktop 生成（数据结构版本 {revision}），请安装该版本后再恢复。未恢复任何内容。</translation>
+        <source>{path} was made by a newer version of PSP Desktop (schema {revision}); install that version to restore it. Nothing was restored.</source>
+        <translation>{path} 由更新版本的 PSP Desktop 生成（数据结构版本 {revision}），请安装该版本后再恢复。未恢复任何内容。</translation>
     </message>
     <message>
-      <source>{path} is damaged (the integrity check found “{problem}”); nothing was restored.</source>
-      <translation>{path} 已损坏（完整性检查发现“{problem}”），未恢复任何内容。</translation>
+        <source>{path} is damaged (the integrity check found “{problem}”); nothing was restored.</source>
+        <translation>{path} 已损坏（完整性检查发现“{problem}”），未恢复任何内容。</translation>
     </message>
     <message>
-      <source>{path} is the database itself; choose a backup.</source>
-      <translation>{path} 就是当前数据库本身，请选择一个备份文件。</translation>
+        <source>{path} is the database itself; choose a backup.</source>
+        <translation>{path} 就是当前数据库本身，请选择一个备份文件。</translation>
     </message>
     <message>
-      <source>{path} could not be replaced: {reason}. Nothing was restored.</source>
-      <translation>无法替换 {path}：{reason}。未恢复任何内容。</translation>
+        <source>{path} could not be replaced: {reason}. Nothing was restored.</source>
+        <translation>无法替换 {path}：{reason}。未恢复任何内容。</translation>
     </message>
     <message>
-      <source>{path} is open in another window or program; close it there first. Nothing was restored.</source>
-      <translation>{path} 正在被其他窗口或程序使用，请先将其关闭。未恢复任何内容。</translation>
+        <source>{path} is open in another window or program; close it there first. Nothing was restored.</source>
+        <translation>{path} 正在被其他窗口或程序使用，请先将其关闭。未恢复任何内容。</translation>
     </message>
     <message>
-      <source>The file is empty.</source>
-      <translation>文件是空的。</translation>
+        <source>The file is empty.</source>
+        <translation>文件是空的。</translation>
     </message>
     <message>
-      <source>This is not a PSP Desktop event file.</source>
-      <translation>这不是 PSP Desktop 的评审活动文件。</translation>
+        <source>This is not a PSP Desktop event file.</source>
+        <translation>这不是 PSP Desktop 的评审活动文件。</translation>
     </message>
     <message>
-      <source>The file is incomplete: it ends before its signature. It was probably cut off while being copied (a USB stick removed too early); copy it again.</source>
-      <translation>文件不完整：在签名之前就结束了，可能是复制时被截断（U 盘拔出过早）。请重新复制。</translation>
+        <source>The file is incomplete: it ends before its signature. It was probably cut off while being copied (a USB stick removed too early); copy it again.</source>
+        <translation>文件不完整：在签名之前就结束了，可能是复制时被截断（U 盘拔出过早）。请重新复制。</translation>
     </message>
     <message>
-      <source>The file has {count} unexpected bytes after its signature: it was altered or damaged.</source>
-      <translation>文件在签名之后多出 {count} 个字节：文件已被改动或已损坏。</translation>
+        <source>The file has {count} unexpected bytes after its signature: it was altered or damaged.</source>
+        <translation>文件在签名之后多出 {count} 个字节：文件已被改动或已损坏。</translation>
     </message>
     <message>
-      <source>The file is damaged: its content cannot be read.</source>
-      <translation>文件已损坏，无法读取其内容。</translation>
+        <source>The file is damaged: its content cannot be read.</source>
+        <translation>文件已损坏，无法读取其内容。</translation>
     </message>
     <message>
-      <source>The signature does not match: the file was changed after it was signed, or it is damaged.</source>
-      <translation>签名不符：文件在签名后被改动过，或已损坏。</translation>
+        <source>The signature does not match: the file was changed after it was signed, or it is damaged.</source>
+        <translation>签名不符：文件在签名后被改动过，或已损坏。</translation>
     </message>
     <message>
-      <source>The file does not have the expected content ({field}).</source>
-      <translation>文件内容不符合要求（{field}）。</translation>
+        <source>The file does not have the expected content ({field}).</source>
+        <translation>文件内容不符合要求（{field}）。</translation>
     </message>
     <message>
-      <source>The file was made by another version of PSP Desktop (format {format}); update both PCs to the same version.</source>
-      <translation>该文件由其他版本的 PSP Desktop 生成（格式 {format}）；请把两台电脑更新到同一版本。</translation>
+        <source>The file was made by another version of PSP Desktop (format {format}); update both PCs to the same version.</source>
+        <translation>该文件由其他版本的 PSP Desktop 生成（格式 {format}）；请把两台电脑更新到同一版本。</translation>
     </message>
     <message>
-      <source>This is an event package that the office makes for the judges' laptops, not a results file.</source>
-      <translation>这是办公室为评审笔记本制作的评审活动包，不是评分结果文件。</translation>
+        <source>This is an event package that the office makes for the judges&apos; laptops, not a results file.</source>
+        <translation>这是办公室为评审笔记本制作的评审活动包，不是评分结果文件。</translation>
     </message>
     <message>
-      <source>This is a results file from a judge laptop, not an event package; import it at the office.</source>
-      <translation>这是评审笔记本生成的评分结果文件，不是评审活动包；请在办公室电脑上导入。</translation>
+        <source>This is a results file from a judge laptop, not an event package; import it at the office.</source>
+        <translation>这是评审笔记本生成的评分结果文件，不是评审活动包；请在办公室电脑上导入。</translation>
     </message>
     <message>
-      <source>This file is of another kind ({kind}).</source>
-      <translation>这是其他类型的文件（{kind}）。</translation>
+        <source>This file is of another kind ({kind}).</source>
+        <translation>这是其他类型的文件（{kind}）。</translation>
     </message>
     <message>
-      <source>A laptop name has 1 to {max} characters.</source>
-      <translation>笔记本名称应为 1 至 {max} 个字符。</translation>
+        <source>A laptop name has 1 to {max} characters.</source>
+        <translation>笔记本名称应为 1 至 {max} 个字符。</translation>
     </message>
     <message>
-      <source>A laptop public key has 32 bytes (64 hexadecimal digits).</source>
-      <translation>笔记本公钥为 32 字节（64 位十六进制数字）。</translation>
+        <source>A laptop public key has 32 bytes (64 hexadecimal digits).</source>
+        <translation>笔记本公钥为 32 字节（64 位十六进制数字）。</translation>
     </message>
     <message>
-      <source>A laptop named “{name}” is registered already with another key ({fingerprint}).</source>
-      <translation>名为“{name}”的笔记本已用另一把密钥（{fingerprint}）登记。</translation>
+        <source>A laptop named “{name}” is registered already with another key ({fingerprint}).</source>
+        <translation>名为“{name}”的笔记本已用另一把密钥（{fingerprint}）登记。</translation>
     </message>
     <message>
-      <source>This key is registered already for the laptop “{other}”, not “{name}”.</source>
-      <translation>这把密钥已登记在笔记本“{other}”名下，而不是“{name}”。</translation>
+        <source>This key is registered already for the laptop “{other}”, not “{name}”.</source>
+        <translation>这把密钥已登记在笔记本“{other}”名下，而不是“{name}”。</translation>
     </message>
     <message>
-      <source>Round “{round}” has no open assignments to take to the laptops.</source>
-      <translation>评审轮次“{round}”没有待评分的分配，无需带到笔记本上。</translation>
+        <source>Round “{round}” has no open assignments to take to the laptops.</source>
+        <translation>评审轮次“{round}”没有待评分的分配，无需带到笔记本上。</translation>
     </message>
     <message>
-      <source>This package was signed by another office PC (key {fingerprint}) than the one this laptop trusts (key {trusted}). If the office really changed PCs, open it with --trust-new-office.</source>
-      <translation>该活动包由另一台办公电脑（密钥 {fingerprint}）签名，而这台笔记本信任的是密钥 {trusted}。如果办公室确实更换了电脑，请使用 --trust-new-office 打开。</translation>
+        <source>This package was signed by another office PC (key {fingerprint}) than the one this laptop trusts (key {trusted}). If the office really changed PCs, open it with --trust-new-office.</source>
+        <translation>该活动包由另一台办公电脑（密钥 {fingerprint}）签名，而这台笔记本信任的是密钥 {trusted}。如果办公室确实更换了电脑，请使用 --trust-new-office 打开。</translation>
     </message>
     <message>
-      <source>This package was made for the laptop “{name}”; this laptop is “{mine}”. Ask the office for a package made for this laptop.</source>
-      <translation>该活动包是为笔记本“{name}”制作的，这台笔记本是“{mine}”。请向办公室索取为这台笔记本制作的活动包。</translation>
+        <source>This package was made for the laptop “{name}”; this laptop is “{mine}”. Ask the office for a package made for this laptop.</source>
+        <translation>该活动包是为笔记本“{name}”制作的，这台笔记本是“{mine}”。请向办公室索取为这台笔记本制作的活动包。</translation>
     </message>
     <message>
-      <source>No event package has been opened on this PC yet.</source>
-      <translation>本机尚未打开过评审活动包。</translation>
+        <source>No event package has been opened on this PC yet.</source>
+        <translation>本机尚未打开过评审活动包。</translation>
     </message>
     <message>
-      <source>{path} is not a judge laptop's event database.</source>
-      <translation>{path} 不是评审笔记本的评审活动数据库。</translation>
+        <source>{path} is not a judge laptop&apos;s event database.</source>
+        <translation>{path} 不是评审笔记本的评审活动数据库。</translation>
     </message>
     <message>
-      <source>This file was imported already ({when}); nothing changed.</source>
-      <translation>该文件已于 {when} 导入过，未作任何更改。</translation>
+        <source>This file was imported already ({when}); nothing changed.</source>
+        <translation>该文件已于 {when} 导入过，未作任何更改。</translation>
     </message>
     <message>
-      <source>This is an older file from the laptop “{laptop}” (number {sequence}; number {last} has been imported already): a replayed or out-of-date copy.</source>
-      <translation>这是笔记本“{laptop}”较早的文件（编号 {sequence}；编号 {last} 已经导入）：属于重放或过时的副本。</translation>
+        <source>This is an older file from the laptop “{laptop}” (number {sequence}; number {last} has been imported already): a replayed or out-of-date copy.</source>
+        <translation>这是笔记本“{laptop}”较早的文件（编号 {sequence}；编号 {last} 已经导入）：属于重放或过时的副本。</translation>
     </message>
     <message>
-      <source>The file says it comes from the laptop “{laptop}” but it is not signed with that laptop's registered key.</source>
-      <translation>文件自称来自笔记本“{laptop}”，但并非用该笔记本登记的密钥签名。</translation>
+        <source>The file says it comes from the laptop “{laptop}” but it is not signed with that laptop&apos;s registered key.</source>
+        <translation>文件自称来自笔记本“{laptop}”，但并非用该笔记本登记的密钥签名。</translation>
     </message>
     <message>
-      <source>The file calls its laptop “{laptop}”, but its key is registered for the laptop “{other}”.</source>
-      <translation>文件自称来自笔记本“{laptop}”，但其密钥登记在笔记本“{other}”名下。</translation>
+        <source>The file calls its laptop “{laptop}”, but its key is registered for the laptop “{other}”.</source>
+        <translation>文件自称来自笔记本“{laptop}”，但其密钥登记在笔记本“{other}”名下。</translation>
     </message>
     <message>
-      <source>Unknown laptop “{laptop}” (key {fingerprint}): register it when making its event package, or import with “register laptops not seen before” if you trust this file.</source>
-      <translation>未登记的笔记本“{laptop}”（密钥 {fingerprint}）：请在制作活动包时登记它；如果您信任此文件，也可勾选“登记此前未见过的笔记本”后导入。</translation>
+        <source>Unknown laptop “{laptop}” (key {fingerprint}): register it when making its event package, or import with “register laptops not seen before” if you trust this file.</source>
+        <translation>未登记的笔记本“{laptop}”（密钥 {fingerprint}）：请在制作活动包时登记它；如果您信任此文件，也可勾选“登记此前未见过的笔记本”后导入。</translation>
     </message>
     <message>
-      <source>This file is for “{competition}”, round “{round}”, which is not in this database: it comes from another competition or another office.</source>
-      <translation>该文件属于“{competition}”的评审轮次“{round}”，本数据库中没有该轮次：它来自其他大赛或其他办公室。</translation>
+        <source>This file is for “{competition}”, round “{round}”, which is not in this database: it comes from another competition or another office.</source>
+        <translation>该文件属于“{competition}”的评审轮次“{round}”，本数据库中没有该轮次：它来自其他大赛或其他办公室。</translation>
     </message>
     <message>
-      <source>The results of round “{round}” are frozen; reopen the round formally before importing scores.</source>
-      <translation>评审轮次“{round}”的结果已冻结；须先按程序重新开启该轮次，才能导入评分。</translation>
+        <source>The results of round “{round}” are frozen; reopen the round formally before importing scores.</source>
+        <translation>评审轮次“{round}”的结果已冻结；须先按程序重新开启该轮次，才能导入评分。</translation>
     </message>
     <message>
-      <source>{judge} is no longer assigned “{proposal}” at the office; the sheet was not counted.</source>
-      <translation>办公室已不再给{judge}分配“{proposal}”，该评分表未计入。</translation>
+        <source>{judge} is no longer assigned “{proposal}” at the office; the sheet was not counted.</source>
+        <translation>办公室已不再给{judge}分配“{proposal}”，该评分表未计入。</translation>
     </message>
     <message>
-      <source>{judge} has a conflict of interest with the applicant of “{proposal}”; the sheet was not counted.</source>
-      <translation>{judge}与“{proposal}”的申报机构存在利益冲突，该评分表未计入。</translation>
+        <source>{judge} has a conflict of interest with the applicant of “{proposal}”; the sheet was not counted.</source>
+        <translation>{judge}与“{proposal}”的申报机构存在利益冲突，该评分表未计入。</translation>
     </message>
     <message>
-      <source>{judge} on “{proposal}”: the office counts {counted}, this file says {incoming}. The counted sheet was kept.</source>
-      <translation>{judge}对“{proposal}”的评分：办公室已计入 {counted}，本文件为 {incoming}。已保留已计入的评分表。</translation>
+        <source>{judge} on “{proposal}”: the office counts {counted}, this file says {incoming}. The counted sheet was kept.</source>
+        <translation>{judge}对“{proposal}”的评分：办公室已计入 {counted}，本文件为 {incoming}。已保留已计入的评分表。</translation>
     </message>
     <message>
-      <source>{judge} on “{proposal}”: the sheet was reopened at the office for correction; this file's scores were not written over it.</source>
-      <translation>{judge}对“{proposal}”的评分表已在办公室重新开启以便更正，本文件的评分未覆盖它。</translation>
+        <source>{judge} on “{proposal}”: the sheet was reopened at the office for correction; this file&apos;s scores were not written over it.</source>
+        <translation>{judge}对“{proposal}”的评分表已在办公室重新开启以便更正，本文件的评分未覆盖它。</translation>
     </message>
     <message>
-      <source>The key file {path} of this PC cannot be read: {reason}</source>
-      <translation>无法读取本机的密钥文件 {path}：{reason}</translation>
+        <source>The key file {path} of this PC cannot be read: {reason}</source>
+        <translation>无法读取本机的密钥文件 {path}：{reason}</translation>
     </message>
     <message>
-      <source>The key file {path} is not an Ed25519 key.</source>
-      <translation>密钥文件 {path} 不是 Ed25519 密钥。</translation>
+        <source>The key file {path} is not an Ed25519 key.</source>
+        <translation>密钥文件 {path} 不是 Ed25519 密钥。</translation>
     </message>
     <message>
-      <source>The laptop settings file {path} is damaged: {reason}</source>
-      <translation>笔记本设置文件 {path} 已损坏：{reason}</translation>
+        <source>The laptop settings file {path} is damaged: {reason}</source>
+        <translation>笔记本设置文件 {path} 已损坏：{reason}</translation>
     </message>
     <message>
-      <source>No laptop public key found: give the 64 hexadecimal digits that “psp event key” prints on the laptop.</source>
-      <translation>未找到笔记本公钥：请填写在笔记本上运行“psp event key”显示的 64 位十六进制数字。</translation>
+        <source>No laptop public key found: give the 64 hexadecimal digits that “psp event key” prints on the laptop.</source>
+        <translation>未找到笔记本公钥：请填写在笔记本上运行“psp event key”显示的 64 位十六进制数字。</translation>
     </message>
     <message>
-      <source>Wrong user name or password.</source>
-      <translation>用户名或密码错误。</translation>
+        <source>Wrong user name or password.</source>
+        <translation>用户名或密码错误。</translation>
     </message>
     <message>
-      <source>A password needs at least 8 characters.</source>
-      <translation>密码至少需要8个字符。</translation>
+        <source>A password needs at least 8 characters.</source>
+        <translation>密码至少需要8个字符。</translation>
     </message>
     <message>
-      <source>A password cannot be digits only.</source>
-      <translation>密码不能全是数字。</translation>
+        <source>A password cannot be digits only.</source>
+        <translation>密码不能全是数字。</translation>
     </message>
     <message>
-      <source>The password cannot be the user name.</source>
-      <translation>密码不能与用户名相同。</translation>
+        <source>The password cannot be the user name.</source>
+        <translation>密码不能与用户名相同。</translation>
     </message>
     <message>
-      <source>Enter a user name.</source>
-      <translation>请填写用户名。</translation>
+        <source>Enter a user name.</source>
+        <translation>请填写用户名。</translation>
     </message>
     <message>
-      <source>A user name is one word of at most 40 characters, without spaces.</source>
-      <translation>用户名不能含空格，最多40个字符。</translation>
+        <source>A user name is one word of at most 40 characters, without spaces.</source>
+        <translation>用户名不能含空格，最多40个字符。</translation>
     </message>
     <message>
-      <source>Enter the person's name.</source>
-      <translation>请填写姓名。</translation>
+        <source>Enter the person&apos;s name.</source>
+        <translation>请填写姓名。</translation>
     </message>
     <message>
-      <source>A name is at most 40 characters.</source>
-      <translation>姓名最多40个字符。</translation>
+        <source>A name is at most 40 characters.</source>
+        <translation>姓名最多40个字符。</translation>
     </message>
     <message>
-      <source>Give the user at least one role.</source>
-      <translation>请至少为用户选择一个角色。</translation>
+        <source>Give the user at least one role.</source>
+        <translation>请至少为用户选择一个角色。</translation>
     </message>
     <message>
-      <source>There are user accounts already; sign in instead.</source>
-      <translation>已有用户账号，请直接登录。</translation>
+        <source>There are user accounts already; sign in instead.</source>
+        <translation>已有用户账号，请直接登录。</translation>
     </message>
     <message>
-      <source>This account is switched off. Ask an administrator.</source>
-      <translation>该账号已停用，请联系管理员。</translation>
+        <source>This account is switched off. Ask an administrator.</source>
+        <translation>该账号已停用，请联系管理员。</translation>
     </message>
     <message>
-      <source>Too many wrong passwords. Try again after {time}.</source>
-      <translation>密码错误次数过多，请于{time}之后再试。</translation>
+        <source>Too many wrong passwords. Try again after {time}.</source>
+        <translation>密码错误次数过多，请于{time}之后再试。</translation>
     </message>
     <message>
-      <source>There is no user called {name}.</source>
-      <translation>没有名为{name}的用户。</translation>
+        <source>There is no user called {name}.</source>
+        <translation>没有名为{name}的用户。</translation>
     </message>
     <message>
-      <source>The user name {name} is taken.</source>
-      <translation>用户名{name}已被使用。</translation>
+        <source>The user name {name} is taken.</source>
+        <translation>用户名{name}已被使用。</translation>
     </message>
     <message>
-      <source>You cannot switch off your own account.</source>
-      <translation>不能停用自己的账号。</translation>
+        <source>You cannot switch off your own account.</source>
+        <translation>不能停用自己的账号。</translation>
     </message>
     <message>
-      <source>{name} is the last active administrator; make someone else administrator first.</source>
-      <translation>{name}是唯一在用的管理员，请先指定其他人为管理员。</translation>
+        <source>{name} is the last active administrator; make someone else administrator first.</source>
+        <translation>{name}是唯一在用的管理员，请先指定其他人为管理员。</translation>
     </message>
     <message>
-      <source>This session has no user account to change.</source>
-      <translation>当前登录没有可修改的用户账号。</translation>
+        <source>This session has no user account to change.</source>
+        <translation>当前登录没有可修改的用户账号。</translation>
     </message>
     <message>
-      <source>The current password is wrong.</source>
-      <translation>当前密码不正确。</translation>
+        <source>The current password is wrong.</source>
+        <translation>当前密码不正确。</translation>
     </message>
     <message>
-      <source>The new password is the same as the current one.</source>
-      <translation>新密码与当前密码相同。</translation>
+        <source>The new password is the same as the current one.</source>
+        <translation>新密码与当前密码相同。</translation>
     </message>
     <message>
-      <source>This user account no longer exists.</source>
-      <translation>该用户账号已不存在。</translation>
+        <source>This user account no longer exists.</source>
+        <translation>该用户账号已不存在。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>EventDialog</name>
     <message>
-      <source>Accepted</source>
-      <translation>已导入</translation>
+        <source>Accepted</source>
+        <translation>已导入</translation>
     </message>
     <message>
-      <source>Already imported</source>
-      <translation>此前已导入</translation>
+        <source>Already imported</source>
+        <translation>此前已导入</translation>
     </message>
     <message>
-      <source>Rejected</source>
-      <translation>已拒收</translation>
+        <source>Rejected</source>
+        <translation>已拒收</translation>
     </message>
     <message>
-      <source>Conflict</source>
-      <translation>冲突</translation>
+        <source>Conflict</source>
+        <translation>冲突</translation>
     </message>
     <message>
-      <source>Not counted</source>
-      <translation>未计入</translation>
+        <source>Not counted</source>
+        <translation>未计入</translation>
     </message>
     <message>
-      <source>Judge laptops</source>
-      <translation>评审笔记本</translation>
+        <source>Judge laptops</source>
+        <translation>评审笔记本</translation>
     </message>
     <message>
-      <source>Judges can score on laptops without a network. Save the event package of this round for the laptops (a laptop opens it with “psp-desktop --event FILE”), and bring their signed results files back here by USB. Each file is checked and taken whole or not at all; a sheet already counted is never overwritten.</source>
-      <translation>评委可以在不联网的笔记本上评分。先为笔记本保存本轮次的评审活动包（笔记本用“psp-desktop --event 文件”打开），再用 U 盘把笔记本签名的评分结果文件带回这里导入。每个文件都会核验，要么整份导入，要么一条不导入；已计入的评分表绝不会被覆盖。</translation>
+        <source>Judges can score on laptops without a network. Save the event package of this round for the laptops (a laptop opens it with “psp-desktop --event FILE”), and bring their signed results files back here by USB. Each file is checked and taken whole or not at all; a sheet already counted is never overwritten.</source>
+        <translation>评委可以在不联网的笔记本上评分。先为笔记本保存本轮次的评审活动包（笔记本用“psp-desktop --event 文件”打开），再用 U 盘把笔记本签名的评分结果文件带回这里导入。每个文件都会核验，要么整份导入，要么一条不导入；已计入的评分表绝不会被覆盖。</translation>
     </message>
     <message>
-      <source>Judge laptops: {round}</source>
-      <translation>评审笔记本：{round}</translation>
+        <source>Judge laptops: {round}</source>
+        <translation>评审笔记本：{round}</translation>
     </message>
     <message>
-      <source>Close</source>
-      <translation>关闭</translation>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
     <message>
-      <source>1. Event package for the laptops</source>
-      <translation>1. 给评审笔记本的活动包</translation>
+        <source>1. Event package for the laptops</source>
+        <translation>1. 给评审笔记本的活动包</translation>
     </message>
     <message>
-      <source>optional: the name “psp event key” shows on the laptop</source>
-      <translation>选填：在笔记本上运行“psp event key”显示的名称</translation>
+        <source>optional: the name “psp event key” shows on the laptop</source>
+        <translation>选填：在笔记本上运行“psp event key”显示的名称</translation>
     </message>
     <message>
-      <source>optional: its public key, 64 hexadecimal digits</source>
-      <translation>选填：该笔记本的公钥，64 位十六进制数字</translation>
+        <source>optional: its public key, 64 hexadecimal digits</source>
+        <translation>选填：该笔记本的公钥，64 位十六进制数字</translation>
     </message>
     <message>
-      <source>Save the event package…</source>
-      <translation>保存评审活动包…</translation>
+        <source>Save the event package…</source>
+        <translation>保存评审活动包…</translation>
     </message>
     <message>
-      <source>Register laptop</source>
-      <translation>登记笔记本</translation>
+        <source>Register laptop</source>
+        <translation>登记笔记本</translation>
     </message>
     <message>
-      <source>Laptop key</source>
-      <translation>笔记本公钥</translation>
+        <source>Laptop key</source>
+        <translation>笔记本公钥</translation>
     </message>
     <message>
-      <source>2. Results files from the laptops</source>
-      <translation>2. 评审笔记本交回的评分结果文件</translation>
+        <source>2. Results files from the laptops</source>
+        <translation>2. 评审笔记本交回的评分结果文件</translation>
     </message>
     <message>
-      <source>Register laptops not seen before with the key in their file (only for files you trust)</source>
-      <translation>用文件中的密钥登记此前未见过的笔记本（仅用于您信任的文件）</translation>
+        <source>Register laptops not seen before with the key in their file (only for files you trust)</source>
+        <translation>用文件中的密钥登记此前未见过的笔记本（仅用于您信任的文件）</translation>
     </message>
     <message>
-      <source>Import results files…</source>
-      <translation>导入评分结果文件…</translation>
+        <source>Import results files…</source>
+        <translation>导入评分结果文件…</translation>
     </message>
     <message>
-      <source>Sheets not written</source>
-      <translation>未写入的评分表</translation>
+        <source>Sheets not written</source>
+        <translation>未写入的评分表</translation>
     </message>
     <message>
-      <source>No laptop is registered yet.</source>
-      <translation>尚未登记任何笔记本。</translation>
+        <source>No laptop is registered yet.</source>
+        <translation>尚未登记任何笔记本。</translation>
     </message>
     <message>
-      <source>Registered laptops: {names}</source>
-      <translation>已登记的笔记本：{names}</translation>
+        <source>Registered laptops: {names}</source>
+        <translation>已登记的笔记本：{names}</translation>
     </message>
     <message>
-      <source>Save the event package</source>
-      <translation>保存评审活动包</translation>
+        <source>Save the event package</source>
+        <translation>保存评审活动包</translation>
     </message>
     <message>
-      <source>Event package (*.pspevent)</source>
-      <translation>评审活动包 (*.pspevent)</translation>
+        <source>Event package (*.pspevent)</source>
+        <translation>评审活动包 (*.pspevent)</translation>
     </message>
     <message>
-      <source>Saving…</source>
-      <translation>正在保存……</translation>
+        <source>Saving…</source>
+        <translation>正在保存……</translation>
     </message>
     <message>
-      <source>Saved {path}: {judges} judges, {assignments} sheets to score, {excluded} left out for conflicts of interest.</source>
-      <translation>已保存 {path}：{judges} 位评委，{assignments} 张待评评分表，{excluded} 张因利益冲突未纳入。</translation>
+        <source>Saved {path}: {judges} judges, {assignments} sheets to score, {excluded} left out for conflicts of interest.</source>
+        <translation>已保存 {path}：{judges} 位评委，{assignments} 张待评评分表，{excluded} 张因利益冲突未纳入。</translation>
     </message>
     <message>
-      <source>No PIN yet (cannot sign in on a laptop): {names}.</source>
-      <translation>尚未设置 PIN 码（无法在笔记本上登录）：{names}。</translation>
+        <source>No PIN yet (cannot sign in on a laptop): {names}.</source>
+        <translation>尚未设置 PIN 码（无法在笔记本上登录）：{names}。</translation>
     </message>
     <message>
-      <source>Import results files</source>
-      <translation>导入评分结果文件</translation>
+        <source>Import results files</source>
+        <translation>导入评分结果文件</translation>
     </message>
     <message>
-      <source>Results files (*.pspresults);;All files (*)</source>
-      <translation>评分结果文件 (*.pspresults);;所有文件 (*)</translation>
+        <source>Results files (*.pspresults);;All files (*)</source>
+        <translation>评分结果文件 (*.pspresults);;所有文件 (*)</translation>
     </message>
     <message>
-      <source>Checking {count} files…</source>
-      <translation>正在核验 {count} 个文件……</translation>
+        <source>Checking {count} files…</source>
+        <translation>正在核验 {count} 个文件……</translation>
     </message>
     <message>
-      <source>{accepted} accepted, {duplicates} imported before, {rejected} rejected; {added} sheets added, {conflicts} conflicts.</source>
-      <translation>导入 {accepted} 个，此前已导入 {duplicates} 个，拒收 {rejected} 个；新增评分表 {added} 张，冲突 {conflicts} 处。</translation>
+        <source>{accepted} accepted, {duplicates} imported before, {rejected} rejected; {added} sheets added, {conflicts} conflicts.</source>
+        <translation>导入 {accepted} 个，此前已导入 {duplicates} 个，拒收 {rejected} 个；新增评分表 {added} 张，冲突 {conflicts} 处。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Fields</name>
     <message>
-      <source>Name</source>
-      <translation>名称</translation>
+        <source>Name</source>
+        <translation>名称</translation>
     </message>
     <message>
-      <source>Unified social credit code</source>
-      <translation>统一社会信用代码</translation>
+        <source>Unified social credit code</source>
+        <translation>统一社会信用代码</translation>
     </message>
     <message>
-      <source>Judge's name</source>
-      <translation>评审专家姓名</translation>
+        <source>Judge&apos;s name</source>
+        <translation>评审专家姓名</translation>
     </message>
     <message>
-      <source>Affiliation</source>
-      <translation>工作单位</translation>
+        <source>Affiliation</source>
+        <translation>工作单位</translation>
     </message>
     <message>
-      <source>Professional title</source>
-      <translation>职称或身份</translation>
+        <source>Professional title</source>
+        <translation>职称或身份</translation>
     </message>
     <message>
-      <source>Expertise</source>
-      <translation>专长领域</translation>
+        <source>Expertise</source>
+        <translation>专长领域</translation>
     </message>
     <message>
-      <source>Phone</source>
-      <translation>联系电话</translation>
+        <source>Phone</source>
+        <translation>联系电话</translation>
     </message>
     <message>
-      <source>E-mail</source>
-      <translation>电子邮箱</translation>
+        <source>E-mail</source>
+        <translation>电子邮箱</translation>
     </message>
     <message>
-      <source>Panel name</source>
-      <translation>评审组名称</translation>
+        <source>Panel name</source>
+        <translation>评审组名称</translation>
     </message>
     <message>
-      <source>Venue</source>
-      <translation>评审地点</translation>
+        <source>Venue</source>
+        <translation>评审地点</translation>
     </message>
     <message>
-      <source>Registered on</source>
-      <translation>成立日期</translation>
+        <source>Registered on</source>
+        <translation>成立日期</translation>
     </message>
     <message>
-      <source>Introduction</source>
-      <translation>机构简介</translation>
+        <source>Introduction</source>
+        <translation>机构简介</translation>
     </message>
     <message>
-      <source>Project title</source>
-      <translation>项目名称</translation>
+        <source>Project title</source>
+        <translation>项目名称</translation>
     </message>
     <message>
-      <source>Who is served</source>
-      <translation>服务对象</translation>
+        <source>Who is served</source>
+        <translation>服务对象</translation>
     </message>
     <message>
-      <source>Where</source>
-      <translation>服务地点</translation>
+        <source>Where</source>
+        <translation>服务地点</translation>
     </message>
     <message>
-      <source>Summary</source>
-      <translation>项目简介</translation>
+        <source>Summary</source>
+        <translation>项目简介</translation>
     </message>
     <message>
-      <source>Needs analysis</source>
-      <translation>需求分析</translation>
+        <source>Needs analysis</source>
+        <translation>需求分析</translation>
     </message>
     <message>
-      <source>Objectives</source>
-      <translation>项目目标</translation>
+        <source>Objectives</source>
+        <translation>项目目标</translation>
     </message>
     <message>
-      <source>Activity plan</source>
-      <translation>活动计划</translation>
+        <source>Activity plan</source>
+        <translation>活动计划</translation>
     </message>
     <message>
-      <source>Direct beneficiaries</source>
-      <translation>直接受益人数</translation>
+        <source>Direct beneficiaries</source>
+        <translation>直接受益人数</translation>
     </message>
     <message>
-      <source>Indirect beneficiaries</source>
-      <translation>间接受益人数</translation>
+        <source>Indirect beneficiaries</source>
+        <translation>间接受益人数</translation>
     </message>
     <message>
-      <source>Start month</source>
-      <translation>开始月份</translation>
+        <source>Start month</source>
+        <translation>开始月份</translation>
     </message>
     <message>
-      <source>End month</source>
-      <translation>结束月份</translation>
+        <source>End month</source>
+        <translation>结束月份</translation>
     </message>
     <message>
-      <source>Amount requested</source>
-      <translation>申请金额</translation>
+        <source>Amount requested</source>
+        <translation>申请金额</translation>
     </message>
     <message>
-      <source>Matching funds</source>
-      <translation>配套资金</translation>
+        <source>Matching funds</source>
+        <translation>配套资金</translation>
     </message>
     <message>
-      <source>Bid price</source>
-      <translation>投标报价</translation>
+        <source>Bid price</source>
+        <translation>投标报价</translation>
     </message>
     <message>
-      <source>Budget</source>
-      <translation>预算</translation>
+        <source>Budget</source>
+        <translation>预算</translation>
     </message>
     <message>
-      <source>Pool</source>
-      <translation>资金池</translation>
+        <source>Pool</source>
+        <translation>资金池</translation>
     </message>
     <message>
-      <source>Cap per project</source>
-      <translation>单项资助上限</translation>
+        <source>Cap per project</source>
+        <translation>单项资助上限</translation>
     </message>
     <message>
-      <source>Organizer</source>
-      <translation>主办单位</translation>
+        <source>Organizer</source>
+        <translation>主办单位</translation>
     </message>
     <message>
-      <source>District</source>
-      <translation>所在区</translation>
+        <source>District</source>
+        <translation>所在区</translation>
     </message>
     <message>
-      <source>Intake number pattern</source>
-      <translation>受理编号格式</translation>
+        <source>Intake number pattern</source>
+        <translation>受理编号格式</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Import</name>
     <message>
-      <source>Read</source>
-      <translation>已读取</translation>
+        <source>Read</source>
+        <translation>已读取</translation>
     </message>
     <message>
-      <source>Blank</source>
-      <translation>空白</translation>
+        <source>Blank</source>
+        <translation>空白</translation>
     </message>
     <message>
-      <source>Not understood</source>
-      <translation>无法识别</translation>
+        <source>Not understood</source>
+        <translation>无法识别</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>JudgeDialog</name>
     <message>
-      <source>Take off the roster…</source>
-      <translation>移出专家库…</translation>
+        <source>Take off the roster…</source>
+        <translation>移出专家库…</translation>
     </message>
     <message>
-      <source>Add a judge</source>
-      <translation>添加评审专家</translation>
+        <source>Add a judge</source>
+        <translation>添加评审专家</translation>
     </message>
     <message>
-      <source>e.g. Professor, senior social worker, residents' representative</source>
-      <translation>例如：教授、高级社会工作师、居民代表</translation>
+        <source>e.g. Professor, senior social worker, residents&apos; representative</source>
+        <translation>例如：教授、高级社会工作师、居民代表</translation>
     </message>
     <message>
-      <source>11-digit mobile, or area code and number</source>
-      <translation>11位手机号，或区号加座机号</translation>
+        <source>11-digit mobile, or area code and number</source>
+        <translation>11位手机号，或区号加座机号</translation>
     </message>
     <message>
-      <source>(not a registered organization)</source>
-      <translation>（非已登记机构）</translation>
+        <source>(not a registered organization)</source>
+        <translation>（非已登记机构）</translation>
     </message>
     <message>
-      <source>Public juror (residents, deputies, media) rather than an expert</source>
-      <translation>大众评审（居民、代表、媒体等），非专家评审</translation>
+        <source>Public juror (residents, deputies, media) rather than an expert</source>
+        <translation>大众评审（居民、代表、媒体等），非专家评审</translation>
     </message>
     <message>
-      <source>Set PIN…</source>
-      <translation>设置 PIN 码…</translation>
+        <source>Set PIN…</source>
+        <translation>设置 PIN 码…</translation>
     </message>
     <message>
-      <source>On the roster</source>
-      <translation>专家库信息</translation>
+        <source>On the roster</source>
+        <translation>专家库信息</translation>
     </message>
     <message>
-      <source>Name</source>
-      <translation>姓名</translation>
+        <source>Name</source>
+        <translation>姓名</translation>
     </message>
     <message>
-      <source>Works for</source>
-      <translation>任职机构</translation>
+        <source>Works for</source>
+        <translation>任职机构</translation>
     </message>
     <message>
-      <source>Affiliation as printed</source>
-      <translation>工作单位（打印名称）</translation>
+        <source>Affiliation as printed</source>
+        <translation>工作单位（打印名称）</translation>
     </message>
     <message>
-      <source>Title or role</source>
-      <translation>职称或身份</translation>
+        <source>Title or role</source>
+        <translation>职称或身份</translation>
     </message>
     <message>
-      <source>Expertise</source>
-      <translation>专长领域</translation>
+        <source>Expertise</source>
+        <translation>专长领域</translation>
     </message>
     <message>
-      <source>Phone</source>
-      <translation>联系电话</translation>
+        <source>Phone</source>
+        <translation>联系电话</translation>
     </message>
     <message>
-      <source>E-mail</source>
-      <translation>电子邮箱</translation>
+        <source>E-mail</source>
+        <translation>电子邮箱</translation>
     </message>
     <message>
-      <source>Judge-mode PIN</source>
-      <translation>评委模式 PIN 码</translation>
+        <source>Judge-mode PIN</source>
+        <translation>评委模式 PIN 码</translation>
     </message>
     <message>
-      <source>Conflicts of interest (the judge never scores these organizations' proposals)</source>
-      <translation>利益回避（该评委不评审以下机构的申报项目）</translation>
+        <source>Conflicts of interest (the judge never scores these organizations&apos; proposals)</source>
+        <translation>利益回避（该评委不评审以下机构的申报项目）</translation>
     </message>
     <message>
-      <source>Declare a conflict…</source>
-      <translation>登记回避…</translation>
+        <source>Declare a conflict…</source>
+        <translation>登记回避…</translation>
     </message>
     <message>
-      <source>Remove conflict</source>
-      <translation>撤销回避</translation>
+        <source>Remove conflict</source>
+        <translation>撤销回避</translation>
     </message>
     <message>
-      <source>Judge: {name}</source>
-      <translation>评审专家：{name}</translation>
+        <source>Judge: {name}</source>
+        <translation>评审专家：{name}</translation>
     </message>
     <message>
-      <source>Set</source>
-      <translation>已设置</translation>
+        <source>Set</source>
+        <translation>已设置</translation>
     </message>
     <message>
-      <source>Not set: the judge cannot use judge mode yet</source>
-      <translation>未设置：该评委暂不能使用评委模式</translation>
+        <source>Not set: the judge cannot use judge mode yet</source>
+        <translation>未设置：该评委暂不能使用评委模式</translation>
     </message>
     <message>
-      <source>Change PIN…</source>
-      <translation>修改 PIN 码…</translation>
+        <source>Change PIN…</source>
+        <translation>修改 PIN 码…</translation>
     </message>
     <message>
-      <source>Take off the roster</source>
-      <translation>移出专家库</translation>
+        <source>Take off the roster</source>
+        <translation>移出专家库</translation>
     </message>
     <message>
-      <source>Take {name} off the roster? The judge leaves the panels of rounds that are not finished; finished rounds keep their record.</source>
-      <translation>确定将{name}移出专家库吗？该评委将退出尚未结束轮次的评审组；已结束的轮次保留原有记录。</translation>
+        <source>Take {name} off the roster? The judge leaves the panels of rounds that are not finished; finished rounds keep their record.</source>
+        <translation>确定将{name}移出专家库吗？该评委将退出尚未结束轮次的评审组；已结束的轮次保留原有记录。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>JudgeMode</name>
     <message>
-      <source>Unexpected error: {error}</source>
-      <translation>意外错误：{error}</translation>
+        <source>Unexpected error: {error}</source>
+        <translation>意外错误：{error}</translation>
     </message>
     <message>
-      <source>Judge sign-in</source>
-      <translation>评委登录</translation>
+        <source>Judge sign-in</source>
+        <translation>评委登录</translation>
     </message>
     <message>
-      <source>Choose your name, type your 6-digit PIN and press Enter.</source>
-      <translation>请选择您的姓名，输入 6 位数字 PIN 码后按回车键。</translation>
+        <source>Choose your name, type your 6-digit PIN and press Enter.</source>
+        <translation>请选择您的姓名，输入 6 位数字 PIN 码后按回车键。</translation>
     </message>
     <message>
-      <source>PIN</source>
-      <translation>PIN 码</translation>
+        <source>PIN</source>
+        <translation>PIN 码</translation>
     </message>
     <message>
-      <source>Sign in</source>
-      <translation>登录</translation>
+        <source>Sign in</source>
+        <translation>登录</translation>
     </message>
     <message>
-      <source>Leave judge mode</source>
-      <translation>退出评委模式</translation>
+        <source>Leave judge mode</source>
+        <translation>退出评委模式</translation>
     </message>
     <message>
-      <source>Save results for the office…</source>
-      <translation>保存评分结果交办公室…</translation>
+        <source>Save results for the office…</source>
+        <translation>保存评分结果交办公室…</translation>
     </message>
     <message>
-      <source>Your name</source>
-      <translation>姓名</translation>
+        <source>Your name</source>
+        <translation>姓名</translation>
     </message>
     <message>
-      <source>Save the results file</source>
-      <translation>保存评分结果文件</translation>
+        <source>Save the results file</source>
+        <translation>保存评分结果文件</translation>
     </message>
     <message>
-      <source>Judge results (*.pspresults)</source>
-      <translation>评分结果文件 (*.pspresults)</translation>
+        <source>Judge results (*.pspresults)</source>
+        <translation>评分结果文件 (*.pspresults)</translation>
     </message>
     <message>
-      <source>Saved {count} submitted sheets to {path}. Give this file to the office.</source>
-      <translation>已将{count}张已提交的评分表保存到{path}，请将此文件交给办公室。</translation>
+        <source>Saved {count} submitted sheets to {path}. Give this file to the office.</source>
+        <translation>已将{count}张已提交的评分表保存到{path}，请将此文件交给办公室。</translation>
     </message>
     <message>
-      <source>No judge has proposals to score in an open round yet.</source>
-      <translation>目前没有评委在进行中的评审轮次有待评项目。</translation>
+        <source>No judge has proposals to score in an open round yet.</source>
+        <translation>目前没有评委在进行中的评审轮次有待评项目。</translation>
     </message>
     <message>
-      <source>Choose your name first.</source>
-      <translation>请先选择您的姓名。</translation>
+        <source>Choose your name first.</source>
+        <translation>请先选择您的姓名。</translation>
     </message>
     <message>
-      <source>The PIN has 6 digits.</source>
-      <translation>PIN 码为 6 位数字。</translation>
+        <source>The PIN has 6 digits.</source>
+        <translation>PIN 码为 6 位数字。</translation>
     </message>
     <message>
-      <source>Checking the PIN…</source>
-      <translation>正在核对 PIN 码…</translation>
+        <source>Checking the PIN…</source>
+        <translation>正在核对 PIN 码…</translation>
     </message>
     <message>
-      <source>{name} (bonus)</source>
-      <translation>{name}（加分项）</translation>
+        <source>{name} (bonus)</source>
+        <translation>{name}（加分项）</translation>
     </message>
     <message>
-      <source>/ {max}</source>
-      <translation>/ {max} 分</translation>
+        <source>/ {max}</source>
+        <translation>/ {max} 分</translation>
     </message>
     <message>
-      <source>Type a number, for example 8.5.</source>
-      <translation>请输入数字，例如 8.5。</translation>
+        <source>Type a number, for example 8.5.</source>
+        <translation>请输入数字，例如 8.5。</translation>
     </message>
     <message>
-      <source>Enter: next field · PageDown or Ctrl+→: next proposal · PageUp or Ctrl+←: previous</source>
-      <translation>回车：下一项 · PageDown 或 Ctrl+→：下一个项目 · PageUp 或 Ctrl+←：上一个项目</translation>
+        <source>Enter: next field · PageDown or Ctrl+→: next proposal · PageUp or Ctrl+←: previous</source>
+        <translation>回车：下一项 · PageDown 或 Ctrl+→：下一个项目 · PageUp 或 Ctrl+←：上一个项目</translation>
     </message>
     <message>
-      <source>Sign out</source>
-      <translation>退出登录</translation>
+        <source>Sign out</source>
+        <translation>退出登录</translation>
     </message>
     <message>
-      <source>My proposals</source>
-      <translation>我的评审项目</translation>
+        <source>My proposals</source>
+        <translation>我的评审项目</translation>
     </message>
     <message>
-      <source>Summary</source>
-      <translation>项目简介</translation>
+        <source>Summary</source>
+        <translation>项目简介</translation>
     </message>
     <message>
-      <source>Comment (optional)</source>
-      <translation>评审意见（选填）</translation>
+        <source>Comment (optional)</source>
+        <translation>评审意见（选填）</translation>
     </message>
     <message>
-      <source>Submitted — locked</source>
-      <translation>已提交 — 已锁定</translation>
+        <source>Submitted — locked</source>
+        <translation>已提交 — 已锁定</translation>
     </message>
     <message>
-      <source>Submit</source>
-      <translation>提交</translation>
+        <source>Submit</source>
+        <translation>提交</translation>
     </message>
     <message>
-      <source>Judge: {name}</source>
-      <translation>评委：{name}</translation>
+        <source>Judge: {name}</source>
+        <translation>评委：{name}</translation>
     </message>
     <message>
-      <source>You have no proposals to score at present.</source>
-      <translation>您目前没有待评审的项目。</translation>
+        <source>You have no proposals to score at present.</source>
+        <translation>您目前没有待评审的项目。</translation>
     </message>
     <message>
-      <source>Scores (in steps of {step} points)</source>
-      <translation>评分（每项以 {step} 分为单位）</translation>
+        <source>Scores (in steps of {step} points)</source>
+        <translation>评分（每项以 {step} 分为单位）</translation>
     </message>
     <message>
-      <source>{number} · proposal {n} of {total}</source>
-      <translation>{number} · 第 {n} 个，共 {total} 个</translation>
+        <source>{number} · proposal {n} of {total}</source>
+        <translation>{number} · 第 {n} 个，共 {total} 个</translation>
     </message>
     <message>
-      <source>Blind review: the organization is not shown.</source>
-      <translation>匿名评审：不显示申报机构。</translation>
+        <source>Blind review: the organization is not shown.</source>
+        <translation>匿名评审：不显示申报机构。</translation>
     </message>
     <message>
-      <source>Organization: {name}</source>
-      <translation>申报机构：{name}</translation>
+        <source>Organization: {name}</source>
+        <translation>申报机构：{name}</translation>
     </message>
     <message>
-      <source>Total {total} / {full}</source>
-      <translation>合计 {total} / {full} 分</translation>
+        <source>Total {total} / {full}</source>
+        <translation>合计 {total} / {full} 分</translation>
     </message>
     <message>
-      <source>{count} criteria still without a valid score</source>
-      <translation>还有 {count} 项未给出有效分数</translation>
+        <source>{count} criteria still without a valid score</source>
+        <translation>还有 {count} 项未给出有效分数</translation>
     </message>
     <message>
-      <source>Draft of {number} saved; the invalid score for “{criterion}” was not saved.</source>
-      <translation>{number} 的草稿已保存；“{criterion}”的分数有误，未保存。</translation>
+        <source>Draft of {number} saved; the invalid score for “{criterion}” was not saved.</source>
+        <translation>{number} 的草稿已保存；“{criterion}”的分数有误，未保存。</translation>
     </message>
     <message>
-      <source>Draft of {number} saved.</source>
-      <translation>{number} 的草稿已保存。</translation>
+        <source>Draft of {number} saved.</source>
+        <translation>{number} 的草稿已保存。</translation>
     </message>
     <message>
-      <source>Give every criterion a valid score before submitting.</source>
-      <translation>请为每一项评分指标给出有效分数后再提交。</translation>
+        <source>Give every criterion a valid score before submitting.</source>
+        <translation>请为每一项评分指标给出有效分数后再提交。</translation>
     </message>
     <message>
-      <source>Submit scores</source>
-      <translation>提交评分</translation>
+        <source>Submit scores</source>
+        <translation>提交评分</translation>
     </message>
     <message>
-      <source>Submit your scores for “{title}” ({total} points)? After submitting they are locked and cannot be changed.</source>
-      <translation>确认提交“{title}”的评分（{total} 分）？提交后即锁定，不能再修改。</translation>
+        <source>Submit your scores for “{title}” ({total} points)? After submitting they are locked and cannot be changed.</source>
+        <translation>确认提交“{title}”的评分（{total} 分）？提交后即锁定，不能再修改。</translation>
     </message>
     <message>
-      <source>Submitted {number}. Press PageDown for the next proposal.</source>
-      <translation>{number} 已提交。按 PageDown 进入下一个项目。</translation>
+        <source>Submitted {number}. Press PageDown for the next proposal.</source>
+        <translation>{number} 已提交。按 PageDown 进入下一个项目。</translation>
     </message>
     <message>
-      <source>✔ Submitted</source>
-      <translation>✔ 已提交</translation>
+        <source>✔ Submitted</source>
+        <translation>✔ 已提交</translation>
     </message>
     <message>
-      <source>✎ Draft</source>
-      <translation>✎ 草稿</translation>
+        <source>✎ Draft</source>
+        <translation>✎ 草稿</translation>
     </message>
     <message>
-      <source>○ Not scored</source>
-      <translation>○ 未评分</translation>
+        <source>○ Not scored</source>
+        <translation>○ 未评分</translation>
     </message>
     <message>
-      <source>{done} / {total} done</source>
-      <translation>已完成 {done} / {total}</translation>
+        <source>{done} / {total} done</source>
+        <translation>已完成 {done} / {total}</translation>
     </message>
     <message>
-      <source>Judge mode — PSP Desktop</source>
-      <translation>评委模式 — PSP Desktop</translation>
+        <source>Judge mode — PSP Desktop</source>
+        <translation>评委模式 — PSP Desktop</translation>
     </message>
     <message>
-      <source>Leave judge mode? Scores not yet submitted are kept as a draft.</source>
-      <translation>确定退出评委模式？尚未提交的评分将保存为草稿。</translation>
+        <source>Leave judge mode? Scores not yet submitted are kept as a draft.</source>
+        <translation>确定退出评委模式？尚未提交的评分将保存为草稿。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Labels</name>
     <message>
-      <source>Elderly care</source>
-      <translation>为老服务</translation>
+        <source>Elderly care</source>
+        <translation>为老服务</translation>
     </message>
     <message>
-      <source>Children and youth</source>
-      <translation>儿童青少年</translation>
+        <source>Children and youth</source>
+        <translation>儿童青少年</translation>
     </message>
     <message>
-      <source>Disability support</source>
-      <translation>助残服务</translation>
+        <source>Disability support</source>
+        <translation>助残服务</translation>
     </message>
     <message>
-      <source>Families in hardship</source>
-      <translation>困难群体帮扶</translation>
+        <source>Families in hardship</source>
+        <translation>困难群体帮扶</translation>
     </message>
     <message>
-      <source>Community governance</source>
-      <translation>社区治理</translation>
+        <source>Community governance</source>
+        <translation>社区治理</translation>
     </message>
     <message>
-      <source>Culture and sports</source>
-      <translation>文化体育</translation>
+        <source>Culture and sports</source>
+        <translation>文化体育</translation>
     </message>
     <message>
-      <source>Environment</source>
-      <translation>环境保护</translation>
+        <source>Environment</source>
+        <translation>环境保护</translation>
     </message>
     <message>
-      <source>Health</source>
-      <translation>健康服务</translation>
+        <source>Health</source>
+        <translation>健康服务</translation>
     </message>
     <message>
-      <source>Volunteering</source>
-      <translation>志愿服务</translation>
+        <source>Volunteering</source>
+        <translation>志愿服务</translation>
     </message>
     <message>
-      <source>Other</source>
-      <translation>其他</translation>
+        <source>Other</source>
+        <translation>其他</translation>
     </message>
     <message>
-      <source>Survey</source>
-      <translation>问卷调查</translation>
+        <source>Survey</source>
+        <translation>问卷调查</translation>
     </message>
     <message>
-      <source>Residents' meeting</source>
-      <translation>居民议事会</translation>
+        <source>Residents&apos; meeting</source>
+        <translation>居民议事会</translation>
     </message>
     <message>
-      <source>Hotline</source>
-      <translation>热线反映</translation>
+        <source>Hotline</source>
+        <translation>热线反映</translation>
     </message>
     <message>
-      <source>Grid worker visit</source>
-      <translation>网格员走访</translation>
+        <source>Grid worker visit</source>
+        <translation>网格员走访</translation>
     </message>
     <message>
-      <source>Other source</source>
-      <translation>其他渠道</translation>
+        <source>Other source</source>
+        <translation>其他渠道</translation>
     </message>
     <message>
-      <source>Social group</source>
-      <translation>社会团体</translation>
+        <source>Social group</source>
+        <translation>社会团体</translation>
     </message>
     <message>
-      <source>Social service agency</source>
-      <translation>社会服务机构</translation>
+        <source>Social service agency</source>
+        <translation>社会服务机构</translation>
     </message>
     <message>
-      <source>Foundation</source>
-      <translation>基金会</translation>
+        <source>Foundation</source>
+        <translation>基金会</translation>
     </message>
     <message>
-      <source>Community organization</source>
-      <translation>社区社会组织</translation>
+        <source>Community organization</source>
+        <translation>社区社会组织</translation>
     </message>
     <message>
-      <source>Other type</source>
-      <translation>其他类型</translation>
+        <source>Other type</source>
+        <translation>其他类型</translation>
     </message>
     <message>
-      <source>Passed</source>
-      <translation>合格</translation>
+        <source>Passed</source>
+        <translation>合格</translation>
     </message>
     <message>
-      <source>Basically passed</source>
-      <translation>基本合格</translation>
+        <source>Basically passed</source>
+        <translation>基本合格</translation>
     </message>
     <message>
-      <source>Failed</source>
-      <translation>不合格</translation>
+        <source>Failed</source>
+        <translation>不合格</translation>
     </message>
     <message>
-      <source>Not inspected</source>
-      <translation>未参检</translation>
+        <source>Not inspected</source>
+        <translation>未参检</translation>
     </message>
     <message>
-      <source>Not rated</source>
-      <translation>未评估</translation>
+        <source>Not rated</source>
+        <translation>未评估</translation>
     </message>
     <message>
-      <source>Venture philanthropy</source>
-      <translation>公益创投</translation>
+        <source>Venture philanthropy</source>
+        <translation>公益创投</translation>
     </message>
     <message>
-      <source>Project bidding</source>
-      <translation>公益招投标</translation>
+        <source>Project bidding</source>
+        <translation>公益招投标</translation>
     </message>
     <message>
-      <source>Project commission</source>
-      <translation>服务委托</translation>
+        <source>Project commission</source>
+        <translation>服务委托</translation>
     </message>
     <message>
-      <source>Planning</source>
-      <translation>筹备中</translation>
+        <source>Planning</source>
+        <translation>筹备中</translation>
     </message>
     <message>
-      <source>Accepting applications</source>
-      <translation>申报中</translation>
+        <source>Accepting applications</source>
+        <translation>申报中</translation>
     </message>
     <message>
-      <source>Screening</source>
-      <translation>资格审查</translation>
+        <source>Screening</source>
+        <translation>资格审查</translation>
     </message>
     <message>
-      <source>Under review</source>
-      <translation>评审中</translation>
+        <source>Under review</source>
+        <translation>评审中</translation>
     </message>
     <message>
-      <source>Public notice</source>
-      <translation>公示中</translation>
+        <source>Public notice</source>
+        <translation>公示中</translation>
     </message>
     <message>
-      <source>Signing</source>
-      <translation>签约</translation>
+        <source>Signing</source>
+        <translation>签约</translation>
     </message>
     <message>
-      <source>Implementing</source>
-      <translation>实施中</translation>
+        <source>Implementing</source>
+        <translation>实施中</translation>
     </message>
     <message>
-      <source>Closed</source>
-      <translation>已结项</translation>
+        <source>Closed</source>
+        <translation>已结项</translation>
     </message>
     <message>
-      <source>Written review</source>
-      <translation>书面评审</translation>
+        <source>Written review</source>
+        <translation>书面评审</translation>
     </message>
     <message>
-      <source>Roadshow</source>
-      <translation>路演答辩</translation>
+        <source>Roadshow</source>
+        <translation>路演答辩</translation>
     </message>
     <message>
-      <source>Other round</source>
-      <translation>其他方式</translation>
+        <source>Other round</source>
+        <translation>其他方式</translation>
     </message>
     <message>
-      <source>Mean of all judges</source>
-      <translation>所有评委的平均分</translation>
+        <source>Mean of all judges</source>
+        <translation>所有评委的平均分</translation>
     </message>
     <message>
-      <source>Mean without the highest and lowest</source>
-      <translation>去掉最高分和最低分后取平均</translation>
+        <source>Mean without the highest and lowest</source>
+        <translation>去掉最高分和最低分后取平均</translation>
     </message>
     <message>
-      <source>Mean of normalized scores (z-score)</source>
-      <translation>标准化（z 分数）后取平均</translation>
+        <source>Mean of normalized scores (z-score)</source>
+        <translation>标准化（z 分数）后取平均</translation>
     </message>
     <message>
-      <source>All advance</source>
-      <translation>全部晋级</translation>
+        <source>All advance</source>
+        <translation>全部晋级</translation>
     </message>
     <message>
-      <source>The top N advance</source>
-      <translation>前 N 名晋级</translation>
+        <source>The top N advance</source>
+        <translation>前 N 名晋级</translation>
     </message>
     <message>
-      <source>A score of at least</source>
-      <translation>达到分数线晋级</translation>
+        <source>A score of at least</source>
+        <translation>达到分数线晋级</translation>
     </message>
     <message>
-      <source>Draft</source>
-      <translation>草稿</translation>
+        <source>Draft</source>
+        <translation>草稿</translation>
     </message>
     <message>
-      <source>Received</source>
-      <translation>已受理</translation>
+        <source>Received</source>
+        <translation>已受理</translation>
     </message>
     <message>
-      <source>Eligible</source>
-      <translation>审查通过</translation>
+        <source>Eligible</source>
+        <translation>审查通过</translation>
     </message>
     <message>
-      <source>Ineligible</source>
-      <translation>审查未通过</translation>
+        <source>Ineligible</source>
+        <translation>审查未通过</translation>
     </message>
     <message>
-      <source>Returned for changes</source>
-      <translation>退回修改</translation>
+        <source>Returned for changes</source>
+        <translation>退回修改</translation>
     </message>
     <message>
-      <source>Ranked</source>
-      <translation>已排名</translation>
+        <source>Ranked</source>
+        <translation>已排名</translation>
     </message>
     <message>
-      <source>Funded</source>
-      <translation>获资助</translation>
+        <source>Funded</source>
+        <translation>获资助</translation>
     </message>
     <message>
-      <source>Not funded</source>
-      <translation>未获资助</translation>
+        <source>Not funded</source>
+        <translation>未获资助</translation>
     </message>
     <message>
-      <source>Reserve list</source>
-      <translation>候补</translation>
+        <source>Reserve list</source>
+        <translation>候补</translation>
     </message>
     <message>
-      <source>Completed</source>
-      <translation>已结项</translation>
+        <source>Completed</source>
+        <translation>已结项</translation>
     </message>
     <message>
-      <source>Terminated</source>
-      <translation>已终止</translation>
+        <source>Terminated</source>
+        <translation>已终止</translation>
     </message>
     <message>
-      <source>Withdrawn</source>
-      <translation>已撤回</translation>
+        <source>Withdrawn</source>
+        <translation>已撤回</translation>
     </message>
     <message>
-      <source>Intake receipt</source>
-      <translation>受理回执</translation>
+        <source>Intake receipt</source>
+        <translation>受理回执</translation>
     </message>
     <message>
-      <source>Screening list</source>
-      <translation>资格审查结果表</translation>
+        <source>Screening list</source>
+        <translation>资格审查结果表</translation>
     </message>
     <message>
-      <source>Award certificate</source>
-      <translation>荣誉证书</translation>
+        <source>Award certificate</source>
+        <translation>荣誉证书</translation>
     </message>
     <message>
-      <source>Participation certificate</source>
-      <translation>参与证书</translation>
+        <source>Participation certificate</source>
+        <translation>参与证书</translation>
     </message>
     <message>
-      <source>Appointment letter</source>
-      <translation>聘书</translation>
+        <source>Appointment letter</source>
+        <translation>聘书</translation>
     </message>
     <message>
-      <source>Grant agreement</source>
-      <translation>资助协议</translation>
+        <source>Grant agreement</source>
+        <translation>资助协议</translation>
     </message>
     <message>
-      <source>Disbursement notice</source>
-      <translation>拨款通知单</translation>
+        <source>Disbursement notice</source>
+        <translation>拨款通知单</translation>
     </message>
     <message>
-      <source>Public notice list</source>
-      <translation>公示名单</translation>
+        <source>Public notice list</source>
+        <translation>公示名单</translation>
     </message>
     <message>
-      <source>Evaluation report</source>
-      <translation>评估报告</translation>
+        <source>Evaluation report</source>
+        <translation>评估报告</translation>
     </message>
     <message>
-      <source>Bid evaluation report</source>
-      <translation>评标报告</translation>
+        <source>Bid evaluation report</source>
+        <translation>评标报告</translation>
     </message>
     <message>
-      <source>Score sheet</source>
-      <translation>评分表</translation>
+        <source>Score sheet</source>
+        <translation>评分表</translation>
     </message>
     <message>
-      <source>Personnel</source>
-      <translation>人员费</translation>
+        <source>Personnel</source>
+        <translation>人员费</translation>
     </message>
     <message>
-      <source>Activities</source>
-      <translation>活动费</translation>
+        <source>Activities</source>
+        <translation>活动费</translation>
     </message>
     <message>
-      <source>Publicity</source>
-      <translation>宣传费</translation>
+        <source>Publicity</source>
+        <translation>宣传费</translation>
     </message>
     <message>
-      <source>Management fee</source>
-      <translation>管理费</translation>
+        <source>Management fee</source>
+        <translation>管理费</translation>
     </message>
     <message>
-      <source>Other costs</source>
-      <translation>其他费用</translation>
+        <source>Other costs</source>
+        <translation>其他费用</translation>
     </message>
     <message>
-      <source>Declared</source>
-      <translation>本人申报</translation>
+        <source>Declared</source>
+        <translation>本人申报</translation>
     </message>
     <message>
-      <source>Found automatically</source>
-      <translation>系统识别</translation>
+        <source>Found automatically</source>
+        <translation>系统识别</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>LockScreen</name>
     <message>
-      <source>PSP Desktop is locked</source>
-      <translation>PSP Desktop 已锁定</translation>
+        <source>PSP Desktop is locked</source>
+        <translation>PSP Desktop 已锁定</translation>
     </message>
     <message>
-      <source>{name} ({roles}) is signed in. Type the password to go on, or sign in as someone else.</source>
-      <translation>当前登录：{name}（{roles}）。输入密码即可继续，也可以换用其他账号登录。</translation>
+        <source>{name} ({roles}) is signed in. Type the password to go on, or sign in as someone else.</source>
+        <translation>当前登录：{name}（{roles}）。输入密码即可继续，也可以换用其他账号登录。</translation>
     </message>
     <message>
-      <source>Unlock</source>
-      <translation>解锁</translation>
+        <source>Unlock</source>
+        <translation>解锁</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Login</name>
     <message>
-      <source>, </source>
-      <translation>、</translation>
+        <source>, </source>
+        <translation>、</translation>
     </message>
     <message>
-      <source>Unexpected error: {error}</source>
-      <translation>意外错误：{error}</translation>
+        <source>Unexpected error: {error}</source>
+        <translation>意外错误：{error}</translation>
     </message>
     <message>
-      <source>Sign in</source>
-      <translation>登录</translation>
+        <source>Sign in</source>
+        <translation>登录</translation>
     </message>
     <message>
-      <source>User name</source>
-      <translation>用户名</translation>
+        <source>User name</source>
+        <translation>用户名</translation>
     </message>
     <message>
-      <source>Password</source>
-      <translation>密码</translation>
+        <source>Password</source>
+        <translation>密码</translation>
     </message>
     <message>
-      <source>Type your user name and password.</source>
-      <translation>请输入用户名和密码。</translation>
+        <source>Type your user name and password.</source>
+        <translation>请输入用户名和密码。</translation>
     </message>
     <message>
-      <source>Checking the password…</source>
-      <translation>正在核对密码…</translation>
+        <source>Checking the password…</source>
+        <translation>正在核对密码…</translation>
     </message>
     <message>
-      <source>PSP Desktop</source>
-      <translation>PSP Desktop</translation>
+        <source>PSP Desktop</source>
+        <translation>PSP Desktop</translation>
     </message>
     <message>
-      <source>Database: {where}</source>
-      <translation>数据库：{where}</translation>
+        <source>Database: {where}</source>
+        <translation>数据库：{where}</translation>
     </message>
     <message>
-      <source>Quit</source>
-      <translation>退出</translation>
+        <source>Quit</source>
+        <translation>退出</translation>
     </message>
     <message>
-      <source>Sign in to PSP Desktop</source>
-      <translation>登录 PSP Desktop</translation>
+        <source>Sign in to PSP Desktop</source>
+        <translation>登录 PSP Desktop</translation>
     </message>
     <message>
-      <source>Demo account: admin, password {password}</source>
-      <translation>演示账号：admin，密码 {password}</translation>
+        <source>Demo account: admin, password {password}</source>
+        <translation>演示账号：admin，密码 {password}</translation>
     </message>
     <message>
-      <source>Create the administrator</source>
-      <translation>创建管理员</translation>
+        <source>Create the administrator</source>
+        <translation>创建管理员</translation>
     </message>
     <message>
-      <source>This database has no user accounts yet. The administrator you create now can do everything, including adding the other users and their roles.</source>
-      <translation>该数据库还没有用户账号。现在创建的管理员拥有全部权限，包括添加其他用户并为其分配角色。</translation>
+        <source>This database has no user accounts yet. The administrator you create now can do everything, including adding the other users and their roles.</source>
+        <translation>该数据库还没有用户账号。现在创建的管理员拥有全部权限，包括添加其他用户并为其分配角色。</translation>
     </message>
     <message>
-      <source>Full name</source>
-      <translation>姓名</translation>
+        <source>Full name</source>
+        <translation>姓名</translation>
     </message>
     <message>
-      <source>Password again</source>
-      <translation>确认密码</translation>
+        <source>Password again</source>
+        <translation>确认密码</translation>
     </message>
     <message>
-      <source>At least 8 characters, not only digits, not the user name.</source>
-      <translation>至少8个字符，不能全是数字，不能与用户名相同。</translation>
+        <source>At least 8 characters, not only digits, not the user name.</source>
+        <translation>至少8个字符，不能全是数字，不能与用户名相同。</translation>
     </message>
     <message>
-      <source>Create and sign in</source>
-      <translation>创建并登录</translation>
+        <source>Create and sign in</source>
+        <translation>创建并登录</translation>
     </message>
     <message>
-      <source>The two passwords differ.</source>
-      <translation>两次输入的密码不一致。</translation>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
     </message>
     <message>
-      <source>Saving…</source>
-      <translation>正在保存…</translation>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-      <source>Dashboard</source>
-      <translation>工作台</translation>
+        <source>Dashboard</source>
+        <translation>工作台</translation>
     </message>
     <message>
-      <source>Needs</source>
-      <translation>社区需求</translation>
+        <source>Needs</source>
+        <translation>社区需求</translation>
     </message>
     <message>
-      <source>Organizations</source>
-      <translation>社会组织</translation>
+        <source>Organizations</source>
+        <translation>社会组织</translation>
     </message>
     <message>
-      <source>Competitions</source>
-      <translation>大赛管理</translation>
+        <source>Competitions</source>
+        <translation>大赛管理</translation>
     </message>
     <message>
-      <source>Proposals</source>
-      <translation>项目申报</translation>
+        <source>Proposals</source>
+        <translation>项目申报</translation>
     </message>
     <message>
-      <source>Judging</source>
-      <translation>评审</translation>
+        <source>Judging</source>
+        <translation>评审</translation>
     </message>
     <message>
-      <source>Results</source>
-      <translation>评审结果</translation>
+        <source>Results</source>
+        <translation>评审结果</translation>
     </message>
     <message>
-      <source>Funding</source>
-      <translation>资金拨付</translation>
+        <source>Funding</source>
+        <translation>资金拨付</translation>
     </message>
     <message>
-      <source>Monitoring</source>
-      <translation>监测评估</translation>
+        <source>Monitoring</source>
+        <translation>监测评估</translation>
     </message>
     <message>
-      <source>Documents</source>
-      <translation>文书证书</translation>
+        <source>Documents</source>
+        <translation>文书证书</translation>
     </message>
     <message>
-      <source>Settings</source>
-      <translation>设置</translation>
+        <source>Settings</source>
+        <translation>设置</translation>
     </message>
     <message>
-      <source>Opening the database…</source>
-      <translation>正在打开数据库…</translation>
+        <source>Opening the database…</source>
+        <translation>正在打开数据库…</translation>
     </message>
     <message>
-      <source>Database: {where}</source>
-      <translation>数据库：{where}</translation>
+        <source>Database: {where}</source>
+        <translation>数据库：{where}</translation>
     </message>
     <message>
-      <source>No database open</source>
-      <translation>未打开数据库</translation>
+        <source>No database open</source>
+        <translation>未打开数据库</translation>
     </message>
     <message>
-      <source>Unexpected error: {error}</source>
-      <translation>发生意外错误：{error}</translation>
+        <source>Unexpected error: {error}</source>
+        <translation>发生意外错误：{error}</translation>
     </message>
     <message>
-      <source>PSP Desktop</source>
-      <translation>PSP Desktop</translation>
+        <source>PSP Desktop</source>
+        <translation>PSP Desktop</translation>
     </message>
     <message>
-      <source>PSP Desktop — community venture philanthropy</source>
-      <translation>PSP Desktop — 社区公益创投管理</translation>
+        <source>PSP Desktop — community venture philanthropy</source>
+        <translation>PSP Desktop — 社区公益创投管理</translation>
     </message>
     <message>
-      <source>{name} ({roles})</source>
-      <translation>{name}（{roles}）</translation>
+        <source>{name} ({roles})</source>
+        <translation>{name}（{roles}）</translation>
     </message>
     <message>
-      <source>Signed in as {username}</source>
-      <translation>已登录账号：{username}</translation>
+        <source>Signed in as {username}</source>
+        <translation>已登录账号：{username}</translation>
     </message>
     <message>
-      <source>Change my password…</source>
-      <translation>修改我的密码…</translation>
+        <source>Change my password…</source>
+        <translation>修改我的密码…</translation>
     </message>
     <message>
-      <source>Lock now</source>
-      <translation>立即锁定</translation>
+        <source>Lock now</source>
+        <translation>立即锁定</translation>
     </message>
     <message>
-      <source>Sign out / switch user</source>
-      <translation>退出登录 / 切换用户</translation>
+        <source>Sign out / switch user</source>
+        <translation>退出登录 / 切换用户</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>OrganizationDialog</name>
     <message>
-      <source>Basic information</source>
-      <translation>基本信息</translation>
+        <source>Basic information</source>
+        <translation>基本信息</translation>
     </message>
     <message>
-      <source>Bank, lists and profile</source>
-      <translation>银行账户、名录与简介</translation>
+        <source>Bank, lists and profile</source>
+        <translation>银行账户、名录与简介</translation>
     </message>
     <message>
-      <source>Team</source>
-      <translation>团队成员</translation>
+        <source>Team</source>
+        <translation>团队成员</translation>
     </message>
     <message>
-      <source>Applications across competitions</source>
-      <translation>历年申报记录</translation>
+        <source>Applications across competitions</source>
+        <translation>历年申报记录</translation>
     </message>
     <message>
-      <source>Register a social organization</source>
-      <translation>登记社会组织</translation>
+        <source>Register a social organization</source>
+        <translation>登记社会组织</translation>
     </message>
     <message>
-      <source>18 characters, e.g. 52510191MJ0536744L</source>
-      <translation>18位，例如 52510191MJ0536744L</translation>
+        <source>18 characters, e.g. 52510191MJ0536744L</source>
+        <translation>18位，例如 52510191MJ0536744L</translation>
     </message>
     <message>
-      <source>Has its own bank account</source>
-      <translation>已开设机构银行账户</translation>
+        <source>Has its own bank account</source>
+        <translation>已开设机构银行账户</translation>
     </message>
     <message>
-      <source>At most 500 characters</source>
-      <translation>不超过500字</translation>
+        <source>At most 500 characters</source>
+        <translation>不超过500字</translation>
     </message>
     <message>
-      <source>Name</source>
-      <translation>机构名称</translation>
+        <source>Name</source>
+        <translation>机构名称</translation>
     </message>
     <message>
-      <source>Unified social credit code</source>
-      <translation>统一社会信用代码</translation>
+        <source>Unified social credit code</source>
+        <translation>统一社会信用代码</translation>
     </message>
     <message>
-      <source>Registration number (older certificates)</source>
-      <translation>登记证号（旧版证书）</translation>
+        <source>Registration number (older certificates)</source>
+        <translation>登记证号（旧版证书）</translation>
     </message>
     <message>
-      <source>Registration authority</source>
-      <translation>登记机关</translation>
+        <source>Registration authority</source>
+        <translation>登记机关</translation>
     </message>
     <message>
-      <source>Type</source>
-      <translation>组织类型</translation>
+        <source>Type</source>
+        <translation>组织类型</translation>
     </message>
     <message>
-      <source>Registered on</source>
-      <translation>成立日期</translation>
+        <source>Registered on</source>
+        <translation>成立日期</translation>
     </message>
     <message>
-      <source>Legal representative</source>
-      <translation>法定代表人</translation>
+        <source>Legal representative</source>
+        <translation>法定代表人</translation>
     </message>
     <message>
-      <source>Contact</source>
-      <translation>联系人</translation>
+        <source>Contact</source>
+        <translation>联系人</translation>
     </message>
     <message>
-      <source>Phone</source>
-      <translation>联系电话</translation>
+        <source>Phone</source>
+        <translation>联系电话</translation>
     </message>
     <message>
-      <source>E-mail</source>
-      <translation>电子邮箱</translation>
+        <source>E-mail</source>
+        <translation>电子邮箱</translation>
     </message>
     <message>
-      <source>Address</source>
-      <translation>地址</translation>
+        <source>Address</source>
+        <translation>地址</translation>
     </message>
     <message>
-      <source>Annual inspection</source>
-      <translation>年检结论</translation>
+        <source>Annual inspection</source>
+        <translation>年检结论</translation>
     </message>
     <message>
-      <source>Inspection year</source>
-      <translation>年检年度</translation>
+        <source>Inspection year</source>
+        <translation>年检年度</translation>
     </message>
     <message>
-      <source>Rating</source>
-      <translation>评估等级</translation>
+        <source>Rating</source>
+        <translation>评估等级</translation>
     </message>
     <message>
-      <source>Bank</source>
-      <translation>开户银行</translation>
+        <source>Bank</source>
+        <translation>开户银行</translation>
     </message>
     <message>
-      <source>Account number</source>
-      <translation>银行账号</translation>
+        <source>Account number</source>
+        <translation>银行账号</translation>
     </message>
     <message>
-      <source>On the abnormal-activity list until</source>
-      <translation>列入活动异常名录至</translation>
+        <source>On the abnormal-activity list until</source>
+        <translation>列入活动异常名录至</translation>
     </message>
     <message>
-      <source>On the serious-violation list until</source>
-      <translation>列入严重违法失信名单至</translation>
+        <source>On the serious-violation list until</source>
+        <translation>列入严重违法失信名单至</translation>
     </message>
     <message>
-      <source>Introduction</source>
-      <translation>机构简介</translation>
+        <source>Introduction</source>
+        <translation>机构简介</translation>
     </message>
     <message>
-      <source>Past similar projects</source>
-      <translation>以往类似项目</translation>
+        <source>Past similar projects</source>
+        <translation>以往类似项目</translation>
     </message>
     <message>
-      <source>Add member</source>
-      <translation>添加成员</translation>
+        <source>Add member</source>
+        <translation>添加成员</translation>
     </message>
     <message>
-      <source>Remove member</source>
-      <translation>删除成员</translation>
+        <source>Remove member</source>
+        <translation>删除成员</translation>
     </message>
     <message>
-      <source>No applications yet.</source>
-      <translation>暂无申报记录。</translation>
+        <source>No applications yet.</source>
+        <translation>暂无申报记录。</translation>
     </message>
     <message>
-      <source>Organization: {name}</source>
-      <translation>社会组织：{name}</translation>
+        <source>Organization: {name}</source>
+        <translation>社会组织：{name}</translation>
     </message>
     <message>
-      <source>Already registered</source>
-      <translation>已登记</translation>
+        <source>Already registered</source>
+        <translation>已登记</translation>
     </message>
     <message>
-      <source>Open that record?</source>
-      <translation>是否打开该记录？</translation>
+        <source>Open that record?</source>
+        <translation>是否打开该记录？</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Pages</name>
     <message>
-      <source>{shown} of {total}</source>
-      <translation>显示 {shown} / 共 {total} 条</translation>
+        <source>{shown} of {total}</source>
+        <translation>显示 {shown} / 共 {total} 条</translation>
     </message>
     <message>
-      <source>{total} rows</source>
-      <translation>共 {total} 条</translation>
+        <source>{total} rows</source>
+        <translation>共 {total} 条</translation>
     </message>
     <message>
-      <source>Search…</source>
-      <translation>搜索…</translation>
+        <source>Search…</source>
+        <translation>搜索…</translation>
     </message>
     <message>
-      <source>Social organizations</source>
-      <translation>社会组织</translation>
+        <source>Social organizations</source>
+        <translation>社会组织</translation>
     </message>
     <message>
-      <source>Proposals</source>
-      <translation>申报项目</translation>
+        <source>Proposals</source>
+        <translation>申报项目</translation>
     </message>
     <message>
-      <source>Community needs</source>
-      <translation>社区需求</translation>
+        <source>Community needs</source>
+        <translation>社区需求</translation>
     </message>
     <message>
-      <source>Judges</source>
-      <translation>评审专家</translation>
+        <source>Judges</source>
+        <translation>评审专家</translation>
     </message>
     <message>
-      <source>Proposals and needs by service domain</source>
-      <translation>各服务领域的申报与需求</translation>
+        <source>Proposals and needs by service domain</source>
+        <translation>各服务领域的申报与需求</translation>
     </message>
     <message>
-      <source>Dashboard</source>
-      <translation>工作台</translation>
+        <source>Dashboard</source>
+        <translation>工作台</translation>
     </message>
     <message>
-      <source>No competition yet</source>
-      <translation>尚无大赛</translation>
+        <source>No competition yet</source>
+        <translation>尚无大赛</translation>
     </message>
     <message>
-      <source>Create a competition to start receiving applications.</source>
-      <translation>创建大赛后即可开始受理申报。</translation>
+        <source>Create a competition to start receiving applications.</source>
+        <translation>创建大赛后即可开始受理申报。</translation>
     </message>
     <message>
-      <source>Status: {status} · Pool {pool} yuan · Cap per project {cap} yuan · {proposals} proposals received, {eligible} eligible · {requested} yuan requested</source>
-      <translation>状态：{status} · 资金池 {pool}元 · 单项上限 {cap}元 · 已受理 {proposals} 项，审查通过 {eligible} 项 · 申请总额 {requested}元</translation>
+        <source>Status: {status} · Pool {pool} yuan · Cap per project {cap} yuan · {proposals} proposals received, {eligible} eligible · {requested} yuan requested</source>
+        <translation>状态：{status} · 资金池 {pool}元 · 单项上限 {cap}元 · 已受理 {proposals} 项，审查通过 {eligible} 项 · 申请总额 {requested}元</translation>
     </message>
     <message>
-      <source>New application…</source>
-      <translation>新建申报…</translation>
+        <source>New application…</source>
+        <translation>新建申报…</translation>
     </message>
     <message>
-      <source>Open</source>
-      <translation>打开</translation>
+        <source>Open</source>
+        <translation>打开</translation>
     </message>
     <message>
-      <source>Screen…</source>
-      <translation>资格审查…</translation>
+        <source>Screen…</source>
+        <translation>资格审查…</translation>
     </message>
     <message>
-      <source>Intake receipt (PDF)…</source>
-      <translation>受理回执（PDF）…</translation>
+        <source>Intake receipt (PDF)…</source>
+        <translation>受理回执（PDF）…</translation>
     </message>
     <message>
-      <source>Import</source>
-      <translation>导入</translation>
+        <source>Import</source>
+        <translation>导入</translation>
     </message>
     <message>
-      <source>Filled-in Word application form…</source>
-      <translation>已填写的 Word 申报书…</translation>
+        <source>Filled-in Word application form…</source>
+        <translation>已填写的 Word 申报书…</translation>
     </message>
     <message>
-      <source>Applications from a workbook (as drafts)…</source>
-      <translation>从工作簿导入申报（草稿）…</translation>
+        <source>Applications from a workbook (as drafts)…</source>
+        <translation>从工作簿导入申报（草稿）…</translation>
     </message>
     <message>
-      <source>Applications from a workbook (received and numbered)…</source>
-      <translation>从工作簿导入申报（受理并编号）…</translation>
+        <source>Applications from a workbook (received and numbered)…</source>
+        <translation>从工作簿导入申报（受理并编号）…</translation>
     </message>
     <message>
-      <source>Print and export</source>
-      <translation>打印与导出</translation>
+        <source>Print and export</source>
+        <translation>打印与导出</translation>
     </message>
     <message>
-      <source>Screening list (PDF)…</source>
-      <translation>资格审查结果表（PDF）…</translation>
+        <source>Screening list (PDF)…</source>
+        <translation>资格审查结果表（PDF）…</translation>
     </message>
     <message>
-      <source>Export this list to Excel…</source>
-      <translation>导出本列表到 Excel…</translation>
+        <source>Export this list to Excel…</source>
+        <translation>导出本列表到 Excel…</translation>
     </message>
     <message>
-      <source>Blank Word application form…</source>
-      <translation>空白 Word 申报书…</translation>
+        <source>Blank Word application form…</source>
+        <translation>空白 Word 申报书…</translation>
     </message>
     <message>
-      <source>Blank Excel import template…</source>
-      <translation>空白 Excel 导入模板…</translation>
+        <source>Blank Excel import template…</source>
+        <translation>空白 Excel 导入模板…</translation>
     </message>
     <message>
-      <source>Import a Word application form</source>
-      <translation>导入 Word 申报书</translation>
+        <source>Import a Word application form</source>
+        <translation>导入 Word 申报书</translation>
     </message>
     <message>
-      <source>Save the Word application form</source>
-      <translation>保存 Word 申报书</translation>
+        <source>Save the Word application form</source>
+        <translation>保存 Word 申报书</translation>
     </message>
     <message>
-      <source>Application form.docx</source>
-      <translation>项目申报书.docx</translation>
+        <source>Application form.docx</source>
+        <translation>项目申报书.docx</translation>
     </message>
     <message>
-      <source>Not saved</source>
-      <translation>未保存</translation>
+        <source>Not saved</source>
+        <translation>未保存</translation>
     </message>
     <message>
-      <source>Intake receipt {number}.pdf</source>
-      <translation>受理回执 {number}.pdf</translation>
+        <source>Intake receipt {number}.pdf</source>
+        <translation>受理回执 {number}.pdf</translation>
     </message>
     <message>
-      <source>Screening list.pdf</source>
-      <translation>资格审查结果表.pdf</translation>
+        <source>Screening list.pdf</source>
+        <translation>资格审查结果表.pdf</translation>
     </message>
     <message>
-      <source>Search intake no., project or organization…</source>
-      <translation>搜索受理编号、项目名称或机构…</translation>
+        <source>Search intake no., project or organization…</source>
+        <translation>搜索受理编号、项目名称或机构…</translation>
     </message>
     <message>
-      <source>Needs collected in the communities. Themes and proposals link to the needs they answer.</source>
-      <translation>各社区收集的需求。大赛主题和申报项目都关联到它们回应的需求。</translation>
+        <source>Needs collected in the communities. Themes and proposals link to the needs they answer.</source>
+        <translation>各社区收集的需求。大赛主题和申报项目都关联到它们回应的需求。</translation>
     </message>
     <message>
-      <source>No community needs recorded yet</source>
-      <translation>尚未登记社区需求</translation>
+        <source>No community needs recorded yet</source>
+        <translation>尚未登记社区需求</translation>
     </message>
     <message>
-      <source>Needs collected by surveys, residents' meetings, the hotline and grid workers will be listed here.</source>
-      <translation>通过问卷调查、居民议事会、热线和网格员走访收集的需求将列在这里。</translation>
+        <source>Needs collected by surveys, residents&apos; meetings, the hotline and grid workers will be listed here.</source>
+        <translation>通过问卷调查、居民议事会、热线和网格员走访收集的需求将列在这里。</translation>
     </message>
     <message>
-      <source>Export to Excel…</source>
-      <translation>导出到 Excel…</translation>
+        <source>Export to Excel…</source>
+        <translation>导出到 Excel…</translation>
     </message>
     <message>
-      <source>No organizations registered yet</source>
-      <translation>尚未登记社会组织</translation>
+        <source>No organizations registered yet</source>
+        <translation>尚未登记社会组织</translation>
     </message>
     <message>
-      <source>Each social organization is registered once, by its unified social credit code, and keeps its history across competitions.</source>
-      <translation>每个社会组织按统一社会信用代码只登记一次，并保留其历年参赛记录。</translation>
+        <source>Each social organization is registered once, by its unified social credit code, and keeps its history across competitions.</source>
+        <translation>每个社会组织按统一社会信用代码只登记一次，并保留其历年参赛记录。</translation>
     </message>
     <message>
-      <source>Register an organization…</source>
-      <translation>登记社会组织…</translation>
+        <source>Register an organization…</source>
+        <translation>登记社会组织…</translation>
     </message>
     <message>
-      <source>Excel</source>
-      <translation>Excel</translation>
+        <source>Excel</source>
+        <translation>Excel</translation>
     </message>
     <message>
-      <source>Import organizations from a workbook…</source>
-      <translation>从工作簿导入社会组织…</translation>
+        <source>Import organizations from a workbook…</source>
+        <translation>从工作簿导入社会组织…</translation>
     </message>
     <message>
-      <source>Blank import template…</source>
-      <translation>空白导入模板…</translation>
+        <source>Blank import template…</source>
+        <translation>空白导入模板…</translation>
     </message>
     <message>
-      <source>Export this list…</source>
-      <translation>导出本列表…</translation>
+        <source>Export this list…</source>
+        <translation>导出本列表…</translation>
     </message>
     <message>
-      <source>Competitions and programmes</source>
-      <translation>大赛与项目</translation>
+        <source>Competitions and programmes</source>
+        <translation>大赛与项目</translation>
     </message>
     <message>
-      <source>No competitions yet</source>
-      <translation>尚无大赛</translation>
+        <source>No competitions yet</source>
+        <translation>尚无大赛</translation>
     </message>
     <message>
-      <source>A competition sets the themes, the money pool, the per-project cap and the rules that applications are screened against.</source>
-      <translation>大赛设定主题、资金池、单项资助上限以及资格审查规则。</translation>
+        <source>A competition sets the themes, the money pool, the per-project cap and the rules that applications are screened against.</source>
+        <translation>大赛设定主题、资金池、单项资助上限以及资格审查规则。</translation>
     </message>
     <message>
-      <source>New competition…</source>
-      <translation>新建大赛…</translation>
+        <source>New competition…</source>
+        <translation>新建大赛…</translation>
     </message>
     <message>
-      <source>Judging</source>
-      <translation>评审</translation>
+        <source>Judging</source>
+        <translation>评审</translation>
     </message>
     <message>
-      <source>Review rounds with their rubrics, panels and assignments, and the judges on the roster with their PINs and conflicts of interest. Judges score in judge mode with their PIN; paper sheets are keyed in twice by staff.</source>
-      <translation>各评审轮次及其评分标准、评审组和评审分配，以及专家库中的评审专家及其 PIN 码和利益回避。评委凭 PIN 码在评委模式中打分；纸质评分表由工作人员双人录入。</translation>
+        <source>Review rounds with their rubrics, panels and assignments, and the judges on the roster with their PINs and conflicts of interest. Judges score in judge mode with their PIN; paper sheets are keyed in twice by staff.</source>
+        <translation>各评审轮次及其评分标准、评审组和评审分配，以及专家库中的评审专家及其 PIN 码和利益回避。评委凭 PIN 码在评委模式中打分；纸质评分表由工作人员双人录入。</translation>
     </message>
     <message>
-      <source>Review rounds</source>
-      <translation>评审轮次</translation>
+        <source>Review rounds</source>
+        <translation>评审轮次</translation>
     </message>
     <message>
-      <source>No review rounds yet</source>
-      <translation>尚未设置评审轮次</translation>
+        <source>No review rounds yet</source>
+        <translation>尚未设置评审轮次</translation>
     </message>
     <message>
-      <source>Rounds such as the written review and the roadshow are set up on a competition.</source>
-      <translation>书面评审、路演答辩等轮次在大赛中设置。</translation>
+        <source>Rounds such as the written review and the roadshow are set up on a competition.</source>
+        <translation>书面评审、路演答辩等轮次在大赛中设置。</translation>
     </message>
     <message>
-      <source>No judges on the roster yet</source>
-      <translation>专家库中尚无评审专家</translation>
+        <source>No judges on the roster yet</source>
+        <translation>专家库中尚无评审专家</translation>
     </message>
     <message>
-      <source>Judges are added to the roster with their affiliation and expertise.</source>
-      <translation>评审专家连同工作单位和专长领域加入专家库。</translation>
+        <source>Judges are added to the roster with their affiliation and expertise.</source>
+        <translation>评审专家连同工作单位和专长领域加入专家库。</translation>
     </message>
     <message>
-      <source>New round…</source>
-      <translation>新建轮次…</translation>
+        <source>New round…</source>
+        <translation>新建轮次…</translation>
     </message>
     <message>
-      <source>Edit round…</source>
-      <translation>编辑轮次…</translation>
+        <source>Edit round…</source>
+        <translation>编辑轮次…</translation>
     </message>
     <message>
-      <source>Panels…</source>
-      <translation>评审组…</translation>
+        <source>Panels…</source>
+        <translation>评审组…</translation>
     </message>
     <message>
-      <source>Assign…</source>
-      <translation>分配评审…</translation>
+        <source>Assign…</source>
+        <translation>分配评审…</translation>
     </message>
     <message>
-      <source>Add judge…</source>
-      <translation>添加评审专家…</translation>
+        <source>Add judge…</source>
+        <translation>添加评审专家…</translation>
     </message>
     <message>
-      <source>Judge mode…</source>
-      <translation>评委模式…</translation>
+        <source>Judge mode…</source>
+        <translation>评委模式…</translation>
     </message>
     <message>
-      <source>Export judges to Excel…</source>
-      <translation>导出评审专家到 Excel…</translation>
+        <source>Export judges to Excel…</source>
+        <translation>导出评审专家到 Excel…</translation>
     </message>
     <message>
-      <source>New round</source>
-      <translation>新建轮次</translation>
+        <source>New round</source>
+        <translation>新建轮次</translation>
     </message>
     <message>
-      <source>Competition of the new round:</source>
-      <translation>新轮次所属大赛：</translation>
+        <source>Competition of the new round:</source>
+        <translation>新轮次所属大赛：</translation>
     </message>
     <message>
-      <source>Issued documents</source>
-      <translation>已签发文书</translation>
+        <source>Issued documents</source>
+        <translation>已签发文书</translation>
     </message>
     <message>
-      <source>No documents issued yet</source>
-      <translation>尚未签发文书</translation>
+        <source>No documents issued yet</source>
+        <translation>尚未签发文书</translation>
     </message>
     <message>
-      <source>Certificates, letters, agreements and notices will be recorded here with a serial number when they are issued, so that any copy can be verified later. Issuing documents is not available in this version yet.</source>
-      <translation>证书、聘书、协议和通知签发时将连同编号登记在这里，以便日后核验任何一份副本。本版本尚不支持签发文书。</translation>
+        <source>Certificates, letters, agreements and notices will be recorded here with a serial number when they are issued, so that any copy can be verified later. Issuing documents is not available in this version yet.</source>
+        <translation>证书、聘书、协议和通知签发时将连同编号登记在这里，以便日后核验任何一份副本。本版本尚不支持签发文书。</translation>
     </message>
     <message>
-      <source>Public notice list (PDF)…</source>
-      <translation>公示名单（PDF）…</translation>
+        <source>Public notice list (PDF)…</source>
+        <translation>公示名单（PDF）…</translation>
     </message>
     <message>
-      <source>Judges' score sheets for signature (PDF)…</source>
-      <translation>评委评分表（供签字，PDF）…</translation>
+        <source>Judges&apos; score sheets for signature (PDF)…</source>
+        <translation>评委评分表（供签字，PDF）…</translation>
     </message>
     <message>
-      <source>Round summary (PDF)…</source>
-      <translation>本轮评审汇总表（PDF）…</translation>
+        <source>Round summary (PDF)…</source>
+        <translation>本轮评审汇总表（PDF）…</translation>
     </message>
     <message>
-      <source>Blank score sheets (PDF)…</source>
-      <translation>空白评分表（PDF）…</translation>
+        <source>Blank score sheets (PDF)…</source>
+        <translation>空白评分表（PDF）…</translation>
     </message>
     <message>
-      <source>Results</source>
-      <translation>评审结果</translation>
+        <source>Results</source>
+        <translation>评审结果</translation>
     </message>
     <message>
-      <source>Freeze results…</source>
-      <translation>冻结结果…</translation>
+        <source>Freeze results…</source>
+        <translation>冻结结果…</translation>
     </message>
     <message>
-      <source>Reopen round…</source>
-      <translation>重新开启本轮…</translation>
+        <source>Reopen round…</source>
+        <translation>重新开启本轮…</translation>
     </message>
     <message>
-      <source>Verify snapshot</source>
-      <translation>校验结果快照</translation>
+        <source>Verify snapshot</source>
+        <translation>校验结果快照</translation>
     </message>
     <message>
-      <source>Reopen a sheet…</source>
-      <translation>退回评分表…</translation>
+        <source>Reopen a sheet…</source>
+        <translation>退回评分表…</translation>
     </message>
     <message>
-      <source>Key paper sheet…</source>
-      <translation>录入纸质评分表…</translation>
+        <source>Key paper sheet…</source>
+        <translation>录入纸质评分表…</translation>
     </message>
     <message>
-      <source>Judge laptops…</source>
-      <translation>评审笔记本…</translation>
+        <source>Judge laptops…</source>
+        <translation>评审笔记本…</translation>
     </message>
     <message>
-      <source>Results board…</source>
-      <translation>结果大屏…</translation>
+        <source>Results board…</source>
+        <translation>结果大屏…</translation>
     </message>
     <message>
-      <source>Print</source>
-      <translation>打印</translation>
+        <source>Print</source>
+        <translation>打印</translation>
     </message>
     <message>
-      <source>Export…</source>
-      <translation>导出…</translation>
+        <source>Export…</source>
+        <translation>导出…</translation>
     </message>
     <message>
-      <source>Funding</source>
-      <translation>资金拨付</translation>
+        <source>Funding</source>
+        <translation>资金拨付</translation>
     </message>
     <message>
-      <source>No awards yet</source>
-      <translation>尚无资助项目</translation>
+        <source>No awards yet</source>
+        <translation>尚无资助项目</translation>
     </message>
     <message>
-      <source>Awards, grant agreements, tranches and payments appear here after the results are final. Funding is not available in this version yet.</source>
-      <translation>结果确定后，资助决定、资助协议、分期拨款和付款记录将显示在这里。本版本尚不支持资金拨付。</translation>
+        <source>Awards, grant agreements, tranches and payments appear here after the results are final. Funding is not available in this version yet.</source>
+        <translation>结果确定后，资助决定、资助协议、分期拨款和付款记录将显示在这里。本版本尚不支持资金拨付。</translation>
     </message>
     <message>
-      <source>Monitoring and evaluation</source>
-      <translation>监测评估</translation>
+        <source>Monitoring and evaluation</source>
+        <translation>监测评估</translation>
     </message>
     <message>
-      <source>No funded projects to monitor yet</source>
-      <translation>尚无需要监测的资助项目</translation>
+        <source>No funded projects to monitor yet</source>
+        <translation>尚无需要监测的资助项目</translation>
     </message>
     <message>
-      <source>Progress reports, site visits and mid-term and final evaluations of funded projects appear here. Monitoring is not available in this version yet.</source>
-      <translation>资助项目的进度报告、实地走访以及中期和终期评估将显示在这里。本版本尚不支持监测评估。</translation>
+        <source>Progress reports, site visits and mid-term and final evaluations of funded projects appear here. Monitoring is not available in this version yet.</source>
+        <translation>资助项目的进度报告、实地走访以及中期和终期评估将显示在这里。本版本尚不支持监测评估。</translation>
     </message>
     <message>
-      <source>Settings</source>
-      <translation>设置</translation>
+        <source>Settings</source>
+        <translation>设置</translation>
     </message>
     <message>
-      <source>Change log…</source>
-      <translation>变更记录…</translation>
+        <source>Change log…</source>
+        <translation>变更记录…</translation>
     </message>
     <message>
-      <source>Change my password…</source>
-      <translation>修改我的密码…</translation>
+        <source>Change my password…</source>
+        <translation>修改我的密码…</translation>
     </message>
     <message>
-      <source>User accounts…</source>
-      <translation>用户账号…</translation>
+        <source>User accounts…</source>
+        <translation>用户账号…</translation>
     </message>
     <message>
-      <source>Database</source>
-      <translation>数据库</translation>
+        <source>Database</source>
+        <translation>数据库</translation>
     </message>
     <message>
-      <source>Schema revision</source>
-      <translation>数据结构版本</translation>
+        <source>Schema revision</source>
+        <translation>数据结构版本</translation>
     </message>
     <message>
-      <source>PSP Desktop version</source>
-      <translation>PSP Desktop 版本</translation>
+        <source>PSP Desktop version</source>
+        <translation>PSP Desktop 版本</translation>
     </message>
     <message>
-      <source>No database open</source>
-      <translation>未打开数据库</translation>
+        <source>No database open</source>
+        <translation>未打开数据库</translation>
     </message>
     <message>
-      <source> (errors).xlsx</source>
-      <translation>（错误说明）.xlsx</translation>
+        <source> (errors).xlsx</source>
+        <translation>（错误说明）.xlsx</translation>
     </message>
     <message>
-      <source>Save the import template</source>
-      <translation>保存导入模板</translation>
+        <source>Save the import template</source>
+        <translation>保存导入模板</translation>
     </message>
     <message>
-      <source>Import template.xlsx</source>
-      <translation>导入模板.xlsx</translation>
+        <source>Import template.xlsx</source>
+        <translation>导入模板.xlsx</translation>
     </message>
     <message>
-      <source>Export to Excel</source>
-      <translation>导出到 Excel</translation>
+        <source>Export to Excel</source>
+        <translation>导出到 Excel</translation>
     </message>
     <message>
-      <source>Import a workbook</source>
-      <translation>导入工作簿</translation>
+        <source>Import a workbook</source>
+        <translation>导入工作簿</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>PanelDialog</name>
     <message>
-      <source>Panels: {round} — {competition}</source>
-      <translation>评审组：{round} — {competition}</translation>
+        <source>Panels: {round} — {competition}</source>
+        <translation>评审组：{round} — {competition}</translation>
     </message>
     <message>
-      <source>The results of this round are frozen: its panels are shown as they were and cannot change.</source>
-      <translation>本轮结果已锁定：评审组按原样显示，不能修改。</translation>
+        <source>The results of this round are frozen: its panels are shown as they were and cannot change.</source>
+        <translation>本轮结果已锁定：评审组按原样显示，不能修改。</translation>
     </message>
     <message>
-      <source>A judge sits on one panel in this round. Every member belongs to a judge group ({groups}); each group's scores are weighted separately.</source>
-      <translation>本轮每位评委只能加入一个评审组。每位成员须归入一个评委类别（{groups}），各类别的评分分别计权。</translation>
+        <source>A judge sits on one panel in this round. Every member belongs to a judge group ({groups}); each group&apos;s scores are weighted separately.</source>
+        <translation>本轮每位评委只能加入一个评审组。每位成员须归入一个评委类别（{groups}），各类别的评分分别计权。</translation>
     </message>
     <message>
-      <source>A judge sits on one panel in this round. Each proposal is scored by {k} judges of the round's panels.</source>
-      <translation>本轮每位评委只能加入一个评审组。每个项目由本轮评审组中的 {k} 位评委评分。</translation>
+        <source>A judge sits on one panel in this round. Each proposal is scored by {k} judges of the round&apos;s panels.</source>
+        <translation>本轮每位评委只能加入一个评审组。每个项目由本轮评审组中的 {k} 位评委评分。</translation>
     </message>
     <message>
-      <source>Panels of this round</source>
-      <translation>本轮评审组</translation>
+        <source>Panels of this round</source>
+        <translation>本轮评审组</translation>
     </message>
     <message>
-      <source>New panel</source>
-      <translation>新建评审组</translation>
+        <source>New panel</source>
+        <translation>新建评审组</translation>
     </message>
     <message>
-      <source>Delete panel…</source>
-      <translation>删除评审组…</translation>
+        <source>Delete panel…</source>
+        <translation>删除评审组…</translation>
     </message>
     <message>
-      <source>e.g. Panel 1</source>
-      <translation>例如：第一评审组</translation>
+        <source>e.g. Panel 1</source>
+        <translation>例如：第一评审组</translation>
     </message>
     <message>
-      <source>e.g. Third-floor hall of the community service centre</source>
-      <translation>例如：党群服务中心三楼多功能厅</translation>
+        <source>e.g. Third-floor hall of the community service centre</source>
+        <translation>例如：党群服务中心三楼多功能厅</translation>
     </message>
     <message>
-      <source>Panel name</source>
-      <translation>评审组名称</translation>
+        <source>Panel name</source>
+        <translation>评审组名称</translation>
     </message>
     <message>
-      <source>Venue</source>
-      <translation>评审地点</translation>
+        <source>Venue</source>
+        <translation>评审地点</translation>
     </message>
     <message>
-      <source>Type a name to find a judge</source>
-      <translation>输入姓名查找评委</translation>
+        <source>Type a name to find a judge</source>
+        <translation>输入姓名查找评委</translation>
     </message>
     <message>
-      <source>Add to panel</source>
-      <translation>加入评审组</translation>
+        <source>Add to panel</source>
+        <translation>加入评审组</translation>
     </message>
     <message>
-      <source>Remove from panel</source>
-      <translation>移出评审组</translation>
+        <source>Remove from panel</source>
+        <translation>移出评审组</translation>
     </message>
     <message>
-      <source>Save panel</source>
-      <translation>保存评审组</translation>
+        <source>Save panel</source>
+        <translation>保存评审组</translation>
     </message>
     <message>
-      <source>Panel “{name}”</source>
-      <translation>评审组“{name}”</translation>
+        <source>Panel “{name}”</source>
+        <translation>评审组“{name}”</translation>
     </message>
     <message>
-      <source>  (on {panel})</source>
-      <translation>  （已在{panel}）</translation>
+        <source>  (on {panel})</source>
+        <translation>  （已在{panel}）</translation>
     </message>
     <message>
-      <source>Panel {n}</source>
-      <translation>第{n}评审组</translation>
+        <source>Panel {n}</source>
+        <translation>第{n}评审组</translation>
     </message>
     <message>
-      <source>Delete panel</source>
-      <translation>删除评审组</translation>
+        <source>Delete panel</source>
+        <translation>删除评审组</translation>
     </message>
     <message>
-      <source>Delete panel “{name}”? Its judges leave this round, with the proposals they have not scored yet.</source>
-      <translation>确定删除评审组“{name}”吗？组内评委将退出本轮，其尚未评分的项目一并收回。</translation>
+        <source>Delete panel “{name}”? Its judges leave this round, with the proposals they have not scored yet.</source>
+        <translation>确定删除评审组“{name}”吗？组内评委将退出本轮，其尚未评分的项目一并收回。</translation>
     </message>
     <message>
-      <source>Unsaved changes</source>
-      <translation>尚未保存的修改</translation>
+        <source>Unsaved changes</source>
+        <translation>尚未保存的修改</translation>
     </message>
     <message>
-      <source>Save the changes to this panel first?</source>
-      <translation>是否先保存对本评审组的修改？</translation>
+        <source>Save the changes to this panel first?</source>
+        <translation>是否先保存对本评审组的修改？</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>PaperEntryDialog</name>
     <message>
-      <source>Key a paper score sheet</source>
-      <translation>录入纸质评分表</translation>
+        <source>Key a paper score sheet</source>
+        <translation>录入纸质评分表</translation>
     </message>
     <message>
-      <source>Your name</source>
-      <translation>您的姓名</translation>
+        <source>Your name</source>
+        <translation>您的姓名</translation>
     </message>
     <message>
-      <source>Pass 1</source>
-      <translation>第一遍</translation>
+        <source>Pass 1</source>
+        <translation>第一遍</translation>
     </message>
     <message>
-      <source>Pass 2</source>
-      <translation>第二遍</translation>
+        <source>Pass 2</source>
+        <translation>第二遍</translation>
     </message>
     <message>
-      <source>Key pass 1 again</source>
-      <translation>重新录入第一遍</translation>
+        <source>Key pass 1 again</source>
+        <translation>重新录入第一遍</translation>
     </message>
     <message>
-      <source>Key pass 2 again</source>
-      <translation>重新录入第二遍</translation>
+        <source>Key pass 2 again</source>
+        <translation>重新录入第二遍</translation>
     </message>
     <message>
-      <source>Save this pass</source>
-      <translation>保存本遍录入</translation>
+        <source>Save this pass</source>
+        <translation>保存本遍录入</translation>
     </message>
     <message>
-      <source>Close</source>
-      <translation>关闭</translation>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
     <message>
-      <source>Keyed by</source>
-      <translation>录入人</translation>
+        <source>Keyed by</source>
+        <translation>录入人</translation>
     </message>
     <message>
-      <source>Judge</source>
-      <translation>评委</translation>
+        <source>Judge</source>
+        <translation>评委</translation>
     </message>
     <message>
-      <source>Proposal</source>
-      <translation>申报项目</translation>
+        <source>Proposal</source>
+        <translation>申报项目</translation>
     </message>
     <message>
-      <source>Pass</source>
-      <translation>录入遍次</translation>
+        <source>Pass</source>
+        <translation>录入遍次</translation>
     </message>
     <message>
-      <source>bonus, up to {max}</source>
-      <translation>加分项，最高 {max} 分</translation>
+        <source>bonus, up to {max}</source>
+        <translation>加分项，最高 {max} 分</translation>
     </message>
     <message>
-      <source>out of {max}</source>
-      <translation>满分 {max} 分</translation>
+        <source>out of {max}</source>
+        <translation>满分 {max} 分</translation>
     </message>
     <message>
-      <source>Paper score sheet: {round}</source>
-      <translation>纸质评分表：{round}</translation>
+        <source>Paper score sheet: {round}</source>
+        <translation>纸质评分表：{round}</translation>
     </message>
     <message>
-      <source>{judge} ({count} to key)</source>
-      <translation>{judge}（待录 {count} 份）</translation>
+        <source>{judge} ({count} to key)</source>
+        <translation>{judge}（待录 {count} 份）</translation>
     </message>
     <message>
-      <source>Every sheet of this round is in: there is nothing to key.</source>
-      <translation>本轮评分表已全部提交，无需录入。</translation>
+        <source>Every sheet of this round is in: there is nothing to key.</source>
+        <translation>本轮评分表已全部提交，无需录入。</translation>
     </message>
     <message>
-      <source>Both passes are keyed (pass 1 by {first}, pass 2 by {second}) and they differ. Check the paper ballot and key the wrong pass again.</source>
-      <translation>两遍均已录入（第一遍：{first}，第二遍：{second}），但结果不一致。请核对纸质评分表，重新录入有误的一遍。</translation>
+        <source>Both passes are keyed (pass 1 by {first}, pass 2 by {second}) and they differ. Check the paper ballot and key the wrong pass again.</source>
+        <translation>两遍均已录入（第一遍：{first}，第二遍：{second}），但结果不一致。请核对纸质评分表，重新录入有误的一遍。</translation>
     </message>
     <message>
-      <source>Pass 1 was keyed by {name}. Pass 2 is due, keyed by someone else.</source>
-      <translation>第一遍已由{name}录入。待录第二遍，须由其他人录入。</translation>
+        <source>Pass 1 was keyed by {name}. Pass 2 is due, keyed by someone else.</source>
+        <translation>第一遍已由{name}录入。待录第二遍，须由其他人录入。</translation>
     </message>
     <message>
-      <source>Pass 2 was keyed by {name}. Pass 1 is due, keyed by someone else.</source>
-      <translation>第二遍已由{name}录入。待录第一遍，须由其他人录入。</translation>
+        <source>Pass 2 was keyed by {name}. Pass 1 is due, keyed by someone else.</source>
+        <translation>第二遍已由{name}录入。待录第一遍，须由其他人录入。</translation>
     </message>
     <message>
-      <source>Pass 1 is due. Pass 2 must then be keyed by someone else.</source>
-      <translation>待录第一遍。第二遍须由其他人录入。</translation>
+        <source>Pass 1 is due. Pass 2 must then be keyed by someone else.</source>
+        <translation>待录第一遍。第二遍须由其他人录入。</translation>
     </message>
     <message>
-      <source>Total keyed: {total}</source>
-      <translation>已录合计：{total} 分</translation>
+        <source>Total keyed: {total}</source>
+        <translation>已录合计：{total} 分</translation>
     </message>
     <message>
-      <source>The two passes differ in {count} cells (highlighted below). Nothing is counted until they agree.</source>
-      <translation>两遍录入有 {count} 处不一致（见下方标红处）。两遍一致前，该评分表不计入成绩。</translation>
+        <source>The two passes differ in {count} cells (highlighted below). Nothing is counted until they agree.</source>
+        <translation>两遍录入有 {count} 处不一致（见下方标红处）。两遍一致前，该评分表不计入成绩。</translation>
     </message>
     <message>
-      <source>Counted: both passes agree (pass 1 by {first}, pass 2 by {second}).</source>
-      <translation>已计入：两遍录入一致（第一遍：{first}，第二遍：{second}）。</translation>
+        <source>Counted: both passes agree (pass 1 by {first}, pass 2 by {second}).</source>
+        <translation>已计入：两遍录入一致（第一遍：{first}，第二遍：{second}）。</translation>
     </message>
     <message>
-      <source>Pass {number} saved. The other pass must be keyed by someone else.</source>
-      <translation>第 {number} 遍已保存。另一遍须由其他人录入。</translation>
+        <source>Pass {number} saved. The other pass must be keyed by someone else.</source>
+        <translation>第 {number} 遍已保存。另一遍须由其他人录入。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Pdf</name>
     <message>
-      <source>Save the PDF</source>
-      <translation>保存 PDF</translation>
+        <source>Save the PDF</source>
+        <translation>保存 PDF</translation>
     </message>
     <message>
-      <source>The PDF was not saved</source>
-      <translation>PDF 未保存</translation>
+        <source>The PDF was not saved</source>
+        <translation>PDF 未保存</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>PinDialog</name>
     <message>
-      <source>PIN for {name}</source>
-      <translation>{name}的 PIN 码</translation>
+        <source>PIN for {name}</source>
+        <translation>{name}的 PIN 码</translation>
     </message>
     <message>
-      <source>The judge types this PIN to sign in to judge mode. Six digits; not repeated or consecutive digits, not a year and month.</source>
-      <translation>评委凭此 PIN 码进入评委模式。须为 6 位数字，不能是重复或连续的数字，也不能是年份加月份。</translation>
+        <source>The judge types this PIN to sign in to judge mode. Six digits; not repeated or consecutive digits, not a year and month.</source>
+        <translation>评委凭此 PIN 码进入评委模式。须为 6 位数字，不能是重复或连续的数字，也不能是年份加月份。</translation>
     </message>
     <message>
-      <source>New PIN</source>
-      <translation>新 PIN 码</translation>
+        <source>New PIN</source>
+        <translation>新 PIN 码</translation>
     </message>
     <message>
-      <source>Type it again</source>
-      <translation>再次输入</translation>
+        <source>Type it again</source>
+        <translation>再次输入</translation>
     </message>
     <message>
-      <source>The two PINs are not the same. Type them again.</source>
-      <translation>两次输入的 PIN 码不一致，请重新输入。</translation>
+        <source>The two PINs are not the same. Type them again.</source>
+        <translation>两次输入的 PIN 码不一致，请重新输入。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ProposalDialog</name>
     <message>
-      <source>Project</source>
-      <translation>项目信息</translation>
+        <source>Project</source>
+        <translation>项目信息</translation>
     </message>
     <message>
-      <source>Budget</source>
-      <translation>项目预算</translation>
+        <source>Budget</source>
+        <translation>项目预算</translation>
     </message>
     <message>
-      <source>Community needs answered</source>
-      <translation>回应的社区需求</translation>
+        <source>Community needs answered</source>
+        <translation>回应的社区需求</translation>
     </message>
     <message>
-      <source>Attachments</source>
-      <translation>附件</translation>
+        <source>Attachments</source>
+        <translation>附件</translation>
     </message>
     <message>
-      <source>New application</source>
-      <translation>新建申报</translation>
+        <source>New application</source>
+        <translation>新建申报</translation>
     </message>
     <message>
-      <source>The day the application was received (may be earlier than today for paper forms keyed in later)</source>
-      <translation>收到申报材料的日期（补录纸质申报书时可早于今天）</translation>
+        <source>The day the application was received (may be earlier than today for paper forms keyed in later)</source>
+        <translation>收到申报材料的日期（补录纸质申报书时可早于今天）</translation>
     </message>
     <message>
-      <source>Competition</source>
-      <translation>大赛</translation>
+        <source>Competition</source>
+        <translation>大赛</translation>
     </message>
     <message>
-      <source>Applicant</source>
-      <translation>申报机构</translation>
+        <source>Applicant</source>
+        <translation>申报机构</translation>
     </message>
     <message>
-      <source>Received on</source>
-      <translation>受理日期</translation>
+        <source>Received on</source>
+        <translation>受理日期</translation>
     </message>
     <message>
-      <source>to</source>
-      <translation>至</translation>
+        <source>to</source>
+        <translation>至</translation>
     </message>
     <message>
-      <source>indirect</source>
-      <translation>间接受益</translation>
+        <source>indirect</source>
+        <translation>间接受益</translation>
     </message>
     <message>
-      <source>Project title</source>
-      <translation>项目名称</translation>
+        <source>Project title</source>
+        <translation>项目名称</translation>
     </message>
     <message>
-      <source>Service domain</source>
-      <translation>服务领域</translation>
+        <source>Service domain</source>
+        <translation>服务领域</translation>
     </message>
     <message>
-      <source>Competition theme</source>
-      <translation>大赛主题</translation>
+        <source>Competition theme</source>
+        <translation>大赛主题</translation>
     </message>
     <message>
-      <source>Community</source>
-      <translation>社区</translation>
+        <source>Community</source>
+        <translation>社区</translation>
     </message>
     <message>
-      <source>Who is served</source>
-      <translation>服务对象</translation>
+        <source>Who is served</source>
+        <translation>服务对象</translation>
     </message>
     <message>
-      <source>Where (street / community)</source>
-      <translation>服务地点（街道/社区）</translation>
+        <source>Where (street / community)</source>
+        <translation>服务地点（街道/社区）</translation>
     </message>
     <message>
-      <source>Direct beneficiaries</source>
-      <translation>直接受益人数</translation>
+        <source>Direct beneficiaries</source>
+        <translation>直接受益人数</translation>
     </message>
     <message>
-      <source>Period</source>
-      <translation>执行周期</translation>
+        <source>Period</source>
+        <translation>执行周期</translation>
     </message>
     <message>
-      <source>Summary</source>
-      <translation>项目简介</translation>
+        <source>Summary</source>
+        <translation>项目简介</translation>
     </message>
     <message>
-      <source>Needs analysis</source>
-      <translation>需求分析</translation>
+        <source>Needs analysis</source>
+        <translation>需求分析</translation>
     </message>
     <message>
-      <source>Objectives</source>
-      <translation>项目目标</translation>
+        <source>Objectives</source>
+        <translation>项目目标</translation>
     </message>
     <message>
-      <source>Activity plan</source>
-      <translation>活动计划</translation>
+        <source>Activity plan</source>
+        <translation>活动计划</translation>
     </message>
     <message>
-      <source>Add line</source>
-      <translation>添加一行</translation>
+        <source>Add line</source>
+        <translation>添加一行</translation>
     </message>
     <message>
-      <source>Remove line</source>
-      <translation>删除一行</translation>
+        <source>Remove line</source>
+        <translation>删除一行</translation>
     </message>
     <message>
-      <source>Matching = total − requested</source>
-      <translation>配套资金 = 总预算 − 申请金额</translation>
+        <source>Matching = total − requested</source>
+        <translation>配套资金 = 总预算 − 申请金额</translation>
     </message>
     <message>
-      <source>Requested (yuan)</source>
-      <translation>申请金额（元）</translation>
+        <source>Requested (yuan)</source>
+        <translation>申请金额（元）</translation>
     </message>
     <message>
-      <source>Matching funds (yuan)</source>
-      <translation>配套资金（元）</translation>
+        <source>Matching funds (yuan)</source>
+        <translation>配套资金（元）</translation>
     </message>
     <message>
-      <source>Tick the community needs this project answers.</source>
-      <translation>请勾选本项目回应的社区需求。</translation>
+        <source>Tick the community needs this project answers.</source>
+        <translation>请勾选本项目回应的社区需求。</translation>
     </message>
     <message>
-      <source>Add file…</source>
-      <translation>添加文件…</translation>
+        <source>Add file…</source>
+        <translation>添加文件…</translation>
     </message>
     <message>
-      <source>Open</source>
-      <translation>打开</translation>
+        <source>Open</source>
+        <translation>打开</translation>
     </message>
     <message>
-      <source>Save the application once before adding files.</source>
-      <translation>添加附件前请先保存申报书。</translation>
+        <source>Save the application once before adding files.</source>
+        <translation>添加附件前请先保存申报书。</translation>
     </message>
     <message>
-      <source>Intake receipt (PDF)…</source>
-      <translation>受理回执（PDF）…</translation>
+        <source>Intake receipt (PDF)…</source>
+        <translation>受理回执（PDF）…</translation>
     </message>
     <message>
-      <source>Save draft</source>
-      <translation>保存草稿</translation>
+        <source>Save draft</source>
+        <translation>保存草稿</translation>
     </message>
     <message>
-      <source>Submit and number</source>
-      <translation>提交受理</translation>
+        <source>Submit and number</source>
+        <translation>提交受理</translation>
     </message>
     <message>
-      <source>Close</source>
-      <translation>关闭</translation>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
     <message>
-      <source>Application: {title}</source>
-      <translation>申报书：{title}</translation>
+        <source>Application: {title}</source>
+        <translation>申报书：{title}</translation>
     </message>
     <message>
-      <source>Status: {status} · Intake no.: {number}</source>
-      <translation>状态：{status} · 受理编号：{number}</translation>
+        <source>Status: {status} · Intake no.: {number}</source>
+        <translation>状态：{status} · 受理编号：{number}</translation>
     </message>
     <message>
-      <source>By category: {parts} · Total {total} yuan · Management fee {share}</source>
-      <translation>分类合计：{parts} · 总计 {total} 元 · 管理费占 {share}</translation>
+        <source>By category: {parts} · Total {total} yuan · Management fee {share}</source>
+        <translation>分类合计：{parts} · 总计 {total} 元 · 管理费占 {share}</translation>
     </message>
     <message>
-      <source>An amount cannot be read.</source>
-      <translation>有金额无法识别。</translation>
+        <source>An amount cannot be read.</source>
+        <translation>有金额无法识别。</translation>
     </message>
     <message>
-      <source>Requested + matching = {sum} yuan; budget lines total {total} yuan: balanced</source>
-      <translation>申请金额 + 配套资金 = {sum} 元；预算明细合计 {total} 元：平衡</translation>
+        <source>Requested + matching = {sum} yuan; budget lines total {total} yuan: balanced</source>
+        <translation>申请金额 + 配套资金 = {sum} 元；预算明细合计 {total} 元：平衡</translation>
     </message>
     <message>
-      <source>Requested + matching = {sum} yuan; budget lines total {total} yuan: does not add up</source>
-      <translation>申请金额 + 配套资金 = {sum} 元；预算明细合计 {total} 元：不平衡</translation>
+        <source>Requested + matching = {sum} yuan; budget lines total {total} yuan: does not add up</source>
+        <translation>申请金额 + 配套资金 = {sum} 元；预算明细合计 {total} 元：不平衡</translation>
     </message>
     <message>
-      <source>Choose the competition and the applying organization.</source>
-      <translation>请选择大赛和申报机构。</translation>
+        <source>Choose the competition and the applying organization.</source>
+        <translation>请选择大赛和申报机构。</translation>
     </message>
     <message>
-      <source>An amount cannot be read: write it like 12345.60 or 3万.</source>
-      <translation>有金额无法识别：请写成 12345.60 或 3万 的形式。</translation>
+        <source>An amount cannot be read: write it like 12345.60 or 3万.</source>
+        <translation>有金额无法识别：请写成 12345.60 或 3万 的形式。</translation>
     </message>
     <message>
-      <source>Received</source>
-      <translation>已受理</translation>
+        <source>Received</source>
+        <translation>已受理</translation>
     </message>
     <message>
-      <source>The application is received with intake number {number}. Print the intake receipt now?</source>
-      <translation>申报已受理，受理编号为 {number}。现在打印受理回执吗？</translation>
+        <source>The application is received with intake number {number}. Print the intake receipt now?</source>
+        <translation>申报已受理，受理编号为 {number}。现在打印受理回执吗？</translation>
     </message>
     <message>
-      <source>Intake receipt {number}.pdf</source>
-      <translation>受理回执 {number}.pdf</translation>
+        <source>Intake receipt {number}.pdf</source>
+        <translation>受理回执 {number}.pdf</translation>
     </message>
     <message>
-      <source>Add a file to the application</source>
-      <translation>为申报书添加附件</translation>
+        <source>Add a file to the application</source>
+        <translation>为申报书添加附件</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Results</name>
     <message>
-      <source>Public notice list.pdf</source>
-      <translation>公示名单.pdf</translation>
+        <source>Public notice list.pdf</source>
+        <translation>公示名单.pdf</translation>
     </message>
     <message>
-      <source>Judges' score sheets.pdf</source>
-      <translation>评委评分表.pdf</translation>
+        <source>Judges&apos; score sheets.pdf</source>
+        <translation>评委评分表.pdf</translation>
     </message>
     <message>
-      <source>Round summary.pdf</source>
-      <translation>评审汇总表.pdf</translation>
+        <source>Round summary.pdf</source>
+        <translation>评审汇总表.pdf</translation>
     </message>
     <message>
-      <source>Blank score sheets.pdf</source>
-      <translation>空白评分表.pdf</translation>
+        <source>Blank score sheets.pdf</source>
+        <translation>空白评分表.pdf</translation>
     </message>
     <message>
-      <source>In</source>
-      <translation>已提交</translation>
+        <source>In</source>
+        <translation>已提交</translation>
     </message>
     <message>
-      <source>Not started</source>
-      <translation>未开始</translation>
+        <source>Not started</source>
+        <translation>未开始</translation>
     </message>
     <message>
-      <source>Draft</source>
-      <translation>草稿</translation>
+        <source>Draft</source>
+        <translation>草稿</translation>
     </message>
     <message>
-      <source>Reopened</source>
-      <translation>已退回</translation>
+        <source>Reopened</source>
+        <translation>已退回</translation>
     </message>
     <message>
-      <source>Paper keyed once</source>
-      <translation>纸质表仅录一遍</translation>
+        <source>Paper keyed once</source>
+        <translation>纸质表仅录一遍</translation>
     </message>
     <message>
-      <source>Paper mismatch</source>
-      <translation>纸质表两遍不一致</translation>
+        <source>Paper mismatch</source>
+        <translation>纸质表两遍不一致</translation>
     </message>
     <message>
-      <source>Rank</source>
-      <translation>名次</translation>
+        <source>Rank</source>
+        <translation>名次</translation>
     </message>
     <message>
-      <source>Intake no.</source>
-      <translation>申报编号</translation>
+        <source>Intake no.</source>
+        <translation>申报编号</translation>
     </message>
     <message>
-      <source>Project</source>
-      <translation>项目名称</translation>
+        <source>Project</source>
+        <translation>项目名称</translation>
     </message>
     <message>
-      <source>Organization</source>
-      <translation>申报机构</translation>
+        <source>Organization</source>
+        <translation>申报机构</translation>
     </message>
     <message>
-      <source>Score</source>
-      <translation>得分</translation>
+        <source>Score</source>
+        <translation>得分</translation>
     </message>
     <message>
-      <source>Advanced</source>
-      <translation>是否晋级</translation>
+        <source>Advanced</source>
+        <translation>是否晋级</translation>
     </message>
     <message>
-      <source>Trimmed</source>
-      <translation>去最高最低分</translation>
+        <source>Trimmed</source>
+        <translation>去最高最低分</translation>
     </message>
     <message>
-      <source>Sheets not in</source>
-      <translation>未交评分表</translation>
+        <source>Sheets not in</source>
+        <translation>未交评分表</translation>
     </message>
     <message>
-      <source>Judge</source>
-      <translation>评委</translation>
+        <source>Judge</source>
+        <translation>评委</translation>
     </message>
     <message>
-      <source>Sheets</source>
-      <translation>评分表数</translation>
+        <source>Sheets</source>
+        <translation>评分表数</translation>
     </message>
     <message>
-      <source>Mean</source>
-      <translation>平均分</translation>
+        <source>Mean</source>
+        <translation>平均分</translation>
     </message>
     <message>
-      <source>Leniency vs the others</source>
-      <translation>与其他评委的平均分差</translation>
+        <source>Leniency vs the others</source>
+        <translation>与其他评委的平均分差</translation>
     </message>
     <message>
-      <source>Flag</source>
-      <translation>提示</translation>
+        <source>Flag</source>
+        <translation>提示</translation>
     </message>
     <message>
-      <source>Std. deviation</source>
-      <translation>标准差</translation>
+        <source>Std. deviation</source>
+        <translation>标准差</translation>
     </message>
     <message>
-      <source>Highest − lowest</source>
-      <translation>最高分−最低分</translation>
+        <source>Highest − lowest</source>
+        <translation>最高分−最低分</translation>
     </message>
     <message>
-      <source>Others' mean</source>
-      <translation>其他评委平均分</translation>
+        <source>Others&apos; mean</source>
+        <translation>其他评委平均分</translation>
     </message>
     <message>
-      <source>Difference</source>
-      <translation>差值</translation>
+        <source>Difference</source>
+        <translation>差值</translation>
     </message>
     <message>
-      <source>State</source>
-      <translation>状态</translation>
+        <source>State</source>
+        <translation>状态</translation>
     </message>
     <message>
-      <source>Final score</source>
-      <translation>最终得分</translation>
+        <source>Final score</source>
+        <translation>最终得分</translation>
     </message>
     <message>
-      <source>Final score (provisional)</source>
-      <translation>最终得分（暂定）</translation>
+        <source>Final score (provisional)</source>
+        <translation>最终得分（暂定）</translation>
     </message>
     <message>
-      <source>Note</source>
-      <translation>说明</translation>
+        <source>Note</source>
+        <translation>说明</translation>
     </message>
     <message>
-      <source>{name} ({percent}%)</source>
-      <translation>{name}（{percent}%）</translation>
+        <source>{name} ({percent}%)</source>
+        <translation>{name}（{percent}%）</translation>
     </message>
     <message>
-      <source> (keyed by {names})</source>
-      <translation>（录入人：{names}）</translation>
+        <source> (keyed by {names})</source>
+        <translation>（录入人：{names}）</translation>
     </message>
     <message>
-      <source>Whether the highest and the lowest score were dropped.</source>
-      <translation>是否去掉一个最高分和一个最低分。</translation>
+        <source>Whether the highest and the lowest score were dropped.</source>
+        <translation>是否去掉一个最高分和一个最低分。</translation>
     </message>
     <message>
-      <source>No sheet is in yet.</source>
-      <translation>尚无评分表提交。</translation>
+        <source>No sheet is in yet.</source>
+        <translation>尚无评分表提交。</translation>
     </message>
     <message>
-      <source>Provisional: {count} sheets are not in ({names}).</source>
-      <translation>暂定：尚有 {count} 份评分表未交（{names}）。</translation>
+        <source>Provisional: {count} sheets are not in ({names}).</source>
+        <translation>暂定：尚有 {count} 份评分表未交（{names}）。</translation>
     </message>
     <message>
-      <source>Not in: {names}</source>
-      <translation>未交：{names}</translation>
+        <source>Not in: {names}</source>
+        <translation>未交：{names}</translation>
     </message>
     <message>
-      <source>Not in</source>
-      <translation>未交</translation>
+        <source>Not in</source>
+        <translation>未交</translation>
     </message>
     <message>
-      <source>Conflict</source>
-      <translation>回避</translation>
+        <source>Conflict</source>
+        <translation>回避</translation>
     </message>
     <message>
-      <source>Conflict of interest: this sheet does not count.</source>
-      <translation>利益冲突须回避：该评分表不计入成绩。</translation>
+        <source>Conflict of interest: this sheet does not count.</source>
+        <translation>利益冲突须回避：该评分表不计入成绩。</translation>
     </message>
     <message>
-      <source>{raw} → {normalized}</source>
-      <translation>{raw} → {normalized}</translation>
+        <source>{raw} → {normalized}</source>
+        <translation>{raw} → {normalized}</translation>
     </message>
     <message>
-      <source>Raw total → normalized (z-score over the judge's own sheets).</source>
-      <translation>原始总分 → 标准化分（按该评委本人全部评分表计算 z 分数）。</translation>
+        <source>Raw total → normalized (z-score over the judge&apos;s own sheets).</source>
+        <translation>原始总分 → 标准化分（按该评委本人全部评分表计算 z 分数）。</translation>
     </message>
     <message>
-      <source>{score} (dropped)</source>
-      <translation>{score}（去掉）</translation>
+        <source>{score} (dropped)</source>
+        <translation>{score}（去掉）</translation>
     </message>
     <message>
-      <source>Dropped as a highest or lowest score.</source>
-      <translation>作为最高分或最低分被去掉。</translation>
+        <source>Dropped as a highest or lowest score.</source>
+        <translation>作为最高分或最低分被去掉。</translation>
     </message>
     <message>
-      <source>⚠ Lenient</source>
-      <translation>⚠ 偏宽</translation>
+        <source>⚠ Lenient</source>
+        <translation>⚠ 偏宽</translation>
     </message>
     <message>
-      <source>⚠ Severe</source>
-      <translation>⚠ 偏严</translation>
+        <source>⚠ Severe</source>
+        <translation>⚠ 偏严</translation>
     </message>
     <message>
-      <source>⚠ Judges disagree</source>
-      <translation>⚠ 评委分歧大</translation>
+        <source>⚠ Judges disagree</source>
+        <translation>⚠ 评委分歧大</translation>
     </message>
     <message>
-      <source>Did not advance after “{round}”</source>
-      <translation>未通过“{round}”晋级</translation>
+        <source>Did not advance after “{round}”</source>
+        <translation>未通过“{round}”晋级</translation>
     </message>
     <message>
-      <source>No score yet in “{round}”</source>
-      <translation>“{round}”尚无得分</translation>
+        <source>No score yet in “{round}”</source>
+        <translation>“{round}”尚无得分</translation>
     </message>
     <message>
-      <source>Search intake no., project or organization…</source>
-      <translation>搜索申报编号、项目名称或申报机构…</translation>
+        <source>Search intake no., project or organization…</source>
+        <translation>搜索申报编号、项目名称或申报机构…</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ResultsBoard</name>
     <message>
-      <source>Rank</source>
-      <translation>名次</translation>
+        <source>Rank</source>
+        <translation>名次</translation>
     </message>
     <message>
-      <source>Project</source>
-      <translation>项目名称</translation>
+        <source>Project</source>
+        <translation>项目名称</translation>
     </message>
     <message>
-      <source>Organization</source>
-      <translation>申报机构</translation>
+        <source>Organization</source>
+        <translation>申报机构</translation>
     </message>
     <message>
-      <source>Score</source>
-      <translation>得分</translation>
+        <source>Score</source>
+        <translation>得分</translation>
     </message>
     <message>
-      <source>Results board — PSP Desktop</source>
-      <translation>评审结果大屏 — PSP Desktop</translation>
+        <source>Results board — PSP Desktop</source>
+        <translation>评审结果大屏 — PSP Desktop</translation>
     </message>
     <message>
-      <source>Updated {time}</source>
-      <translation>更新于 {time}</translation>
+        <source>Updated {time}</source>
+        <translation>更新于 {time}</translation>
     </message>
     <message>
-      <source>Could not update: {error}</source>
-      <translation>未能更新：{error}</translation>
+        <source>Could not update: {error}</source>
+        <translation>未能更新：{error}</translation>
     </message>
     <message>
-      <source>Loading…</source>
-      <translation>正在加载…</translation>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
     </message>
     <message>
-      <source>{round} · scoring in progress</source>
-      <translation>{round} · 评分进行中</translation>
+        <source>{round} · scoring in progress</source>
+        <translation>{round} · 评分进行中</translation>
     </message>
     <message>
-      <source>{round} · all score sheets are in</source>
-      <translation>{round} · 评分表已全部收齐</translation>
+        <source>{round} · all score sheets are in</source>
+        <translation>{round} · 评分表已全部收齐</translation>
     </message>
     <message>
-      <source>score sheets in</source>
-      <translation>份评分表已提交</translation>
+        <source>score sheets in</source>
+        <translation>份评分表已提交</translation>
     </message>
     <message>
-      <source>Final ranking</source>
-      <translation>最终排名</translation>
+        <source>Final ranking</source>
+        <translation>最终排名</translation>
     </message>
     <message>
-      <source>{round} · ranking</source>
-      <translation>{round} · 排名</translation>
+        <source>{round} · ranking</source>
+        <translation>{round} · 排名</translation>
     </message>
     <message>
-      <source>{count} places still to be revealed</source>
-      <translation>还有 {count} 个名次待揭晓</translation>
+        <source>{count} places still to be revealed</source>
+        <translation>还有 {count} 个名次待揭晓</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ResultsPage</name>
     <message>
-      <source>Final ranking (all rounds)</source>
-      <translation>最终排名（各轮合计）</translation>
+        <source>Final ranking (all rounds)</source>
+        <translation>最终排名（各轮合计）</translation>
     </message>
     <message>
-      <source>No competitions yet</source>
-      <translation>还没有大赛</translation>
+        <source>No competitions yet</source>
+        <translation>还没有大赛</translation>
     </message>
     <message>
-      <source>Results appear here once a competition has rounds with judges assigned.</source>
-      <translation>大赛设置评审轮次并分配评委后，评审结果将显示在这里。</translation>
+        <source>Results appear here once a competition has rounds with judges assigned.</source>
+        <translation>大赛设置评审轮次并分配评委后，评审结果将显示在这里。</translation>
     </message>
     <message>
-      <source>This competition has no review rounds</source>
-      <translation>该大赛尚未设置评审轮次</translation>
+        <source>This competition has no review rounds</source>
+        <translation>该大赛尚未设置评审轮次</translation>
     </message>
     <message>
-      <source>Set up the rounds and their rubrics on the competition first.</source>
-      <translation>请先在大赛中设置评审轮次及评分细则。</translation>
+        <source>Set up the rounds and their rubrics on the competition first.</source>
+        <translation>请先在大赛中设置评审轮次及评分细则。</translation>
     </message>
     <message>
-      <source>No judges are assigned in “{round}” yet</source>
-      <translation>“{round}”尚未分配评委</translation>
+        <source>No judges are assigned in “{round}” yet</source>
+        <translation>“{round}”尚未分配评委</translation>
     </message>
     <message>
-      <source>Assign judges to the proposals of this round; the ranking fills in as their score sheets come in.</source>
-      <translation>请为本轮申报项目分配评委；评委提交评分表后，排名将随之生成。</translation>
+        <source>Assign judges to the proposals of this round; the ranking fills in as their score sheets come in.</source>
+        <translation>请为本轮申报项目分配评委；评委提交评分表后，排名将随之生成。</translation>
     </message>
     <message>
-      <source>No proposals in this round.</source>
-      <translation>本轮没有申报项目。</translation>
+        <source>No proposals in this round.</source>
+        <translation>本轮没有申报项目。</translation>
     </message>
     <message>
-      <source>Judges: leniency and severity</source>
-      <translation>评委打分宽严</translation>
+        <source>Judges: leniency and severity</source>
+        <translation>评委打分宽严</translation>
     </message>
     <message>
-      <source>Leniency is a judge's average difference from the other judges on the same proposals; flagged beyond ±{limit} points.</source>
-      <translation>宽严度指评委对同一项目的打分与其他评委平均分之差的平均值；超过 ±{limit} 分时提示。</translation>
+        <source>Leniency is a judge&apos;s average difference from the other judges on the same proposals; flagged beyond ±{limit} points.</source>
+        <translation>宽严度指评委对同一项目的打分与其他评委平均分之差的平均值；超过 ±{limit} 分时提示。</translation>
     </message>
     <message>
-      <source>No sheets are in yet.</source>
-      <translation>尚无评分表提交。</translation>
+        <source>No sheets are in yet.</source>
+        <translation>尚无评分表提交。</translation>
     </message>
     <message>
-      <source>Proposals: how far the judges agree</source>
-      <translation>项目评分分歧</translation>
+        <source>Proposals: how far the judges agree</source>
+        <translation>项目评分分歧</translation>
     </message>
     <message>
-      <source>Flagged when the highest and the lowest total differ by more than {limit} points.</source>
-      <translation>最高分与最低分相差超过 {limit} 分时提示。</translation>
+        <source>Flagged when the highest and the lowest total differ by more than {limit} points.</source>
+        <translation>最高分与最低分相差超过 {limit} 分时提示。</translation>
     </message>
     <message>
-      <source>Outlying scores</source>
-      <translation>异常分数</translation>
+        <source>Outlying scores</source>
+        <translation>异常分数</translation>
     </message>
     <message>
-      <source>Totals more than {limit} points away from the other judges' mean on the same proposal.</source>
-      <translation>与其他评委对同一项目的平均分相差超过 {limit} 分的总分。</translation>
+        <source>Totals more than {limit} points away from the other judges&apos; mean on the same proposal.</source>
+        <translation>与其他评委对同一项目的平均分相差超过 {limit} 分的总分。</translation>
     </message>
     <message>
-      <source>None: no score stands out.</source>
-      <translation>无：没有明显异常的分数。</translation>
+        <source>None: no score stands out.</source>
+        <translation>无：没有明显异常的分数。</translation>
     </message>
     <message>
-      <source>Sheets not in</source>
-      <translation>未交评分表</translation>
+        <source>Sheets not in</source>
+        <translation>未交评分表</translation>
     </message>
     <message>
-      <source>Assigned sheets that do not count yet. The results cannot be frozen until every one is in.</source>
-      <translation>已分配但尚未计入成绩的评分表。全部交齐前，评审结果不能冻结。</translation>
+        <source>Assigned sheets that do not count yet. The results cannot be frozen until every one is in.</source>
+        <translation>已分配但尚未计入成绩的评分表。全部交齐前，评审结果不能冻结。</translation>
     </message>
     <message>
-      <source>None: every sheet is in.</source>
-      <translation>无：评分表已全部交齐。</translation>
+        <source>None: every sheet is in.</source>
+        <translation>无：评分表已全部交齐。</translation>
     </message>
     <message>
-      <source>Sheets in: {done} / {total}</source>
-      <translation>已交评分表：{done} / {total}</translation>
+        <source>Sheets in: {done} / {total}</source>
+        <translation>已交评分表：{done} / {total}</translation>
     </message>
     <message>
-      <source>Frozen by {name} on {when}</source>
-      <translation>已由{name}于 {when} 冻结</translation>
+        <source>Frozen by {name} on {when}</source>
+        <translation>已由{name}于 {when} 冻结</translation>
     </message>
     <message>
-      <source>SHA-256 {short}…</source>
-      <translation>SHA-256 {short}…</translation>
+        <source>SHA-256 {short}…</source>
+        <translation>SHA-256 {short}…</translation>
     </message>
     <message>
-      <source>Not frozen</source>
-      <translation>未冻结</translation>
+        <source>Not frozen</source>
+        <translation>未冻结</translation>
     </message>
     <message>
-      <source>Final score = {parts}.</source>
-      <translation>最终得分 = {parts}。</translation>
+        <source>Final score = {parts}.</source>
+        <translation>最终得分 = {parts}。</translation>
     </message>
     <message>
-      <source>The round weights do not add up to 100%.</source>
-      <translation>各轮权重之和不等于 100%。</translation>
+        <source>The round weights do not add up to 100%.</source>
+        <translation>各轮权重之和不等于 100%。</translation>
     </message>
     <message>
-      <source>“{round}” has no scores yet; the final ranking is not complete.</source>
-      <translation>“{round}”尚无得分，最终排名尚不完整。</translation>
+        <source>“{round}” has no scores yet; the final ranking is not complete.</source>
+        <translation>“{round}”尚无得分，最终排名尚不完整。</translation>
     </message>
     <message>
-      <source>“{round}” is not frozen yet.</source>
-      <translation>“{round}”的结果尚未冻结。</translation>
+        <source>“{round}” is not frozen yet.</source>
+        <translation>“{round}”的结果尚未冻结。</translation>
     </message>
     <message>
-      <source>Final ranking across rounds</source>
-      <translation>各轮合计的最终排名</translation>
+        <source>Final ranking across rounds</source>
+        <translation>各轮合计的最终排名</translation>
     </message>
     <message>
-      <source>Final ranking</source>
-      <translation>最终排名</translation>
+        <source>Final ranking</source>
+        <translation>最终排名</translation>
     </message>
     <message>
-      <source>No proposals.</source>
-      <translation>没有申报项目。</translation>
+        <source>No proposals.</source>
+        <translation>没有申报项目。</translation>
     </message>
     <message>
-      <source>No round has scores yet</source>
-      <translation>各轮均无得分</translation>
+        <source>No round has scores yet</source>
+        <translation>各轮均无得分</translation>
     </message>
     <message>
-      <source>The final ranking combines the rounds' scores once judges are assigned and sheets come in.</source>
-      <translation>分配评委并提交评分表后，最终排名将按各轮得分合计生成。</translation>
+        <source>The final ranking combines the rounds&apos; scores once judges are assigned and sheets come in.</source>
+        <translation>分配评委并提交评分表后，最终排名将按各轮得分合计生成。</translation>
     </message>
     <message>
-      <source>Your name</source>
-      <translation>您的姓名</translation>
+        <source>Your name</source>
+        <translation>您的姓名</translation>
     </message>
     <message>
-      <source>Your name is recorded with this decision:</source>
-      <translation>您的姓名将随本次操作记录在案：</translation>
+        <source>Your name is recorded with this decision:</source>
+        <translation>您的姓名将随本次操作记录在案：</translation>
     </message>
     <message>
-      <source>Not done</source>
-      <translation>操作未完成</translation>
+        <source>Not done</source>
+        <translation>操作未完成</translation>
     </message>
     <message>
-      <source>Freeze the results of “{round}”? {done} of {total} sheets are in.
+        <source>Freeze the results of “{round}”? {done} of {total} sheets are in.
 
 Once frozen, scores can only be changed by reopening the round formally, with a reason.</source>
-      <translation>确定冻结“{round}”的评审结果吗？已交评分表 {done} / {total} 份。
+        <translation>确定冻结“{round}”的评审结果吗？已交评分表 {done} / {total} 份。
 
 冻结后，如需修改分数，须说明理由并按程序重新开启本轮评审。</translation>
     </message>
     <message>
-      <source>Freeze results</source>
-      <translation>冻结结果</translation>
+        <source>Freeze results</source>
+        <translation>冻结结果</translation>
     </message>
     <message>
-      <source>Results frozen</source>
-      <translation>结果已冻结</translation>
+        <source>Results frozen</source>
+        <translation>结果已冻结</translation>
     </message>
     <message>
-      <source>The results of “{round}” are frozen.
+        <source>The results of “{round}” are frozen.
 
 SHA-256 of the snapshot:
 {sha}</source>
-      <translation>“{round}”的评审结果已冻结。
+        <translation>“{round}”的评审结果已冻结。
 
 结果快照的 SHA-256：
 {sha}</translation>
     </message>
     <message>
-      <source>Reopen round</source>
-      <translation>重新开启本轮</translation>
+        <source>Reopen round</source>
+        <translation>重新开启本轮</translation>
     </message>
     <message>
-      <source>Why are the results of “{round}” being reopened? The reason is recorded with the snapshot.</source>
-      <translation>请说明重新开启“{round}”评审结果的理由。该理由将与结果快照一并记录。</translation>
+        <source>Why are the results of “{round}” being reopened? The reason is recorded with the snapshot.</source>
+        <translation>请说明重新开启“{round}”评审结果的理由。该理由将与结果快照一并记录。</translation>
     </message>
     <message>
-      <source>Snapshot verified</source>
-      <translation>快照校验通过</translation>
+        <source>Snapshot verified</source>
+        <translation>快照校验通过</translation>
     </message>
     <message>
-      <source>The frozen results of “{round}” are intact: their content still gives SHA-256
+        <source>The frozen results of “{round}” are intact: their content still gives SHA-256
 {sha}</source>
-      <translation>“{round}”已冻结的结果完好，内容的 SHA-256 仍为
+        <translation>“{round}”已冻结的结果完好，内容的 SHA-256 仍为
 {sha}</translation>
     </message>
     <message>
-      <source>Snapshot altered</source>
-      <translation>快照已被改动</translation>
+        <source>Snapshot altered</source>
+        <translation>快照已被改动</translation>
     </message>
     <message>
-      <source>The stored results of “{round}” no longer match their SHA-256 {sha}: they were changed after freezing. Do not publish them; report this to the person in charge.</source>
-      <translation>“{round}”保存的结果与其 SHA-256 {sha} 不符，冻结后已被改动。请勿公布，并向负责人报告。</translation>
+        <source>The stored results of “{round}” no longer match their SHA-256 {sha}: they were changed after freezing. Do not publish them; report this to the person in charge.</source>
+        <translation>“{round}”保存的结果与其 SHA-256 {sha} 不符，冻结后已被改动。请勿公布，并向负责人报告。</translation>
     </message>
     <message>
-      <source>Reopen a sheet</source>
-      <translation>退回评分表</translation>
+        <source>Reopen a sheet</source>
+        <translation>退回评分表</translation>
     </message>
     <message>
-      <source>Select a judge's score in the ranking first.</source>
-      <translation>请先在排名表中选中某位评委的分数。</translation>
+        <source>Select a judge&apos;s score in the ranking first.</source>
+        <translation>请先在排名表中选中某位评委的分数。</translation>
     </message>
     <message>
-      <source>The sheet of {judge} on “{title}” is not in: there is nothing to reopen.</source>
-      <translation>{judge}对“{title}”的评分表尚未提交，无需退回。</translation>
+        <source>The sheet of {judge} on “{title}” is not in: there is nothing to reopen.</source>
+        <translation>{judge}对“{title}”的评分表尚未提交，无需退回。</translation>
     </message>
     <message>
-      <source>Reopen the sheet of {judge} on “{title}” so that it can be corrected? Give the reason; it is recorded on the sheet.</source>
-      <translation>退回{judge}对“{title}”的评分表以便更正吗？请说明理由，理由将记录在评分表上。</translation>
+        <source>Reopen the sheet of {judge} on “{title}” so that it can be corrected? Give the reason; it is recorded on the sheet.</source>
+        <translation>退回{judge}对“{title}”的评分表以便更正吗？请说明理由，理由将记录在评分表上。</translation>
     </message>
     <message>
-      <source>Judge laptops</source>
-      <translation>评审笔记本</translation>
+        <source>Judge laptops</source>
+        <translation>评审笔记本</translation>
     </message>
     <message>
-      <source>Choose a round first.</source>
-      <translation>请先选择评审轮次。</translation>
+        <source>Choose a round first.</source>
+        <translation>请先选择评审轮次。</translation>
     </message>
     <message>
-      <source>Results board</source>
-      <translation>结果大屏</translation>
+        <source>Results board</source>
+        <translation>结果大屏</translation>
     </message>
     <message>
-      <source>The results board is not available in this version yet.</source>
-      <translation>本版本尚不支持结果大屏。</translation>
+        <source>The results board is not available in this version yet.</source>
+        <translation>本版本尚不支持结果大屏。</translation>
     </message>
     <message>
-      <source>Print</source>
-      <translation>打印</translation>
+        <source>Print</source>
+        <translation>打印</translation>
     </message>
     <message>
-      <source>This printout is not available in this version yet.</source>
-      <translation>本版本尚不支持打印该文书。</translation>
+        <source>This printout is not available in this version yet.</source>
+        <translation>本版本尚不支持打印该文书。</translation>
     </message>
     <message>
-      <source>Choose a round first: this printout is for one round.</source>
-      <translation>请先选择评审轮次：该文书按轮次打印。</translation>
+        <source>Choose a round first: this printout is for one round.</source>
+        <translation>请先选择评审轮次：该文书按轮次打印。</translation>
     </message>
     <message>
-      <source>Export</source>
-      <translation>导出</translation>
+        <source>Export</source>
+        <translation>导出</translation>
     </message>
     <message>
-      <source>Exporting results is not available in this version yet.</source>
-      <translation>本版本尚不支持导出评审结果。</translation>
+        <source>Exporting results is not available in this version yet.</source>
+        <translation>本版本尚不支持导出评审结果。</translation>
     </message>
     <message>
-      <source>Export the results</source>
-      <translation>导出评审结果</translation>
+        <source>Export the results</source>
+        <translation>导出评审结果</translation>
     </message>
     <message>
-      <source>Results.xlsx</source>
-      <translation>评审结果.xlsx</translation>
+        <source>Results.xlsx</source>
+        <translation>评审结果.xlsx</translation>
     </message>
     <message>
-      <source>Competition</source>
-      <translation>大赛</translation>
+        <source>Competition</source>
+        <translation>大赛</translation>
     </message>
     <message>
-      <source>Round</source>
-      <translation>评审轮次</translation>
+        <source>Round</source>
+        <translation>评审轮次</translation>
     </message>
     <message>
-      <source>Ranking</source>
-      <translation>排名</translation>
+        <source>Ranking</source>
+        <translation>排名</translation>
     </message>
     <message>
-      <source>Diagnostics</source>
-      <translation>评分诊断</translation>
+        <source>Diagnostics</source>
+        <translation>评分诊断</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Roles</name>
     <message>
-      <source>Administrator</source>
-      <translation>管理员</translation>
+        <source>Administrator</source>
+        <translation>管理员</translation>
     </message>
     <message>
-      <source>Staff</source>
-      <translation>工作人员</translation>
+        <source>Staff</source>
+        <translation>工作人员</translation>
     </message>
     <message>
-      <source>Finance</source>
-      <translation>财务</translation>
+        <source>Finance</source>
+        <translation>财务</translation>
     </message>
     <message>
-      <source>Judge</source>
-      <translation>评委</translation>
+        <source>Judge</source>
+        <translation>评委</translation>
     </message>
     <message>
-      <source>Viewer</source>
-      <translation>查阅人员</translation>
+        <source>Viewer</source>
+        <translation>查阅人员</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>RoundDialog</name>
     <message>
-      <source>New review round</source>
-      <translation>新建评审轮次</translation>
+        <source>New review round</source>
+        <translation>新建评审轮次</translation>
     </message>
     <message>
-      <source>Review round: {name}</source>
-      <translation>评审轮次：{name}</translation>
+        <source>Review round: {name}</source>
+        <translation>评审轮次：{name}</translation>
     </message>
     <message>
-      <source>Blind review: judges do not see who applied</source>
-      <translation>匿名评审：评委看不到申报机构</translation>
+        <source>Blind review: judges do not see who applied</source>
+        <translation>匿名评审：评委看不到申报机构</translation>
     </message>
     <message>
-      <source>Round</source>
-      <translation>轮次</translation>
+        <source>Round</source>
+        <translation>轮次</translation>
     </message>
     <message>
-      <source>Name</source>
-      <translation>名称</translation>
+        <source>Name</source>
+        <translation>名称</translation>
     </message>
     <message>
-      <source>Kind</source>
-      <translation>评审方式</translation>
+        <source>Kind</source>
+        <translation>评审方式</translation>
     </message>
     <message>
-      <source>Date</source>
-      <translation>日期</translation>
+        <source>Date</source>
+        <translation>日期</translation>
     </message>
     <message>
-      <source>Weight in the final result</source>
-      <translation>最终成绩权重</translation>
+        <source>Weight in the final result</source>
+        <translation>最终成绩权重</translation>
     </message>
     <message>
-      <source>Judges per proposal</source>
-      <translation>每项评委数</translation>
+        <source>Judges per proposal</source>
+        <translation>每项评委数</translation>
     </message>
     <message>
-      <source>Score step (points)</source>
-      <translation>打分步长（分）</translation>
+        <source>Score step (points)</source>
+        <translation>打分步长（分）</translation>
     </message>
     <message>
-      <source>Scores and advancement</source>
-      <translation>计分与晋级</translation>
+        <source>Scores and advancement</source>
+        <translation>计分与晋级</translation>
     </message>
     <message>
-      <source>Drop the</source>
-      <translation>去掉最高分和最低分各</translation>
+        <source>Drop the</source>
+        <translation>去掉最高分和最低分各</translation>
     </message>
     <message>
-      <source>highest and lowest</source>
-      <translation>个</translation>
+        <source>highest and lowest</source>
+        <translation>个</translation>
     </message>
     <message>
-      <source>when at least</source>
-      <translation>评分评委不少于</translation>
+        <source>when at least</source>
+        <translation>评分评委不少于</translation>
     </message>
     <message>
-      <source>judges scored</source>
-      <translation>人时</translation>
+        <source>judges scored</source>
+        <translation>人时</translation>
     </message>
     <message>
-      <source>Combine judges' scores</source>
-      <translation>评委分数合成</translation>
+        <source>Combine judges&apos; scores</source>
+        <translation>评委分数合成</translation>
     </message>
     <message>
-      <source>Round scores to</source>
-      <translation>得分保留</translation>
+        <source>Round scores to</source>
+        <translation>得分保留</translation>
     </message>
     <message>
-      <source>decimals</source>
-      <translation>位小数</translation>
+        <source>decimals</source>
+        <translation>位小数</translation>
     </message>
     <message>
-      <source>Advancement</source>
-      <translation>晋级规则</translation>
+        <source>Advancement</source>
+        <translation>晋级规则</translation>
     </message>
     <message>
-      <source>Remove</source>
-      <translation>删除</translation>
+        <source>Remove</source>
+        <translation>删除</translation>
     </message>
     <message>
-      <source>Up</source>
-      <translation>上移</translation>
+        <source>Up</source>
+        <translation>上移</translation>
     </message>
     <message>
-      <source>Down</source>
-      <translation>下移</translation>
+        <source>Down</source>
+        <translation>下移</translation>
     </message>
     <message>
-      <source>Rubric</source>
-      <translation>评分标准</translation>
+        <source>Rubric</source>
+        <translation>评分标准</translation>
     </message>
     <message>
-      <source>Add criterion</source>
-      <translation>添加指标</translation>
+        <source>Add criterion</source>
+        <translation>添加指标</translation>
     </message>
     <message>
-      <source>Load template…</source>
-      <translation>套用模板…</translation>
+        <source>Load template…</source>
+        <translation>套用模板…</translation>
     </message>
     <message>
-      <source>Save as template…</source>
-      <translation>存为模板…</translation>
+        <source>Save as template…</source>
+        <translation>存为模板…</translation>
     </message>
     <message>
-      <source>Judge groups</source>
-      <translation>评委组</translation>
+        <source>Judge groups</source>
+        <translation>评委组</translation>
     </message>
     <message>
-      <source>Add group</source>
-      <translation>添加评委组</translation>
+        <source>Add group</source>
+        <translation>添加评委组</translation>
     </message>
     <message>
-      <source>Tie-breaks, in order</source>
-      <translation>同分排序依据（按顺序）</translation>
+        <source>Tie-breaks, in order</source>
+        <translation>同分排序依据（按顺序）</translation>
     </message>
     <message>
-      <source>Add</source>
-      <translation>添加</translation>
+        <source>Add</source>
+        <translation>添加</translation>
     </message>
     <message>
-      <source>Proposals with the same score are compared on these, in this order; proposals equal on all of them share the rank.</source>
-      <translation>得分相同的项目依次按以上各项比较；各项均相同的项目并列名次。</translation>
+        <source>Proposals with the same score are compared on these, in this order; proposals equal on all of them share the rank.</source>
+        <translation>得分相同的项目依次按以上各项比较；各项均相同的项目并列名次。</translation>
     </message>
     <message>
-      <source>The results of this round are frozen, so its set-up can only be viewed. Reopen the round on the Results page to change it.</source>
-      <translation>本轮结果已锁定，设置只能查看。如需修改，请在“评审结果”页重新开启本轮。</translation>
+        <source>The results of this round are frozen, so its set-up can only be viewed. Reopen the round on the Results page to change it.</source>
+        <translation>本轮结果已锁定，设置只能查看。如需修改，请在“评审结果”页重新开启本轮。</translation>
     </message>
     <message>
-      <source>Score sheets are in for this round: criteria cannot be added or removed, and their maximum points, bonus items and the score step stay as they are. Names, descriptions, weights, advancement and tie-breaks can still change.</source>
-      <translation>本轮已有评分表：不能增加或删除评分指标，满分、加分项和打分步长保持不变；指标名称、评分说明、权重、晋级规则和同分排序依据仍可修改。</translation>
+        <source>Score sheets are in for this round: criteria cannot be added or removed, and their maximum points, bonus items and the score step stay as they are. Names, descriptions, weights, advancement and tie-breaks can still change.</source>
+        <translation>本轮已有评分表：不能增加或删除评分指标，满分、加分项和打分步长保持不变；指标名称、评分说明、权重、晋级规则和同分排序依据仍可修改。</translation>
     </message>
     <message>
-      <source>other rounds {others} %, total {total} %</source>
-      <translation>其他轮次 {others}%，合计 {total}%</translation>
+        <source>other rounds {others} %, total {total} %</source>
+        <translation>其他轮次 {others}%，合计 {total}%</translation>
     </message>
     <message>
-      <source>proposals</source>
-      <translation>个项目</translation>
+        <source>proposals</source>
+        <translation>个项目</translation>
     </message>
     <message>
-      <source>points</source>
-      <translation>分</translation>
+        <source>points</source>
+        <translation>分</translation>
     </message>
     <message>
-      <source>Full marks {full} points · bonus up to {bonus} points · {count} criteria</source>
-      <translation>满分 {full} 分 · 加分最多 {bonus} 分 · 共 {count} 项指标</translation>
+        <source>Full marks {full} points · bonus up to {bonus} points · {count} criteria</source>
+        <translation>满分 {full} 分 · 加分最多 {bonus} 分 · 共 {count} 项指标</translation>
     </message>
     <message>
-      <source>No criteria yet: add them one by one, or load a template.</source>
-      <translation>尚无评分指标：可逐项添加，或套用模板。</translation>
+        <source>No criteria yet: add them one by one, or load a template.</source>
+        <translation>尚无评分指标：可逐项添加，或套用模板。</translation>
     </message>
     <message>
-      <source>No groups: every judge counts the same.</source>
-      <translation>未分评委组：每位评委的分数同等计算。</translation>
+        <source>No groups: every judge counts the same.</source>
+        <translation>未分评委组：每位评委的分数同等计算。</translation>
     </message>
     <message>
-      <source>Weights add up to {total} % (must be 100 %)</source>
-      <translation>权重合计 {total}%（须为 100%）</translation>
+        <source>Weights add up to {total} % (must be 100 %)</source>
+        <translation>权重合计 {total}%（须为 100%）</translation>
     </message>
     <message>
-      <source>This round: {criterion}</source>
-      <translation>本轮：{criterion}</translation>
+        <source>This round: {criterion}</source>
+        <translation>本轮：{criterion}</translation>
     </message>
     <message>
-      <source>This round: the round's score</source>
-      <translation>本轮：本轮得分</translation>
+        <source>This round: the round&apos;s score</source>
+        <translation>本轮：本轮得分</translation>
     </message>
     <message>
-      <source>{round}: {criterion}</source>
-      <translation>{round}：{criterion}</translation>
+        <source>{round}: {criterion}</source>
+        <translation>{round}：{criterion}</translation>
     </message>
     <message>
-      <source>{round}: the round's score</source>
-      <translation>{round}：该轮得分</translation>
+        <source>{round}: the round&apos;s score</source>
+        <translation>{round}：该轮得分</translation>
     </message>
     <message>
-      <source>Rubric templates</source>
-      <translation>评分标准模板</translation>
+        <source>Rubric templates</source>
+        <translation>评分标准模板</translation>
     </message>
     <message>
-      <source>No rubric template has been saved yet.</source>
-      <translation>尚未保存任何评分标准模板。</translation>
+        <source>No rubric template has been saved yet.</source>
+        <translation>尚未保存任何评分标准模板。</translation>
     </message>
     <message>
-      <source>{name} ({count} criteria)</source>
-      <translation>{name}（{count} 项指标）</translation>
+        <source>{name} ({count} criteria)</source>
+        <translation>{name}（{count} 项指标）</translation>
     </message>
     <message>
-      <source>Load template</source>
-      <translation>套用模板</translation>
+        <source>Load template</source>
+        <translation>套用模板</translation>
     </message>
     <message>
-      <source>Rubric template:</source>
-      <translation>评分标准模板：</translation>
+        <source>Rubric template:</source>
+        <translation>评分标准模板：</translation>
     </message>
     <message>
-      <source>Replace the {count} lines of the rubric with template “{name}”?</source>
-      <translation>用模板“{name}”替换评分标准现有的 {count} 行吗？</translation>
+        <source>Replace the {count} lines of the rubric with template “{name}”?</source>
+        <translation>用模板“{name}”替换评分标准现有的 {count} 行吗？</translation>
     </message>
     <message>
-      <source>Save as template</source>
-      <translation>存为模板</translation>
+        <source>Save as template</source>
+        <translation>存为模板</translation>
     </message>
     <message>
-      <source>Template name:</source>
-      <translation>模板名称：</translation>
+        <source>Template name:</source>
+        <translation>模板名称：</translation>
     </message>
     <message>
-      <source>A template named “{name}” exists. Replace it?</source>
-      <translation>已有名为“{name}”的模板，要替换吗？</translation>
+        <source>A template named “{name}” exists. Replace it?</source>
+        <translation>已有名为“{name}”的模板，要替换吗？</translation>
     </message>
     <message>
-      <source>The score step cannot be read: write it like 0.5 or 1.</source>
-      <translation>无法识别打分步长：请填写 0.5 或 1 这样的数字。</translation>
+        <source>The score step cannot be read: write it like 0.5 or 1.</source>
+        <translation>无法识别打分步长：请填写 0.5 或 1 这样的数字。</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Screening</name>
     <message>
-      <source>The project lies within the organization's charter</source>
-      <translation>项目属于机构章程规定的业务范围</translation>
+        <source>The project lies within the organization&apos;s charter</source>
+        <translation>项目属于机构章程规定的业务范围</translation>
     </message>
     <message>
-      <source>Application form, budget and certificates are complete</source>
-      <translation>申报书、预算表及证照材料齐全</translation>
+        <source>Application form, budget and certificates are complete</source>
+        <translation>申报书、预算表及证照材料齐全</translation>
     </message>
     <message>
-      <source>The registration date is not recorded</source>
-      <translation>未登记成立日期</translation>
+        <source>The registration date is not recorded</source>
+        <translation>未登记成立日期</translation>
     </message>
     <message>
-      <source>Registered on {date}: at least {years} year(s) by {as_of}</source>
-      <translation>{date} 成立，截至 {as_of} 已满 {years} 年</translation>
+        <source>Registered on {date}: at least {years} year(s) by {as_of}</source>
+        <translation>{date} 成立，截至 {as_of} 已满 {years} 年</translation>
     </message>
     <message>
-      <source>Registered on {date}: less than {years} year(s) by {as_of}</source>
-      <translation>{date} 成立，截至 {as_of} 不满 {years} 年</translation>
+        <source>Registered on {date}: less than {years} year(s) by {as_of}</source>
+        <translation>{date} 成立，截至 {as_of} 不满 {years} 年</translation>
     </message>
     <message>
-      <source>Annual inspection only basically passed</source>
-      <translation>年检结论为基本合格</translation>
+        <source>Annual inspection only basically passed</source>
+        <translation>年检结论为基本合格</translation>
     </message>
     <message>
-      <source>Annual inspection failed</source>
-      <translation>年检不合格</translation>
+        <source>Annual inspection failed</source>
+        <translation>年检不合格</translation>
     </message>
     <message>
-      <source>No annual inspection result yet</source>
-      <translation>尚无年检结论（未参检）</translation>
+        <source>No annual inspection result yet</source>
+        <translation>尚无年检结论（未参检）</translation>
     </message>
     <message>
-      <source>Annual inspection passed</source>
-      <translation>年检合格</translation>
+        <source>Annual inspection passed</source>
+        <translation>年检合格</translation>
     </message>
     <message>
-      <source>Rating {rating} meets the required {wanted}</source>
-      <translation>评估等级 {rating}，达到要求的 {wanted}</translation>
+        <source>Rating {rating} meets the required {wanted}</source>
+        <translation>评估等级 {rating}，达到要求的 {wanted}</translation>
     </message>
     <message>
-      <source>Rating {rating} is below the required {wanted}</source>
-      <translation>评估等级 {rating}，低于要求的 {wanted}</translation>
+        <source>Rating {rating} is below the required {wanted}</source>
+        <translation>评估等级 {rating}，低于要求的 {wanted}</translation>
     </message>
     <message>
-      <source>On the serious-violation list until {until}</source>
-      <translation>被列入严重违法失信名单，期限至 {until}</translation>
+        <source>On the serious-violation list until {until}</source>
+        <translation>被列入严重违法失信名单，期限至 {until}</translation>
     </message>
     <message>
-      <source>On the abnormal-activity list until {until}</source>
-      <translation>被列入活动异常名录，期限至 {until}</translation>
+        <source>On the abnormal-activity list until {until}</source>
+        <translation>被列入活动异常名录，期限至 {until}</translation>
     </message>
     <message>
-      <source>Not on the abnormal-activity or serious-violation lists</source>
-      <translation>未被列入活动异常名录和严重违法失信名单</translation>
+        <source>Not on the abnormal-activity or serious-violation lists</source>
+        <translation>未被列入活动异常名录和严重违法失信名单</translation>
     </message>
     <message>
-      <source>Has its own bank account</source>
-      <translation>已开设机构银行账户</translation>
+        <source>Has its own bank account</source>
+        <translation>已开设机构银行账户</translation>
     </message>
     <message>
-      <source>Has no bank account of its own to receive the grant</source>
-      <translation>未开设机构独立银行账户，无法接收资助资金</translation>
+        <source>Has no bank account of its own to receive the grant</source>
+        <translation>未开设机构独立银行账户，无法接收资助资金</translation>
     </message>
     <message>
-      <source>Requests {requested} yuan, over the cap of {cap} yuan</source>
-      <translation>申请 {requested} 元，超过单项资助上限 {cap} 元</translation>
+        <source>Requests {requested} yuan, over the cap of {cap} yuan</source>
+        <translation>申请 {requested} 元，超过单项资助上限 {cap} 元</translation>
     </message>
     <message>
-      <source>Requests {requested} yuan, more than {share}% of the total budget</source>
-      <translation>申请 {requested} 元，超过总预算的 {share}%</translation>
+        <source>Requests {requested} yuan, more than {share}% of the total budget</source>
+        <translation>申请 {requested} 元，超过总预算的 {share}%</translation>
     </message>
     <message>
-      <source>Requests {requested} yuan, within {share}% of the total budget</source>
-      <translation>申请 {requested} 元，未超过总预算的 {share}%</translation>
+        <source>Requests {requested} yuan, within {share}% of the total budget</source>
+        <translation>申请 {requested} 元，未超过总预算的 {share}%</translation>
     </message>
     <message>
-      <source>Requests {requested} yuan, within the cap of {cap} yuan</source>
-      <translation>申请 {requested} 元，未超过单项资助上限 {cap} 元</translation>
+        <source>Requests {requested} yuan, within the cap of {cap} yuan</source>
+        <translation>申请 {requested} 元，未超过单项资助上限 {cap} 元</translation>
     </message>
     <message>
-      <source>Matching funds {matching} yuan are {share} of the budget ({percent}% required)</source>
-      <translation>配套资金 {matching} 元，占总预算 {share}（要求不低于 {percent}%）</translation>
+        <source>Matching funds {matching} yuan are {share} of the budget ({percent}% required)</source>
+        <translation>配套资金 {matching} 元，占总预算 {share}（要求不低于 {percent}%）</translation>
     </message>
     <message>
-      <source>Matching funds {matching} yuan are only {share} of the budget ({percent}% required)</source>
-      <translation>配套资金 {matching} 元，仅占总预算 {share}（要求不低于 {percent}%）</translation>
+        <source>Matching funds {matching} yuan are only {share} of the budget ({percent}% required)</source>
+        <translation>配套资金 {matching} 元，仅占总预算 {share}（要求不低于 {percent}%）</translation>
     </message>
     <message>
-      <source>Management fee is {share} of the budget (at most {cap}%)</source>
-      <translation>管理费占总预算 {share}（上限 {cap}%）</translation>
+        <source>Management fee is {share} of the budget (at most {cap}%)</source>
+        <translation>管理费占总预算 {share}（上限 {cap}%）</translation>
     </message>
     <message>
-      <source>Management fee is {share} of the budget, over the {cap}% limit</source>
-      <translation>管理费占总预算 {share}，超过 {cap}% 的上限</translation>
+        <source>Management fee is {share} of the budget, over the {cap}% limit</source>
+        <translation>管理费占总预算 {share}，超过 {cap}% 的上限</translation>
     </message>
     <message>
-      <source>Proposal {n} of this organization (at most {limit} allowed)</source>
-      <translation>本机构第 {n} 个申报项目（每家机构最多 {limit} 个）</translation>
+        <source>Proposal {n} of this organization (at most {limit} allowed)</source>
+        <translation>本机构第 {n} 个申报项目（每家机构最多 {limit} 个）</translation>
     </message>
     <message>
-      <source>Proposal {n} of this organization: only {limit} allowed</source>
-      <translation>本机构第 {n} 个申报项目：每家机构最多只能申报 {limit} 个</translation>
+        <source>Proposal {n} of this organization: only {limit} allowed</source>
+        <translation>本机构第 {n} 个申报项目：每家机构最多只能申报 {limit} 个</translation>
     </message>
     <message>
-      <source>The service domain is among the competition's themes</source>
-      <translation>服务领域属于本届大赛主题</translation>
+        <source>The service domain is among the competition&apos;s themes</source>
+        <translation>服务领域属于本届大赛主题</translation>
     </message>
     <message>
-      <source>The service domain is not among the competition's themes</source>
-      <translation>服务领域不在本届大赛主题范围内</translation>
+        <source>The service domain is not among the competition&apos;s themes</source>
+        <translation>服务领域不在本届大赛主题范围内</translation>
     </message>
     <message>
-      <source>Years since registration</source>
-      <translation>成立年限</translation>
+        <source>Years since registration</source>
+        <translation>成立年限</translation>
     </message>
     <message>
-      <source>Annual inspection</source>
-      <translation>年检</translation>
+        <source>Annual inspection</source>
+        <translation>年检</translation>
     </message>
     <message>
-      <source>Rating</source>
-      <translation>评估等级</translation>
+        <source>Rating</source>
+        <translation>评估等级</translation>
     </message>
     <message>
-      <source>Abnormal-activity and violation lists</source>
-      <translation>异常名录与失信名单</translation>
+        <source>Abnormal-activity and violation lists</source>
+        <translation>异常名录与失信名单</translation>
     </message>
     <message>
-      <source>Own bank account</source>
-      <translation>机构银行账户</translation>
+        <source>Own bank account</source>
+        <translation>机构银行账户</translation>
     </message>
     <message>
-      <source>Amount requested within the cap</source>
-      <translation>申请金额上限</translation>
+        <source>Amount requested within the cap</source>
+        <translation>申请金额上限</translation>
     </message>
     <message>
-      <source>Matching funds</source>
-      <translation>配套资金</translation>
+        <source>Matching funds</source>
+        <translation>配套资金</translation>
     </message>
     <message>
-      <source>Management fee share</source>
-      <translation>管理费比例</translation>
+        <source>Management fee share</source>
+        <translation>管理费比例</translation>
     </message>
     <message>
-      <source>Proposals per organization</source>
-      <translation>每家机构申报数</translation>
+        <source>Proposals per organization</source>
+        <translation>每家机构申报数</translation>
     </message>
     <message>
-      <source>Service domain among the themes</source>
-      <translation>服务领域与大赛主题</translation>
+        <source>Service domain among the themes</source>
+        <translation>服务领域与大赛主题</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>ScreeningDialog</name>
     <message>
-      <source>Screening: {title}</source>
-      <translation>资格审查：{title}</translation>
+        <source>Screening: {title}</source>
+        <translation>资格审查：{title}</translation>
     </message>
     <message>
-      <source>{organization} · {competition} · status {status}</source>
-      <translation>{organization} · {competition} · 状态：{status}</translation>
+        <source>{organization} · {competition} · status {status}</source>
+        <translation>{organization} · {competition} · 状态：{status}</translation>
     </message>
     <message>
-      <source>Run the automatic checks again</source>
-      <translation>重新运行自动检查</translation>
+        <source>Run the automatic checks again</source>
+        <translation>重新运行自动检查</translation>
     </message>
     <message>
-      <source>Reasons (required unless eligible)</source>
-      <translation>理由（合格以外的结论必须填写）</translation>
+        <source>Reasons (required unless eligible)</source>
+        <translation>理由（合格以外的结论必须填写）</translation>
     </message>
     <message>
-      <source>Your name</source>
-      <translation>您的姓名</translation>
+        <source>Your name</source>
+        <translation>您的姓名</translation>
     </message>
     <message>
-      <source>Record the decision</source>
-      <translation>记录审查结论</translation>
+        <source>Record the decision</source>
+        <translation>记录审查结论</translation>
     </message>
     <message>
-      <source>Close</source>
-      <translation>关闭</translation>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
     <message>
-      <source>Reviewer</source>
-      <translation>审查人</translation>
+        <source>Reviewer</source>
+        <translation>审查人</translation>
     </message>
     <message>
-      <source>Automatic checks</source>
-      <translation>自动检查</translation>
+        <source>Automatic checks</source>
+        <translation>自动检查</translation>
     </message>
     <message>
-      <source>Checklist</source>
-      <translation>人工核查清单</translation>
+        <source>Checklist</source>
+        <translation>人工核查清单</translation>
     </message>
     <message>
-      <source>Suggested outcome: {outcome}</source>
-      <translation>建议结论：{outcome}</translation>
+        <source>Suggested outcome: {outcome}</source>
+        <translation>建议结论：{outcome}</translation>
     </message>
     <message>
-      <source>(answer the checklist before deciding)</source>
-      <translation>（请先完成人工核查清单）</translation>
+        <source>(answer the checklist before deciding)</source>
+        <translation>（请先完成人工核查清单）</translation>
     </message>
     <message>
-      <source>Not checked</source>
-      <translation>未核查</translation>
+        <source>Not checked</source>
+        <translation>未核查</translation>
     </message>
     <message>
-      <source>Met</source>
-      <translation>符合</translation>
+        <source>Met</source>
+        <translation>符合</translation>
     </message>
     <message>
-      <source>Not met</source>
-      <translation>不符合</translation>
+        <source>Not met</source>
+        <translation>不符合</translation>
     </message>
     <message>
-      <source>Note (required when not met)</source>
-      <translation>备注（不符合时必须填写）</translation>
+        <source>Note (required when not met)</source>
+        <translation>备注（不符合时必须填写）</translation>
     </message>
     <message>
-      <source>Save</source>
-      <translation>保存</translation>
+        <source>Save</source>
+        <translation>保存</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Settings</name>
     <message>
-      <source>Language</source>
-      <translation>界面语言</translation>
+        <source>Language</source>
+        <translation>界面语言</translation>
     </message>
     <message>
-      <source>Window position and size</source>
-      <translation>窗口位置和大小</translation>
+        <source>Window position and size</source>
+        <translation>窗口位置和大小</translation>
     </message>
     <message>
-      <source>Page shown at start</source>
-      <translation>启动时显示的页面</translation>
+        <source>Page shown at start</source>
+        <translation>启动时显示的页面</translation>
     </message>
     <message>
-      <source>Your name (recorded on decisions)</source>
-      <translation>您的姓名（记入审查结论）</translation>
+        <source>Your name (recorded on decisions)</source>
+        <translation>您的姓名（记入审查结论）</translation>
     </message>
     <message>
-      <source>Lock the window after idle minutes</source>
-      <translation>无操作自动锁定</translation>
+        <source>Lock the window after idle minutes</source>
+        <translation>无操作自动锁定</translation>
     </message>
     <message>
-      <source>Automatic backups kept</source>
-      <translation>自动备份保留份数</translation>
+        <source>Automatic backups kept</source>
+        <translation>自动备份保留份数</translation>
     </message>
     <message>
-      <source> min</source>
-      <translation> 分钟</translation>
+        <source> min</source>
+        <translation> 分钟</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>Users</name>
     <message>
-      <source>The two passwords differ.</source>
-      <translation>两次输入的密码不一致。</translation>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
     </message>
     <message>
-      <source>New user</source>
-      <translation>新建用户</translation>
+        <source>New user</source>
+        <translation>新建用户</translation>
     </message>
     <message>
-      <source>User {name}</source>
-      <translation>用户 {name}</translation>
+        <source>User {name}</source>
+        <translation>用户 {name}</translation>
     </message>
     <message>
-      <source>User name</source>
-      <translation>用户名</translation>
+        <source>User name</source>
+        <translation>用户名</translation>
     </message>
     <message>
-      <source>Full name</source>
-      <translation>姓名</translation>
+        <source>Full name</source>
+        <translation>姓名</translation>
     </message>
     <message>
-      <source>Password</source>
-      <translation>密码</translation>
+        <source>Password</source>
+        <translation>密码</translation>
     </message>
     <message>
-      <source>Password again</source>
-      <translation>确认密码</translation>
+        <source>Password again</source>
+        <translation>确认密码</translation>
     </message>
     <message>
-      <source>Roles</source>
-      <translation>角色</translation>
+        <source>Roles</source>
+        <translation>角色</translation>
     </message>
     <message>
-      <source>Can sign in</source>
-      <translation>允许登录</translation>
+        <source>Can sign in</source>
+        <translation>允许登录</translation>
     </message>
     <message>
-      <source>Active</source>
-      <translation>启用</translation>
+        <source>Active</source>
+        <translation>启用</translation>
     </message>
     <message>
-      <source>Change my password</source>
-      <translation>修改我的密码</translation>
+        <source>Change my password</source>
+        <translation>修改我的密码</translation>
     </message>
     <message>
-      <source>Current password</source>
-      <translation>当前密码</translation>
+        <source>Current password</source>
+        <translation>当前密码</translation>
     </message>
     <message>
-      <source>New password for {name}</source>
-      <translation>为{name}设置新密码</translation>
+        <source>New password for {name}</source>
+        <translation>为{name}设置新密码</translation>
     </message>
     <message>
-      <source>New password</source>
-      <translation>新密码</translation>
+        <source>New password</source>
+        <translation>新密码</translation>
     </message>
     <message>
-      <source>New password again</source>
-      <translation>确认新密码</translation>
+        <source>New password again</source>
+        <translation>确认新密码</translation>
     </message>
     <message>
-      <source>At least 8 characters, not only digits, not the user name.</source>
-      <translation>至少8个字符，不能全是数字，不能与用户名相同。</translation>
+        <source>At least 8 characters, not only digits, not the user name.</source>
+        <translation>至少8个字符，不能全是数字，不能与用户名相同。</translation>
     </message>
     <message>
-      <source>User accounts</source>
-      <translation>用户账号</translation>
+        <source>User accounts</source>
+        <translation>用户账号</translation>
     </message>
     <message>
-      <source>Administrators manage accounts; staff do the competition work; finance approves payments; viewers only read. A person may hold several roles.</source>
-      <translation>管理员管理账号；工作人员办理大赛业务；财务审批拨款；查阅人员只能查看。一人可兼任多个角色。</translation>
+        <source>Administrators manage accounts; staff do the competition work; finance approves payments; viewers only read. A person may hold several roles.</source>
+        <translation>管理员管理账号；工作人员办理大赛业务；财务审批拨款；查阅人员只能查看。一人可兼任多个角色。</translation>
     </message>
     <message>
-      <source>Add…</source>
-      <translation>新增…</translation>
+        <source>Add…</source>
+        <translation>新增…</translation>
     </message>
     <message>
-      <source>Edit…</source>
-      <translation>编辑…</translation>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
     </message>
     <message>
-      <source>Reset password…</source>
-      <translation>重置密码…</translation>
+        <source>Reset password…</source>
+        <translation>重置密码…</translation>
     </message>
     <message>
-      <source>Close</source>
-      <translation>关闭</translation>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
-  </context>
-  <context>
+</context>
+<context>
     <name>WorkbookImportDialog</name>
     <message>
-      <source>Import a workbook: {name}</source>
-      <translation>导入工作簿：{name}</translation>
+        <source>Import a workbook: {name}</source>
+        <translation>导入工作簿：{name}</translation>
     </message>
     <message>
-      <source>Reading and checking every row…</source>
-      <translation>正在读取并检查每一行…</translation>
+        <source>Reading and checking every row…</source>
+        <translation>正在读取并检查每一行…</translation>
     </message>
     <message>
-      <source>Import</source>
-      <translation>导入</translation>
+        <source>Import</source>
+        <translation>导入</translation>
     </message>
     <message>
-      <source>Save the error workbook…</source>
-      <translation>保存错误说明工作簿…</translation>
+        <source>Save the error workbook…</source>
+        <translation>保存错误说明工作簿…</translation>
     </message>
     <message>
-      <source>Close</source>
-      <translation>关闭</translation>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
     <message>
-      <source>Every row is right: {organizations} organizations, {proposals} applications and {lines} budget lines will be imported.</source>
-      <translation>所有行均无误：将导入 {organizations} 个社会组织、{proposals} 个申报项目和 {lines} 条预算明细。</translation>
+        <source>Every row is right: {organizations} organizations, {proposals} applications and {lines} budget lines will be imported.</source>
+        <translation>所有行均无误：将导入 {organizations} 个社会组织、{proposals} 个申报项目和 {lines} 条预算明细。</translation>
     </message>
     <message>
-      <source>Nothing can be imported until these {count} problems are corrected in the workbook.</source>
-      <translation>请先在工作簿中改正以下 {count} 个问题，否则不会导入任何数据。</translation>
+        <source>Nothing can be imported until these {count} problems are corrected in the workbook.</source>
+        <translation>请先在工作簿中改正以下 {count} 个问题，否则不会导入任何数据。</translation>
     </message>
     <message>
-      <source>Imported</source>
-      <translation>已导入</translation>
+        <source>Imported</source>
+        <translation>已导入</translation>
     </message>
     <message>
-      <source>Imported {organizations} organizations, {proposals} applications and {lines} budget lines.</source>
-      <translation>已导入 {organizations} 个社会组织、{proposals} 个申报项目和 {lines} 条预算明细。</translation>
+        <source>Imported {organizations} organizations, {proposals} applications and {lines} budget lines.</source>
+        <translation>已导入 {organizations} 个社会组织、{proposals} 个申报项目和 {lines} 条预算明细。</translation>
     </message>
     <message>
-      <source>Save the error workbook</source>
-      <translation>保存错误说明工作簿</translation>
+        <source>Save the error workbook</source>
+        <translation>保存错误说明工作簿</translation>
     </message>
-  </context>
+</context>
 </TS>

@@ -8,8 +8,10 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from ... import __version__
+from ...services import access
 from ...services.access import Permission
 from ...settings import LANGUAGES, OPTIONS, Settings
+from ..tasks import run_task
 from .base import Page
 
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ class SettingsPage(Page):
     idle_lock_changed = Signal(int)  # minutes
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        self.protected: list[QSpinBox] = []  # before the base class applies permissions
         super().__init__(parent)
         self.settings = settings
         current_language = settings["language"]
@@ -73,9 +76,32 @@ class SettingsPage(Page):
         self.idle_minutes.setValue(clamp_minutes(self.settings["idle_lock_minutes"]))
         self.idle_minutes.valueChanged.connect(self._save_idle_minutes)
         self.form.insertRow(2, self.idle_caption, self.idle_minutes)
+        self.guard_setting(self.idle_minutes, "idle_lock_minutes")
         self.add_button(QT_TRANSLATE_NOOP("Pages", "Change my password…"), self._change_password)
         self.add_button(QT_TRANSLATE_NOOP("Pages", "User accounts…"), self._open_users,
                         permission=Permission.USERS_MANAGE)
+
+    def guard_setting(self, box: QSpinBox, name: str) -> None:
+        """Only administrators change what protects the data; each change goes into the change log when the
+        field is left (not at every arrow click)."""
+        self.protected.append(box)
+        box.setProperty("recorded", box.value())
+        box.editingFinished.connect(lambda: self._record_setting(box, name))
+
+    def _record_setting(self, box: QSpinBox, name: str) -> None:
+        from ...services import system
+
+        before, after = box.property("recorded"), box.value()
+        if self.db is None or before == after:
+            return
+        box.setProperty("recorded", after)
+        db = self.db
+        run_task(lambda: system.record_setting(db, name, before, after), lambda _r: None, self.failed.emit)
+
+    def apply_permissions(self) -> None:
+        super().apply_permissions()
+        for box in self.protected:
+            box.setEnabled(self.db is not None and access.allowed(self.db, Permission.SETTINGS_EDIT))
 
     def _save_idle_minutes(self, minutes: int) -> None:
         self.settings["idle_lock_minutes"] = minutes
