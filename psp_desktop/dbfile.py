@@ -172,7 +172,7 @@ def copy_database(source: sqlite3.Connection, dest: Path) -> Path:
         with contextlib.suppress(OSError):
             temp.unlink(missing_ok=True)
         raise
-    _fsync_folder(dest.parent)
+    fsync_folder(dest.parent)
     return dest
 
 
@@ -181,7 +181,7 @@ def _fsync(path: Path) -> None:
         os.fsync(fh.fileno())
 
 
-def _fsync_folder(folder: Path) -> None:
+def fsync_folder(folder: Path) -> None:
     """The rename itself reaches the disk only when the folder is synced (POSIX; Windows cannot open folders)."""
     if os.name != "posix":
         return

@@ -22,6 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from ..dbfile import fsync_folder
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..paths import data_dir
 
@@ -206,22 +207,10 @@ def write_atomically(path: Path, data: bytes) -> Path:
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(partial, target)
-        _sync_folder(target.parent)
+        fsync_folder(target.parent)
     except OSError as exc:
         with contextlib.suppress(OSError):
             partial.unlink()
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Cannot write {path}: {reason}"), path=target,
                               reason=exc.strerror or exc) from exc
     return target
-
-
-def _sync_folder(folder: Path) -> None:
-    """The rename itself reaches the disk (POSIX; Windows cannot open a folder for syncing)."""
-    if os.name != "posix":
-        return
-    with contextlib.suppress(OSError):
-        handle = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(handle)
-        finally:
-            os.close(handle)
