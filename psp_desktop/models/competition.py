@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Versioned, created_at, enum_column, fen, non_negative, pk
@@ -34,6 +34,7 @@ class Competition(Versioned, Base):
         *non_negative("pool_fen", "project_cap_fen", "min_matching_percent"),
         CheckConstraint("min_matching_percent <= 100", name="matching_percent_max"),
         CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
+        Index("ix_competition_year", "year", "id"),  # lists read the newest year first straight from this index
     )
 
     id: Mapped[int] = pk()

@@ -90,6 +90,7 @@ class Clawback(Base):
 
     id: Mapped[int] = pk()
     award_id: Mapped[int] = mapped_column(ForeignKey("award.id"), index=True)
+    tranche_id: Mapped[int | None] = mapped_column(ForeignKey("tranche.id"), index=True)
     amount_fen: Mapped[int] = fen()
     reason: Mapped[str] = mapped_column(Text)
     decided_on: Mapped[dt.date]

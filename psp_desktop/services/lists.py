@@ -243,15 +243,15 @@ PROPOSAL_SORT_KEYS: dict[str, tuple[ColumnElement[object], ...]] = {
 def proposal_ids(db: Database, *, search: str = "", sort: str = "", descending: bool = False,
                  competition_id: int | None = None) -> list[int]:
     """Ids of the proposals matching `search` (intake number, title or organization), in display order:
-    by the `sort` column, or newest first (latest competition, highest intake number; this order reads only the
-    (competition, intake number) index). Joins only what the search or the sort needs: this runs on every
-    keystroke over the whole register."""
+    by the `sort` column, or newest first (latest year, highest intake number; this order reads only the
+    competition (year) and proposal (competition, intake number) indexes). Joins only what the search or the sort
+    needs: this runs on every keystroke over the whole register."""
     keys = PROPOSAL_SORT_KEYS[sort] if sort else ()
     query = select(Proposal.id)
     text = search.strip()
     if text or sort == "organization":
         query = query.join(Organization, Organization.id == Proposal.organization_id)
-    if sort == "competition":
+    if sort == "competition" or not keys:
         query = query.join(Competition, Competition.id == Proposal.competition_id)
     if text:
         query = query.where(or_(*(contains(column, text) for column in (
@@ -261,7 +261,8 @@ def proposal_ids(db: Database, *, search: str = "", sort: str = "", descending: 
     if keys:
         query = query.order_by(*(k.desc() if descending else k.asc() for k in keys), Proposal.id)
     else:
-        query = query.order_by(Proposal.competition_id.desc(), Proposal.intake_number.desc(), Proposal.id.desc())
+        query = query.order_by(Competition.year.desc(), Competition.id.desc(), Proposal.intake_number.desc(),
+                               Proposal.id.desc())
     with db.rows() as conn:
         return list(conn.execute(query).scalars())
 

@@ -223,12 +223,16 @@ class FinalReport:
 def final_report(db: Database, competition_id: int) -> FinalReport:
     access.require(db, Permission.RESULTS_READ)
     with db.read() as s:
-        competition = s.get(Competition, competition_id)
-        if competition is None:
-            raise ValidationError(QT_TRANSLATE_NOOP("Errors", "There is no competition with number {id}."),
-                                  id=competition_id)
-        rounds = s.scalars(select(Round).where(Round.competition_id == competition_id).order_by(Round.seq)).all()
-        reports = tuple(_report(s, r) for r in rounds)  # a round not yet scored leaves every final score open
+        return final_in(s, competition_id)
+
+
+def final_in(s: Session, competition_id: int) -> FinalReport:
+    competition = s.get(Competition, competition_id)
+    if competition is None:
+        raise ValidationError(QT_TRANSLATE_NOOP("Errors", "There is no competition with number {id}."),
+                              id=competition_id)
+    rounds = s.scalars(select(Round).where(Round.competition_id == competition_id).order_by(Round.seq)).all()
+    reports = tuple(_report(s, r) for r in rounds)  # a round not yet scored leaves every final score open
     decimals = max((r.decimals for r in reports), default=2)
     last_ties = reports[-1].result.spec.tie_breaks if reports else ()
     finals = final_ranking([r.result for r in reports], decimals, last_ties)
