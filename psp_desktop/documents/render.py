@@ -165,13 +165,15 @@ def _paragraph(context: _Context, block: Block) -> list[Flowable]:
 
 
 def _row(context: _Context, block: Block) -> list[Flowable]:
-    """Texts side by side: the first flush left, the last flush right, any others centred."""
+    """Texts side by side: the first flush left, the last flush right, any others centred (or all as block.align
+    says, in equal columns)."""
     count = len(block.lines)
     aligns = ["left", *["center"] * (count - 2), "right"] if count > 1 else ["center"]
+    aligns = [block.align] * count if block.align else aligns
     cells = [context.paragraph(fill(text, context.values, context.template), block.style, align)
              for text, align in zip(block.lines, aligns, strict=True)]
     table = Table([cells], colWidths=[context.width / count] * count)
-    table.setStyle(_table_style(context, *_no_padding()))
+    table.setStyle(_table_style(context, *_no_padding(), ("VALIGN", (0, 0), (-1, -1), "TOP")))  # a wrapped name
     return [table]
 
 

@@ -93,6 +93,7 @@ class Block:
     show_if: str = ""  # a document value: the block is left out when it is empty
     min_row_height_mm: float = 0  # table rows at least this tall (room to write by hand)
     keep_with_next: bool = False  # on the same page as the next block (a notice's last lines, seal and check code)
+    align: str = ""  # row: every text aligned so (two parties' signature lines) instead of spread left … right
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,8 @@ def _check_references(template: Template) -> None:
             used.add(block.style)
         if block.kind == "fields":
             used.add(block.label_style)
+        if block.align and block.align not in ALIGNMENTS:
+            raise TemplateError(f"block align {block.align!r} should be one of {', '.join(ALIGNMENTS)}")
         if block.kind == "table":
             used.add(block.header_style)
             bad = [c.align for c in block.columns if c.align not in ALIGNMENTS]
