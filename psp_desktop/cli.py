@@ -576,6 +576,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_event import add_event_commands  # event key, export, open, results, import
 
     add_event_commands(sub)
+    from .cli_funding import add_funding_commands  # funding allocate, sign, schedule, pay, report, ...
+
+    add_funding_commands(sub)
     _add_users_command(sub)
     return parser
 
