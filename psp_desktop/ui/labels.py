@@ -95,6 +95,30 @@ _SOURCES: tuple[tuple[Enum, str], ...] = (
     (e.ScreeningOutcome.RETURNED, QT_TRANSLATE_NOOP("Labels", "Returned for changes")),
     (e.ConflictSource.DECLARED, QT_TRANSLATE_NOOP("Labels", "Declared")),
     (e.ConflictSource.AUTOMATIC, QT_TRANSLATE_NOOP("Labels", "Found automatically")),
+    (e.AwardLevel.FIRST, QT_TRANSLATE_NOOP("Labels", "First prize")),
+    (e.AwardLevel.SECOND, QT_TRANSLATE_NOOP("Labels", "Second prize")),
+    (e.AwardLevel.THIRD, QT_TRANSLATE_NOOP("Labels", "Third prize")),
+    (e.AwardLevel.EXCELLENT, QT_TRANSLATE_NOOP("Labels", "Excellence award")),
+    (e.AwardLevel.NONE, QT_TRANSLATE_NOOP("Labels", "No award level")),
+    (e.AwardStatus.PROPOSED, QT_TRANSLATE_NOOP("Labels", "Proposed")),
+    (e.AwardStatus.RESERVE, QT_TRANSLATE_NOOP("Labels", "Reserve list")),
+    (e.AwardStatus.COMMITTED, QT_TRANSLATE_NOOP("Labels", "Committed, not signed")),
+    (e.AwardStatus.SIGNED, QT_TRANSLATE_NOOP("Labels", "Agreement signed")),
+    (e.AwardStatus.COMPLETED, QT_TRANSLATE_NOOP("Labels", "Fully paid")),
+    (e.AwardStatus.CANCELLED, QT_TRANSLATE_NOOP("Labels", "Cancelled")),
+    (e.GateKind.NONE, QT_TRANSLATE_NOOP("Labels", "No condition")),
+    (e.GateKind.AGREEMENT_SIGNED, QT_TRANSLATE_NOOP("Labels", "After signing")),
+    (e.GateKind.MIDTERM_PASSED, QT_TRANSLATE_NOOP("Labels", "After passing the mid-term evaluation")),
+    (e.GateKind.FINAL_PASSED, QT_TRANSLATE_NOOP("Labels", "After passing the final evaluation")),
+    (e.GateKind.DATE, QT_TRANSLATE_NOOP("Labels", "On a date")),
+    (e.GateKind.MANUAL, QT_TRANSLATE_NOOP("Labels", "Manual approval")),
+    (e.TrancheStatus.PLANNED, QT_TRANSLATE_NOOP("Labels", "Planned")),
+    (e.TrancheStatus.DUE, QT_TRANSLATE_NOOP("Labels", "Due")),
+    (e.TrancheStatus.APPROVED, QT_TRANSLATE_NOOP("Labels", "Approved")),
+    (e.TrancheStatus.PAID, QT_TRANSLATE_NOOP("Labels", "Paid")),
+    (e.TrancheStatus.WITHHELD, QT_TRANSLATE_NOOP("Labels", "Withheld")),
+    (e.TrancheStatus.CANCELLED, QT_TRANSLATE_NOOP("Labels", "Cancelled")),
+    (e.TrancheStatus.CLAWED_BACK, QT_TRANSLATE_NOOP("Labels", "Clawed back")),
 )
 # Keyed by (enum class, value): members of different enums share values ("other", "none"), and StrEnum
 # members equal to the same string would collide as plain dictionary keys.
@@ -113,3 +137,9 @@ def label(value: Enum | None) -> str:
         return ""
     source = LABELS.get((type(value), value.value))
     return QCoreApplication.translate("Labels", source) if source else str(value.value)
+
+
+def quoted(title: str) -> str:
+    """A project title in quotation marks; quotes inside it become single ones, as Chinese nesting requires
+    (“‘携手同行’无障碍出行助残服务计划”, never ““携手同行”…”)."""
+    return "“" + title.replace("“", "‘").replace("”", "’") + "”"

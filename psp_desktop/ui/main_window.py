@@ -81,6 +81,10 @@ def make_page(name: str, window: MainWindow) -> Page:
         from .pages.results import ResultsPage
 
         return ResultsPage()
+    if name == "Funding":
+        from .pages.funding import FundingPage
+
+        return FundingPage()
     if name == "Settings":
         from .pages.settings_page import SettingsPage
 

@@ -77,7 +77,7 @@ def test_dashboard_shows_the_demo_competition(qtbot, open_window, wait_loaded, s
 def test_pages_without_their_feature_say_so_instead_of_showing_made_up_data(open_window, wait_loaded, settings,
                                                                            demo_file) -> None:
     window = open_window(settings, demo_file)
-    for name in ("Funding", "Monitoring"):
+    for name in ("Monitoring",):
         page = window.show_page(name)
         assert isinstance(page, EmptyPage)
         assert "本版本尚不支持" in page.empty.body.text()

@@ -307,15 +307,6 @@ class DocumentsPage(ListPage):
     )
 
 
-class FundingPage(EmptyPage):
-    name = "Funding"
-    title_source = QT_TRANSLATE_NOOP("Pages", "Funding")
-    empty_title = QT_TRANSLATE_NOOP("Pages", "No awards yet")
-    empty_body = QT_TRANSLATE_NOOP(
-        "Pages", "Awards, grant agreements, tranches and payments appear here after the results are final. "
-                 "Funding is not available in this version yet.")
-
-
 class MonitoringPage(EmptyPage):
     name = "Monitoring"
     title_source = QT_TRANSLATE_NOOP("Pages", "Monitoring and evaluation")
