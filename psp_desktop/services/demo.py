@@ -3,7 +3,8 @@
 Deterministic: one seeded Random and fixed dates, so two runs give identical tables (created_at columns are set
 explicitly instead of taking the server's clock). The competition is in screening: most proposals are screened
 (eligible, a few ineligible or returned with reasons), the latest arrivals still wait, rounds, rubrics, judges and
-panels are ready. Score sheets, awards, money and evaluations are left for the features that make them.
+panels are ready. Two earlier competitions follow (demo_funding): 2025's on roadshow day, 2024's funded and paid
+in tranches up to November 2026.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import (
     Assignment,
     Attachment,
+    Award,
     Base,
     BudgetLine,
     Community,
@@ -37,11 +39,13 @@ from ..models import (
     OrganizationStaff,
     Panel,
     PanelMember,
+    Payment,
     Proposal,
     Round,
     RoundSnapshot,
     ScoreSheet,
     ScreeningDecision,
+    Tranche,
 )
 from ..models.competition import theme_need
 from ..models.enums import (
@@ -60,7 +64,7 @@ from ..models.enums import (
 )
 from ..models.proposal import proposal_need
 from . import demo_content as content
-from . import demo_files, demo_judging, demo_users, proposals, screening
+from . import demo_files, demo_funding, demo_users, proposals, screening
 from . import demo_names as names
 
 SEED = 2026
@@ -141,7 +145,8 @@ SUMMARY_MODELS = {
     "judge_groups": JudgeGroup, "judges": Judge, "panels": Panel, "panel_members": PanelMember,
     "conflicts": ConflictDeclaration, "proposals": Proposal, "budget_lines": BudgetLine,
     "eligibility_checks": EligibilityCheck, "screening_decisions": ScreeningDecision, "assignments": Assignment,
-    "score_sheets": ScoreSheet, "round_snapshots": RoundSnapshot,
+    "score_sheets": ScoreSheet, "round_snapshots": RoundSnapshot, "awards": Award, "tranches": Tranche,
+    "payments": Payment,
 }
 
 
@@ -199,7 +204,7 @@ class _DemoBuilder:
         self._links(competition)
         self._screening()
         experts, public = self._judging(competition)
-        demo_judging.build_last_year(self, experts, public)
+        demo_funding.build_history(self, experts, public)
 
     # --- registry -------------------------------------------------------------------------------------------
 
@@ -325,7 +330,8 @@ class _DemoBuilder:
         self.s.add_all(p.proposal for p in self.plans)
 
     def _proposal(self, competition: Competition, owner: _OrgPlan, topic: content.Topic,
-                  brands: set[str], year: int = 2026) -> _ProposalPlan:
+                  brands: set[str], year: int = 2026, *, start: dt.date | None = None, months: int = 0,
+                  request_yuan: tuple[int, int] = (35_000, 80_000), cap_fen: int = CAP_FEN) -> _ProposalPlan:
         rng = self.rng
         needs = self.needs_by_topic[topic]
         primary = rng.choice(needs)
@@ -342,11 +348,12 @@ class _DemoBuilder:
             rng, topic, title=title, org_name=owner.org.name,
             location=STREET.name + "、".join(n.community.name for n in linked),
             need_texts=[n.description for n in linked],
-            start=rng.choice((dt.date(year, 7, 1), dt.date(year, 8, 1))), months=rng.randint(10, 12),
+            start=start or rng.choice((dt.date(year, 7, 1), dt.date(year, 8, 1))), months=months or rng.randint(10, 12),
         )
+        low, high = request_yuan
         budget = content.make_budget(rng, topic, lines=rng.randint(3, 8),
-                                     requested_target_fen=rng.randrange(35_000, 80_001, 500) * 100,
-                                     cap_fen=CAP_FEN, matching_percent=rng.randint(20, 40),
+                                     requested_target_fen=rng.randrange(low, high + 1, 500) * 100,
+                                     cap_fen=cap_fen, matching_percent=rng.randint(20, 40),
                                      management_percent=rng.randint(3, 8))
         theme = next(t for t in competition.themes if t.domain == topic.domain)
         proposal = Proposal(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..enums import Role
 from ..models import User, UserRole
-from .access import Permission, require
+from .access import Actor, Permission, require
 
 if TYPE_CHECKING:
     from ..db import Database
@@ -35,6 +35,12 @@ ACCOUNTS: tuple[tuple[str, str, tuple[Role, ...], str], ...] = (
 )
 
 ADMIN_HASH = ACCOUNTS[0][3]
+
+
+def actor(username: str) -> Actor:
+    """A demo account as the person the demo's story is played by (the change log names them)."""
+    name, display_name, roles, _hash = next(a for a in ACCOUNTS if a[0] == username)
+    return Actor(name, frozenset(roles), None, display_name)
 
 
 def add_accounts(session: Session) -> int:

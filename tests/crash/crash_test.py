@@ -1,8 +1,9 @@
 """Crash safety: a process doing real work on a copy of the demo database is killed with SIGKILL at random moments,
 many times. After every kill the file must hold every commit the process acknowledged, no half-applied transaction
 (a sheet without its scores, a change-log entry without its change or the other way round, a proposal without its
-budget lines, a merged results file without its sheets, a payment without its tranche update), and pass
-PRAGMA integrity_check and foreign_key_check.
+budget lines, a merged results file without its sheets, a payment without its tranche marked paid, a tranche approved
+without its log entry), and pass PRAGMA integrity_check, foreign_key_check and the app's own audit.verify (the
+change-log chain and the state seals over sheets, frozen rounds and payments).
 
     python tests/crash/crash_test.py --kills 1000
 
@@ -40,6 +41,9 @@ ORG_PREFIX, TITLE_PREFIX, LAPTOP = "崩溃测试机构", "崩溃测试项目", "
 SCORE_POOL = 12
 EXTRA_JUDGES = 36  # with the demo's 14, each of the other competition's rounds offers thousands of open sheets
 LINE_TIMEOUT = 60.0
+TRANCHES, TRANCHE_FEN = 1_500, 10_000  # each payment op approves or pays one: 3,000 ops before the award is spent
+SIGNED_ON, PAID_ON, TODAY = dt.date(2026, 5, 1), dt.date(2026, 6, 1), dt.date(2026, 6, 1)
+USED_UP = "schedule used up"  # a payment op's answer once every tranche is paid (the driver says the same)
 
 
 # --- preparing the database ------------------------------------------------------------------------------------
@@ -60,12 +64,13 @@ def build_demo(folder: Path) -> Path:
 
 def prepare(demo: Path, workdir: Path) -> dict[str, Any]:
     """A copy of the demo with what the driver needs: a pool of round-2 sheets to submit and reopen, a pool of open
-    assignments in the other competition for merged laptop results, an award with a tranche to pay against, and a
-    laptop key. Returns the plan (also written to workdir/plan.json for the driver)."""
+    assignments in the other competition for merged laptop results, a signed award whose schedule is many small
+    tranches due at once (gate none) for finance to approve and pay one by one, and a laptop key. Returns the plan
+    (also written to workdir/plan.json for the driver)."""
     from sqlalchemy import select
 
     from psp_desktop.db import open_database
-    from psp_desktop.models import Assignment, Award, Competition, Proposal, Round, ScoreSheet, Tranche
+    from psp_desktop.models import Assignment, Round, ScoreSheet
     from psp_desktop.services import judging
     from psp_desktop.services.access import SYSTEM
 
@@ -78,38 +83,55 @@ def prepare(demo: Path, workdir: Path) -> dict[str, Any]:
             rounds = s.scalars(select(Round).order_by(Round.competition_id, Round.seq)).all()
             with_work = set(s.scalars(select(Assignment.round_id)))
             score_round = next(r for r in rounds if not r.frozen and r.id in with_work)  # the 2025 roadshow
-            merge_rounds = [r for r in rounds if r.competition_id != score_round.competition_id and r.criteria]
+            # rounds nobody is assigned to yet (the 2026 ones; not a funded past year's frozen rounds)
+            merge_rounds = [r for r in rounds if r.competition_id != score_round.competition_id and r.criteria
+                            and not r.frozen and r.id not in with_work]
             merge_round = merge_rounds[0]
+            merge_rounds = [r for r in merge_rounds if r.competition_id == merge_round.competition_id]
             status = dict(s.execute(select(Assignment.id, ScoreSheet.status).outerjoin(ScoreSheet).where(
                 Assignment.round_id == score_round.id).order_by(Assignment.id)).all())
             open_ids = [a for a, st in status.items() if st is None or st.value != "submitted"]
             done_ids = [a for a in status if a not in open_ids]
             pool = open_ids + done_ids[: SCORE_POOL - len(open_ids)]
             merge_pools = _merge_pools(s, merge_rounds, judging)
-            competition = s.get(Competition, score_round.competition_id)
-            proposal = s.scalar(select(Proposal).where(Proposal.competition_id == competition.id).limit(1))
-            award = Award(proposal_id=proposal.id, competition_id=competition.id, amount_fen=10_000_000)
-            tranche = Tranche(award=award, seq=1, amount_fen=10_000_000)
-            s.add_all([award, tranche])
-            s.flush()
+            award_id = _payment_award(s)
             plan = {
                 "db": str(path), "workdir": str(workdir), "score_round": score_round.id, "score_pool": pool,
                 "score_base": {str(a): int(a in done_ids) for a in pool},
                 "merge_pools": merge_pools,
                 "merge_competition": {"id": merge_round.competition_id, "name": merge_round.competition.name},
-                "import_competition": merge_round.competition_id, "tranche": tranche.id,
+                "import_competition": merge_round.competition_id,
+                "award": award_id, "paid_on": PAID_ON.isoformat(), "today": TODAY.isoformat(),
                 "rounds": {str(r.id): {"name": r.name, "step": r.score_step_x100,
                                        "criteria": {str(c.id): c.max_points_x100 for c in r.criteria}}
                            for r in (score_round, *merge_rounds)},
                 "laptop_key": _laptop_key(),
             }
-        with db.read() as s:
-            row = s.get(Tranche, plan["tranche"])
-            plan["tranche_base"] = {"row_version": row.row_version, "approved_by": row.approved_by}
     finally:
         db.close()
     (workdir / "plan.json").write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     return plan
+
+
+def _payment_award(s: Any) -> int:
+    """A committed award on a proposal that has none yet (whatever the demo funds itself), scheduled as TRANCHES
+    equal tranches with gate none and signed, so every tranche is due: enough for the longest run's payments."""
+    from sqlalchemy import select
+
+    from psp_desktop.enums import AwardStatus, GateKind
+    from psp_desktop.models import Award, Proposal
+    from psp_desktop.services import tranches
+    from psp_desktop.services.access import SYSTEM
+
+    proposal = s.scalar(select(Proposal).where(Proposal.id.not_in(select(Award.proposal_id)))
+                        .order_by(Proposal.id).limit(1))
+    award = Award(proposal_id=proposal.id, competition_id=proposal.competition_id,
+                  amount_fen=TRANCHES * TRANCHE_FEN, status=AwardStatus.COMMITTED)
+    s.add(award)
+    s.flush()
+    tranches.apply_template(s, award, [tranches.Step(amount_fen=TRANCHE_FEN, gate=GateKind.NONE)] * TRANCHES)
+    tranches.sign_in(s, award, SIGNED_ON, "", SYSTEM, TODAY)
+    return award.id
 
 
 def _merge_pools(s: Any, rounds: list[Any], judging: Any) -> dict[str, list[int]]:
@@ -270,7 +292,7 @@ def connect(path: Path) -> sqlite3.Connection:
 
 
 def check(path: Path, plan: dict[str, Any], acks: list[tuple[str, str, str]]) -> list[str]:
-    """Every problem found: damage, lost acknowledged commits, half-applied transactions."""
+    """Every problem found: damage, lost acknowledged commits, half-applied transactions, what audit.verify finds."""
     conn = connect(path)
     try:
         problems = _file_problems(conn)
@@ -284,9 +306,9 @@ def check(path: Path, plan: dict[str, Any], acks: list[tuple[str, str, str]]) ->
         problems += _payment_problems(conn, plan, entries)
         if plan.get("laptop_key"):
             problems += _merge_problems(conn, plan, entries)
-        return problems
     finally:
         conn.close()
+    return problems + _verify_problems(path)
 
 
 def _file_problems(conn: sqlite3.Connection) -> list[str]:
@@ -345,9 +367,9 @@ def _lost(conn: sqlite3.Connection, acks: list[tuple[str, str, str]], entries: l
     """Every acknowledged commit is there."""
     by_user = collections.defaultdict(set)
     for e in entries:
-        by_user[e.username].add(e.action)
+        by_user[e.username].update((e.action, (e.action, e.entity_id)))
     orgs = {r[0] for r in conn.execute("SELECT name FROM organization WHERE name LIKE ?", (f"{ORG_PREFIX}%",))}
-    vouchers = {r[0] for r in conn.execute("SELECT voucher_number FROM payment WHERE voucher_number LIKE 'crash-%'")}
+    vouchers = dict(conn.execute("SELECT voucher_number, tranche_id FROM payment WHERE voucher_number LIKE 'crash-%'"))
     artifacts = ({r[0] for r in conn.execute("SELECT sha256 FROM imported_artifact")}
                  if _has(conn, "imported_artifact") else set())
     lost = []
@@ -356,8 +378,11 @@ def _lost(conn: sqlite3.Connection, acks: list[tuple[str, str, str]], entries: l
             present = f"sheet.{detail.split()[0]}" in by_user[tag]
         elif kind == "import":
             present = f"{ORG_PREFIX}{tag}" in orgs
-        elif kind == "payment":
-            present = tag in vouchers and "payment.record" in by_user[tag]
+        elif kind == "payment":  # "approve 17" or "pay 17" (tranche 17), logged under the tag; a pay's voucher is it
+            action, _, tranche = detail.partition(" ")
+            present = detail == USED_UP or (
+                (f"tranche.{action}", int(tranche or 0)) in by_user[tag]
+                and (action != "pay" or vouchers.get(tag) == int(tranche)))
         elif kind == "merge":
             present = detail == "pool used up" or (detail.split()[1] in artifacts and "event.import" in by_user[tag])
         elif kind == "backup":
@@ -423,26 +448,58 @@ def _import_problems(conn: sqlite3.Connection) -> list[str]:
 
 
 def _payment_problems(conn: sqlite3.Connection, plan: dict[str, Any], entries: list[Entry]) -> list[str]:
-    """Each payment has its change-log entry and vice versa, and the tranche was updated once per payment."""
-    payments = conn.execute("SELECT id, voucher_number, amount_fen FROM payment WHERE voucher_number LIKE 'crash-%' "
-                            "ORDER BY id").fetchall()
-    logged = {e.entity_id: e for e in entries if e.action == "payment.record" and e.username.startswith("crash-")}
+    """On the crash award's tranches: each payment has its "tranche.pay" entry (amount, tranche, voucher) and vice
+    versa, at most one per tranche; a tranche is paid exactly when it has a payment, and approved or paid exactly
+    when it has its "tranche.approve" entry; the total paid stays within the award."""
+    award_fen = conn.execute("SELECT amount_fen FROM award WHERE id=?", (plan["award"],)).fetchone()[0]
+    schedule = {r[0]: r[1:] for r in conn.execute("SELECT id, seq, status, amount_fen FROM tranche WHERE award_id=?",
+                                                  (plan["award"],))}
+    payments = conn.execute(f"SELECT id, tranche_id, amount_fen, voucher_number FROM payment WHERE tranche_id IN "
+                            f"({','.join(map(str, schedule))}) ORDER BY id").fetchall()
+    mine = [e for e in entries if e.entity == "tranche" and e.entity_id in schedule]
+    approvals = collections.Counter(e.entity_id for e in mine if e.action == "tranche.approve")
+    logged = {_after(e, "voucher"): e for e in mine if e.action == "tranche.pay"}
+    per_tranche = collections.Counter(p[1] for p in payments)
     problems = []
-    if {p[0] for p in payments} != set(logged):
-        problems.append(f"payments {sorted({p[0] for p in payments} ^ set(logged))[:5]} without their log entry, "
-                        "or log entries without their payment")
-    for payment_id, voucher, amount in payments:
-        entry = logged.get(payment_id)
-        if entry is not None and (entry.username != voucher or entry.after.get("amount_fen") != amount):
-            problems.append(f"payment {payment_id} differs from its log entry")
-    version, approved_by = conn.execute("SELECT row_version, approved_by FROM tranche WHERE id=?",
-                                        (plan["tranche"],)).fetchone()
-    base = plan["tranche_base"]
-    if version != base["row_version"] + len(payments):
-        problems.append(f"tranche updated {version - base['row_version']} times for {len(payments)} payments")
-    if approved_by != (payments[-1][1] if payments else base["approved_by"]):
-        problems.append("the tranche does not name its last payment")
+    for payment_id, tranche_id, amount, voucher in payments:
+        entry = logged.pop(voucher, None)
+        if entry is None:
+            problems.append(f"payment {payment_id} (voucher {voucher}) without its tranche.pay entry")
+        elif (entry.entity_id, _after(entry, "amount_fen"), entry.username) != (tranche_id, amount, voucher):
+            problems.append(f"payment {payment_id} differs from its tranche.pay entry {entry.id}")
+        if amount != schedule[tranche_id][2]:
+            problems.append(f"payment {payment_id} is {amount} fen for a tranche of {schedule[tranche_id][2]}")
+    problems += [f"tranche.pay entry {e.id} (voucher {v}) without its payment" for v, e in logged.items()]
+    for tranche_id, (seq, status, _amount) in sorted(schedule.items()):
+        count = per_tranche[tranche_id]
+        if count > 1 or (status == "paid") != (count == 1):
+            problems.append(f"tranche {tranche_id} (seq {seq}) is {status} with {count} payments")
+        if approvals[tranche_id] > 1 or (status in ("approved", "paid")) != (approvals[tranche_id] == 1):
+            problems.append(f"tranche {tranche_id} (seq {seq}) is {status} with {approvals[tranche_id]} "
+                            "tranche.approve entries")
+    paid = sum(p[2] for p in payments)
+    if paid > award_fen:
+        problems.append(f"the award is {award_fen} fen but {paid} fen was paid")
     return problems
+
+
+def _after(entry: Entry, key: str) -> Any:
+    return entry.after.get(key) if isinstance(entry.after, dict) else None
+
+
+def _verify_problems(path: Path) -> list[str]:
+    """The app's own check (services.audit.verify): the chain, then the state seals (sheets, rounds, payments)."""
+    from psp_desktop.db import open_database
+    from psp_desktop.services import audit
+    from psp_desktop.services.access import SYSTEM
+
+    db = open_database(path, create=False)
+    db.actor = SYSTEM
+    try:
+        report = audit.verify(db)
+    finally:
+        db.close()
+    return [] if report.ok else [f"audit.verify: {report.problem.render()}"]
 
 
 def _merge_problems(conn: sqlite3.Connection, plan: dict[str, Any], entries: list[Entry]) -> list[str]:

@@ -65,7 +65,7 @@ def _one_of_each(plan: dict[str, Any]) -> list[tuple[str, str, str]]:
     try:
         while not (any(d.startswith("reopen") for _k, _t, d in acks) and do("score").startswith("submit")):
             do("score")  # until a sheet was reopened and the last one written was submitted
-        for kind in ("import", "payment", "payment"):
+        for kind in ("import", "payment", "payment", "payment"):  # approve and pay tranche 1, approve tranche 2
             do(kind)
         if crash_driver.event_exchange is not None:
             with contextlib.suppress(Exception):  # the optional event exchange may not work yet: the rest counts
@@ -90,7 +90,7 @@ def _mutated(path: Path, tmp_path: Path, sql: str) -> Path:
 HALF_APPLIED: dict[str, tuple[str, str]] = {
     "a submitted sheet without one of its scores": (
         "DELETE FROM score WHERE id = (SELECT max(sc.id) FROM score sc JOIN score_sheet s ON s.id = sc.sheet_id "
-        "WHERE s.comment LIKE 'crash-%' AND s.status = 'submitted');", "scores"),
+        "WHERE s.comment LIKE 'crash-%' AND s.status = 'submitted' AND s.source <> 'laptop');", "scores"),
     "a sheet submitted without its log entry": (
         "DELETE FROM audit_entry WHERE id = (SELECT max(id) FROM audit_entry WHERE action = 'sheet.submit' "
         "AND username LIKE 'crash-%');", "chain broken"),
@@ -101,10 +101,33 @@ HALF_APPLIED: dict[str, tuple[str, str]] = {
         "DELETE FROM budget_line WHERE proposal_id IN (SELECT id FROM proposal WHERE title LIKE '崩溃测试项目%');"
         "DELETE FROM proposal WHERE title LIKE '崩溃测试项目%';", "of 2 proposals"),
     "a payment without its log entry": (
-        "DELETE FROM audit_entry WHERE id = (SELECT max(id) FROM audit_entry WHERE action = 'payment.record');",
-        "without their log entry"),
+        "DELETE FROM audit_entry WHERE id = (SELECT max(id) FROM audit_entry WHERE action = 'tranche.pay');",
+        "without its tranche.pay entry"),
     "a payment without its tranche update": (
-        "UPDATE tranche SET row_version = row_version - 1 WHERE approved_by LIKE 'crash-%';", "tranche updated"),
+        "UPDATE tranche SET status = 'approved' WHERE id = (SELECT max(tranche_id) FROM payment "
+        "WHERE voucher_number LIKE 'crash-%');", "is approved with 1 payments"),
+    "a paid tranche without its payment": (
+        "DELETE FROM payment WHERE id = (SELECT max(id) FROM payment WHERE voucher_number LIKE 'crash-%');",
+        "without its payment"),
+    "a second payment for a tranche": (
+        "INSERT INTO payment (tranche_id, amount_fen, paid_on, voucher_number, paid_by, note, created_at) "
+        "SELECT tranche_id, amount_fen, paid_on, voucher_number || '-2', paid_by, note, created_at FROM payment "
+        "WHERE voucher_number LIKE 'crash-%';", "with 2 payments"),
+    "a payment differing from its log entry": (
+        "UPDATE payment SET amount_fen = amount_fen + 1 WHERE voucher_number LIKE 'crash-%';",
+        "differs from its tranche.pay entry"),
+    "a payment redated (only the payments seal sees it)": (
+        "UPDATE payment SET paid_on = '2026-05-31' WHERE voucher_number LIKE 'crash-%';",
+        "audit.verify: Payment"),
+    "an approval without its log entry": (
+        "DELETE FROM audit_entry WHERE id = (SELECT max(id) FROM audit_entry WHERE action = 'tranche.approve');",
+        "is approved with 0 tranche.approve entries"),
+    "an approval without its tranche update": (
+        "UPDATE tranche SET status = 'planned', approved_by = '' WHERE status = 'approved';",
+        "is planned with 1 tranche.approve entries"),
+    "more paid than awarded": (
+        "UPDATE award SET amount_fen = 1 WHERE id = (SELECT t.award_id FROM tranche t JOIN payment p "
+        "ON p.tranche_id = t.id WHERE p.voucher_number LIKE 'crash-%');", "was paid"),
     "a merged results file without one of its sheets": (
         "DELETE FROM score WHERE sheet_id = (SELECT max(id) FROM score_sheet WHERE source = 'laptop');"
         "DELETE FROM score_sheet WHERE id = (SELECT max(id) FROM score_sheet WHERE source = 'laptop');",
@@ -139,8 +162,13 @@ def test_the_checker_finds_half_applied_work(worked: tuple[dict[str, Any], list[
 
 def test_the_checker_finds_a_lost_commit(worked: tuple[dict[str, Any], list[Any]]) -> None:
     plan, acks = worked
-    problems = crash_test.check(Path(plan["db"]), plan, [*acks, ("payment", "crash-r0-n999", "payment 999")])
-    assert problems == ["acknowledged payment crash-r0-n999 (payment 999) is missing"]
+    done = [detail for kind, _tag, detail in acks if kind == "payment"]
+    first, second = done[0].split()[1], done[2].split()[1]
+    assert done == [f"approve {first}", f"pay {first}", f"approve {second}"]
+    # an approval or a payment that never happened, and real ones acknowledged under a tag that did not make them
+    for detail in ("approve 999999", f"pay {second}", *done):
+        problems = crash_test.check(Path(plan["db"]), plan, [*acks, ("payment", "crash-r0-n999", detail)])
+        assert problems == [f"acknowledged payment crash-r0-n999 ({detail}) is missing"]
 
 
 def test_the_checker_finds_damage(worked: tuple[dict[str, Any], list[Any]], tmp_path: Path) -> None:

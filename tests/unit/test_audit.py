@@ -29,7 +29,8 @@ from psp_desktop.services import audit, audit_seals, printouts
 from psp_desktop.services.access import Actor, NotAllowed
 from psp_desktop.services.demo import create_demo
 
-ENTRIES = 188  # the demo's change log: 187 sheets submitted and one round frozen
+ENTRIES = 519  # the demo's change log: 391 sheets submitted, three rounds frozen and 125 steps of the 2024 money
+SHEETS = 391
 MIDDLE = 57
 
 
@@ -183,14 +184,15 @@ def test_deleting_the_first_entry_is_detected(demo_copy: Path) -> None:
     assert problem is not None and (problem.kind, problem.row_id) == ("link", 2)
 
 
-def test_deleting_the_last_entry_is_detected_by_the_seal_and_by_the_printed_head(demo_copy: Path) -> None:
+def test_deleting_the_last_entries_is_detected_by_the_seal_and_by_the_printed_head(demo_copy: Path) -> None:
     printed = head_of(demo_copy)
-    raw(demo_copy, "DELETE FROM audit_entry WHERE id = ?", ENTRIES)
+    (last_sheet,) = raw(demo_copy, "SELECT max(id) FROM audit_entry WHERE entity = 'score_sheet'")[0]
+    raw(demo_copy, "DELETE FROM audit_entry WHERE id >= ?", last_sheet)  # the log cut back from its last sheet
     problem = check(demo_copy).problem  # the sheet it recorded is submitted without a record now
     assert problem is not None and (problem.kind, problem.table) == ("state", "score_sheet")
     problem = check(demo_copy, (printed,)).problem
     assert problem is not None and problem.kind == "head"
-    assert problem.render() == audit.HEAD_MISSING.format(count=ENTRIES, have=ENTRIES - 1)
+    assert problem.render() == audit.HEAD_MISSING.format(count=ENTRIES, have=last_sheet - 1)
 
 
 def test_swapping_two_entries_is_detected_as_reordering(demo_copy: Path) -> None:
@@ -206,7 +208,7 @@ def test_swapping_two_entries_is_detected_as_reordering(demo_copy: Path) -> None
 
 
 def test_a_rewritten_chain_with_times_out_of_order_is_detected(demo_copy: Path) -> None:
-    raw(demo_copy, "UPDATE audit_entry SET at = '2025-05-08 08:00:00.000000' WHERE id = ?", MIDDLE)
+    raw(demo_copy, "UPDATE audit_entry SET at = '2024-11-01 08:00:00.000000' WHERE id = ?", MIDDLE)  # before all
     rechain(demo_copy)
     problem = check(demo_copy).problem
     assert problem is not None and (problem.kind, problem.row_id) == ("time", MIDDLE)
@@ -555,30 +557,32 @@ def demo_db(demo_file: Path) -> Iterator[Database]:
 
 
 def test_entries_filter_by_user_action_dates_and_text(demo_db: Database) -> None:
-    everything = audit.entries(demo_db)
+    everything = audit.entries(demo_db, limit=ENTRIES)
     assert len(everything) == ENTRIES and [r.id for r in everything] == list(range(ENTRIES, 0, -1))
     assert len(audit.entries(demo_db, limit=5)) == 5
     frozen = audit.entries(demo_db, audit.Filters(action="round.freeze"))
-    assert len(frozen) == 1 and frozen[0].entity == "round" and "sha256" in frozen[0].change
-    assert len(audit.entries(demo_db, audit.Filters(action="sheet."))) == ENTRIES - 1
+    assert len(frozen) == 3 and {r.entity for r in frozen} == {"round"} and "sha256" in frozen[0].change
+    assert len(audit.entries(demo_db, audit.Filters(action="sheet."))) == SHEETS
     assert audit.entries(demo_db, audit.Filters(action="sheet")) == []  # exact unless it ends in a dot
     staff = audit.entries(demo_db, audit.Filters(user=frozen[0].username))
     assert staff and {r.username for r in staff} == {frozen[0].username}
     day = audit.entries(demo_db, audit.Filters(since=dt.date(2025, 5, 9), until=dt.date(2025, 5, 9)))
     assert [r.action for r in day] == ["round.freeze"]
     assert len(audit.entries(demo_db, audit.Filters(since=dt.date(2025, 5, 10)))) < ENTRIES - 1
-    judge = everything[0].username
+    judge = next(r.username for r in everything if r.action == "sheet.submit")
     by_text = audit.entries(demo_db, audit.Filters(text=judge))
     assert by_text and all(judge in r.username or judge in r.after for r in by_text)
     assert len(audit.entries(demo_db, audit.Filters(text=judge, action="round.freeze"))) == 0
     with pytest.raises(ValidationError):
         audit.entries(demo_db, audit.Filters(since=dt.date(2025, 5, 10), until=dt.date(2025, 5, 9)))
     users, actions = audit.facets(demo_db)
-    assert judge in users and actions == ["round.freeze", "sheet.submit"]
+    assert judge in users and actions == ["award.adjust", "award.cancel", "award.sign", "awards.commit",
+                                          "matching.receive", "round.freeze", "sheet.submit", "tranche.approve",
+                                          "tranche.clawback", "tranche.gate", "tranche.pay"]
 
 
 def test_rows_are_frozen_and_summarized(demo_db: Database) -> None:
-    row = audit.entries(demo_db, limit=1)[0]
+    row = audit.entries(demo_db, audit.Filters(action="sheet.submit"), limit=1)[0]
     with pytest.raises(AttributeError):
         row.username = "x"  # type: ignore[misc]
     assert row.when == row.at.strftime("%Y-%m-%d %H:%M:%S")
@@ -608,9 +612,9 @@ def test_cli_verify_head_and_list(demo_copy: Path, capsys: pytest.CaptureFixture
     assert capsys.readouterr().out.splitlines() == [f"entries: {ENTRIES}", f"head: {head.hash}",
                                                     f"printed: {head.printed()}"]
     assert cli.main(["--db", str(demo_copy), "audit", "list", "--action", "round.freeze"]) == 0
-    (line,) = capsys.readouterr().out.splitlines()
+    line = capsys.readouterr().out.splitlines()[0]  # the newest: 2025's written review
     assert line.split("\t")[4:6] == ["round.freeze", "round#3"]
-    assert cli.main(["--db", str(demo_copy), "audit", "list", "--limit", "1"]) == 0
+    assert cli.main(["--db", str(demo_copy), "audit", "list", "--action", "sheet.submit", "--limit", "1"]) == 0
     user = capsys.readouterr().out.split("\t")[2]  # a judge who submitted several sheets
     assert cli.main(["--db", str(demo_copy), "audit", "list", "--user", user, "--limit", "2",
                      "--since", "2025-05-01", "--until", "2025-05-31"]) == 0
@@ -637,7 +641,8 @@ def test_cli_verify_reports_the_first_broken_link(demo_copy: Path, capsys: pytes
 
 def test_the_notice_prints_the_chain_head(demo_db: Database, tmp_path: Path) -> None:
     with demo_db.engine.connect() as conn:
-        round_id, competition_id = conn.execute(text("SELECT id, competition_id FROM review_round WHERE frozen")).one()
+        round_id, competition_id = conn.execute(text("SELECT id, competition_id FROM review_round WHERE frozen "
+                                                     "ORDER BY id")).first()  # 2025's written review
     data = printouts.notice_list_pdf(demo_db, competition_id, round_id, dt.date(2025, 5, 26))
     path = tmp_path / "notice.pdf"
     path.write_bytes(data)
