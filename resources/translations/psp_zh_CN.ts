@@ -138,6 +138,30 @@
         <translation>添加附件</translation>
     </message>
     <message>
+        <source>Award amount adjusted</source>
+        <translation>调整资助金额</translation>
+    </message>
+    <message>
+        <source>Award cancelled</source>
+        <translation>取消资助</translation>
+    </message>
+    <message>
+        <source>Payment schedule changed</source>
+        <translation>修改拨付计划</translation>
+    </message>
+    <message>
+        <source>Grant agreement signed</source>
+        <translation>签订资助协议</translation>
+    </message>
+    <message>
+        <source>Awards committed</source>
+        <translation>确定资助名单</translation>
+    </message>
+    <message>
+        <source>Clawed-back money returned</source>
+        <translation>追回资金到账</translation>
+    </message>
+    <message>
         <source>Competition created</source>
         <translation>创建大赛</translation>
     </message>
@@ -168,6 +192,10 @@
     <message>
         <source>Judge added</source>
         <translation>添加评委</translation>
+    </message>
+    <message>
+        <source>Matching funds received</source>
+        <translation>配套资金到账</translation>
     </message>
     <message>
         <source>Judge changed</source>
@@ -266,6 +294,34 @@
         <translation>重开评分表</translation>
     </message>
     <message>
+        <source>Tranche approved for payment</source>
+        <translation>审批拨款</translation>
+    </message>
+    <message>
+        <source>Tranche cancelled</source>
+        <translation>取消拨款</translation>
+    </message>
+    <message>
+        <source>Money clawed back</source>
+        <translation>追回资金</translation>
+    </message>
+    <message>
+        <source>Payment condition decided</source>
+        <translation>认定拨付条件</translation>
+    </message>
+    <message>
+        <source>Tranche paid</source>
+        <translation>拨付资金</translation>
+    </message>
+    <message>
+        <source>Withholding lifted</source>
+        <translation>解除暂缓</translation>
+    </message>
+    <message>
+        <source>Tranche withheld</source>
+        <translation>暂缓拨付</translation>
+    </message>
+    <message>
         <source>User created</source>
         <translation>创建用户</translation>
     </message>
@@ -296,6 +352,14 @@
     <message>
         <source>Assignment</source>
         <translation>评审分配</translation>
+    </message>
+    <message>
+        <source>Award</source>
+        <translation>资助</translation>
+    </message>
+    <message>
+        <source>Clawback</source>
+        <translation>追回</translation>
     </message>
     <message>
         <source>Competition</source>
@@ -332,6 +396,10 @@
     <message>
         <source>Score sheet</source>
         <translation>评分表</translation>
+    </message>
+    <message>
+        <source>Tranche</source>
+        <translation>拨款期次</translation>
     </message>
     <message>
         <source>User</source>
@@ -869,12 +937,632 @@ The current database is replaced by it. A copy of the current file is kept first
         <source>register laptops not seen before with the key in their file (only for files you trust)</source>
         <translation>用文件中的密钥登记此前未见过的笔记本（仅用于您信任的文件）</translation>
     </message>
+    <message>
+        <source>funded</source>
+        <translation>资助</translation>
+    </message>
+    <message>
+        <source>signed</source>
+        <translation>已签约</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>reserve</source>
+        <translation>候补</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>proposed</source>
+        <translation>拟资助</translation>
+    </message>
+    <message>
+        <source>not funded</source>
+        <translation>不资助</translation>
+    </message>
+    <message>
+        <source>limited to the amount requested</source>
+        <translation>以申请金额为限</translation>
+    </message>
+    <message>
+        <source>limited by the cap per project</source>
+        <translation>受单个项目资助上限限制</translation>
+    </message>
+    <message>
+        <source>limited by the share of the total budget</source>
+        <translation>受占总预算比例上限限制</translation>
+    </message>
+    <message>
+        <source>the pool has run out</source>
+        <translation>资金池已用完</translation>
+    </message>
+    <message>
+        <source>tied at the cut; the pool cannot fund the whole tie</source>
+        <translation>在资助线上并列，资金池不足以同时资助并列项目</translation>
+    </message>
+    <message>
+        <source>score below the threshold</source>
+        <translation>得分低于资助分数线</translation>
+    </message>
+    <message>
+        <source>no award place left</source>
+        <translation>奖项名额已满</translation>
+    </message>
+    <message>
+        <source>not ranked</source>
+        <translation>未排名</translation>
+    </message>
+    <message>
+        <source>first prize</source>
+        <translation>一等奖</translation>
+    </message>
+    <message>
+        <source>second prize</source>
+        <translation>二等奖</translation>
+    </message>
+    <message>
+        <source>third prize</source>
+        <translation>三等奖</translation>
+    </message>
+    <message>
+        <source>excellence award</source>
+        <translation>优秀奖</translation>
+    </message>
+    <message>
+        <source>planned</source>
+        <translation>计划</translation>
+    </message>
+    <message>
+        <source>due</source>
+        <translation>应付</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>已审批</translation>
+    </message>
+    <message>
+        <source>paid</source>
+        <translation>已拨付</translation>
+    </message>
+    <message>
+        <source>withheld</source>
+        <translation>暂缓</translation>
+    </message>
+    <message>
+        <source>clawed back</source>
+        <translation>已追回</translation>
+    </message>
+    <message>
+        <source>no condition</source>
+        <translation>无条件</translation>
+    </message>
+    <message>
+        <source>on signing</source>
+        <translation>协议签订后</translation>
+    </message>
+    <message>
+        <source>after a passed mid-term evaluation</source>
+        <translation>中期评估合格后</translation>
+    </message>
+    <message>
+        <source>after a passed final evaluation</source>
+        <translation>终期评估合格后</translation>
+    </message>
+    <message>
+        <source>from {date}</source>
+        <translation>{date} 起</translation>
+    </message>
+    <message>
+        <source>after approval</source>
+        <translation>经审批后</translation>
+    </message>
+    <message>
+        <source>Competition</source>
+        <translation>大赛</translation>
+    </message>
+    <message>
+        <source>Organization</source>
+        <translation>机构名称</translation>
+    </message>
+    <message>
+        <source>Service domain</source>
+        <translation>服务领域</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <source>Written: {funded} awards, {reserve} on the reserve list.</source>
+        <translation>已保存：资助 {funded} 个项目，候补 {reserve} 个。</translation>
+    </message>
+    <message>
+        <source>Committed now: {amount} yuan (an allocation written earlier, replaced by --commit while no agreement is signed).</source>
+        <translation>目前已承诺：{amount} 元（此前保存的分配；尚未签约时 --commit 会替换它）。</translation>
+    </message>
+    <message>
+        <source>Nothing was written: add --commit to write this allocation.</source>
+        <translation>尚未写入：加上 --commit 才会保存这一分配方案。</translation>
+    </message>
+    <message>
+        <source>Rank</source>
+        <translation>名次</translation>
+    </message>
+    <message>
+        <source>Intake no.</source>
+        <translation>受理编号</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>奖项</translation>
+    </message>
+    <message>
+        <source>Requested</source>
+        <translation>申请金额</translation>
+    </message>
+    <message>
+        <source>Award</source>
+        <translation>资助金额</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>Award no.</source>
+        <translation>资助编号</translation>
+    </message>
+    <message>
+        <source>Pool: {pool} yuan; committed: {committed} yuan; remaining: {remaining} yuan</source>
+        <translation>资金池：{pool} 元；已承诺：{committed} 元；剩余：{remaining} 元</translation>
+    </message>
+    <message>
+        <source>Award {award}: now {amount} yuan.</source>
+        <translation>资助 {award}：金额改为 {amount} 元。</translation>
+    </message>
+    <message>
+        <source>Award {award}: cancelled; its unpaid tranches are cancelled too.</source>
+        <translation>资助 {award}：已取消，未拨付的分期一并取消。</translation>
+    </message>
+    <message>
+        <source>Award {award}: agreement {number} signed on {date}.</source>
+        <translation>资助 {award}：协议 {number} 于 {date} 签订。</translation>
+    </message>
+    <message>
+        <source>Award {award}: {amount} yuan in {count} tranches.</source>
+        <translation>资助 {award}：{amount} 元，分 {count} 期拨付。</translation>
+    </message>
+    <message>
+        <source>Tranche no.</source>
+        <translation>分期编号</translation>
+    </message>
+    <message>
+        <source>Tranche</source>
+        <translation>期次</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>比例</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>拨付条件</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>预计拨付日</translation>
+    </message>
+    <message>
+        <source>fixed</source>
+        <translation>固定金额</translation>
+    </message>
+    <message>
+        <source>Tranche {tranche} ({seq}/{count}, {organization}): {amount} yuan, {status}</source>
+        <translation>分期 {tranche}（第 {seq}/{count} 期，{organization}）：{amount} 元，{status}</translation>
+    </message>
+    <message>
+        <source>Payment {payment}: paid on {date}, voucher {voucher}.</source>
+        <translation>拨付记录 {payment}：{date} 拨付，凭证号 {voucher}。</translation>
+    </message>
+    <message>
+        <source>Clawback {clawback}: {amount} yuan to be returned.</source>
+        <translation>追回记录 {clawback}：应退回 {amount} 元。</translation>
+    </message>
+    <message>
+        <source>{amount} yuan recorded as returned.</source>
+        <translation>已登记退回资金 {amount} 元。</translation>
+    </message>
+    <message>
+        <source>Receipt {receipt}: {amount} yuan of matching funds on {date}.</source>
+        <translation>到账记录 {receipt}：{date} 配套资金到账 {amount} 元。</translation>
+    </message>
+    <message>
+        <source>Award {award}: {received} of {committed} yuan of matching funds received.</source>
+        <translation>资助 {award}：承诺配套资金 {committed} 元，已到账 {received} 元。</translation>
+    </message>
+    <message>
+        <source>No tranches.</source>
+        <translation>没有符合条件的分期。</translation>
+    </message>
+    <message>
+        <source>Agreement</source>
+        <translation>协议编号</translation>
+    </message>
+    <message>
+        <source>Paid on</source>
+        <translation>拨付日期</translation>
+    </message>
+    <message>
+        <source>Voucher</source>
+        <translation>凭证号</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <source>{count} tranches, {amount} yuan</source>
+        <translation>共 {count} 期，{amount} 元</translation>
+    </message>
+    <message>
+        <source>Awards</source>
+        <translation>资助项目数</translation>
+    </message>
+    <message>
+        <source>Committed</source>
+        <translation>已承诺</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>已拨付</translation>
+    </message>
+    <message>
+        <source>Owed</source>
+        <translation>应付未付</translation>
+    </message>
+    <message>
+        <source>Withheld</source>
+        <translation>暂缓</translation>
+    </message>
+    <message>
+        <source>Clawed back</source>
+        <translation>已追回</translation>
+    </message>
+    <message>
+        <source>Unpaid</source>
+        <translation>未拨付</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（未填）</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>计划拨付</translation>
+    </message>
+    <message>
+        <source>Planned to date</source>
+        <translation>累计计划</translation>
+    </message>
+    <message>
+        <source>Paid to date</source>
+        <translation>累计拨付</translation>
+    </message>
+    <message>
+        <source>awards, agreements, tranches, payments and finance reports (资金拨付)</source>
+        <translation>资助分配、协议、分期、拨付和财务报表（资金拨付）</translation>
+    </message>
+    <message>
+        <source>why (it goes into the change log)</source>
+        <translation>原因（记入变更记录）</translation>
+    </message>
+    <message>
+        <source>propose who gets how much from the final ranking; --commit writes it</source>
+        <translation>按最终排名拟定资助名单和金额；加 --commit 保存</translation>
+    </message>
+    <message>
+        <source>the competition&apos;s number, name or part of its name</source>
+        <translation>大赛编号、名称或名称的一部分</translation>
+    </message>
+    <message>
+        <source>fund the request, a fixed amount per award level, or a percentage of the request (default: requested)</source>
+        <translation>按申请金额资助、按奖项等级定额资助，或按申请金额的比例资助（默认：requested，按申请金额）</translation>
+    </message>
+    <message>
+        <source>with --method percent: the share of the request funded</source>
+        <translation>与 --method percent 一起使用：资助申请金额的百分比</translation>
+    </message>
+    <message>
+        <source>with --method percent: the lowest final score funded</source>
+        <translation>与 --method percent 一起使用：获得资助的最低综合得分</translation>
+    </message>
+    <message>
+        <source>write the awards and the reserve list (replacing an allocation while nothing is signed)</source>
+        <translation>保存资助名单和候补名单（尚未签约时替换之前的分配）</translation>
+    </message>
+    <message>
+        <source>change an award&apos;s amount (a reserve award is funded this way)</source>
+        <translation>修改资助金额（候补项目也以此递补获得资助）</translation>
+    </message>
+    <message>
+        <source>the new amount in yuan</source>
+        <translation>新的金额（元）</translation>
+    </message>
+    <message>
+        <source>the award level</source>
+        <translation>奖项等级</translation>
+    </message>
+    <message>
+        <source>cancel an award (its unpaid tranches are cancelled; paid money stays paid)</source>
+        <translation>取消资助（未拨付的分期一并取消，已拨付的资金不变）</translation>
+    </message>
+    <message>
+        <source>record the signed grant agreement (资助协议)</source>
+        <translation>登记已签订的资助协议</translation>
+    </message>
+    <message>
+        <source>the day it was signed</source>
+        <translation>签订日期</translation>
+    </message>
+    <message>
+        <source>the agreement number (default: the next free number)</source>
+        <translation>协议编号（默认：自动取下一个编号）</translation>
+    </message>
+    <message>
+        <source>save an award&apos;s grant agreement (资助协议) as PDF</source>
+        <translation>将资助协议保存为 PDF</translation>
+    </message>
+    <message>
+        <source>replace an award&apos;s tranche schedule and show the split</source>
+        <translation>重新设定资助的分期拨付计划并显示各期金额</translation>
+    </message>
+    <message>
+        <source>a usual split: 50/50, 50/30/20 and 40/40/20 on signing and after the evaluations, or 10 percent on signing then each quarter</source>
+        <translation>常用分期方案：50/50、50/30/20、40/40/20（签约后及评估合格后拨付），或签约后拨付 10%、之后按季度拨付</translation>
+    </message>
+    <message>
+        <source>one tranche, in order, repeatable: a percentage or ¥amount, then agreement_signed, midterm_passed, final_passed, manual, none or date:YYYY-MM-DD (e.g. 40:agreement_signed, 30:date:2026-11-01)</source>
+        <translation>按顺序写一期，可重复：比例或 ¥金额，加拨付条件 agreement_signed（签约后）、midterm_passed（中期评估合格后）、final_passed（终期评估合格后）、manual（经审批后）、none（无条件）或 date:YYYY-MM-DD（到期日），例如 40:agreement_signed、30:date:2026-11-01</translation>
+    </message>
+    <message>
+        <source>decide an evaluation or approval condition: met makes the tranche due, failed withholds it</source>
+        <translation>认定评估或审批条件：达到则该期转为应付，未达到则暂缓拨付</translation>
+    </message>
+    <message>
+        <source>the condition is met</source>
+        <translation>条件已达到</translation>
+    </message>
+    <message>
+        <source>the condition failed</source>
+        <translation>条件未达到</translation>
+    </message>
+    <message>
+        <source>the day it was decided (default: today)</source>
+        <translation>认定日期（默认：今天）</translation>
+    </message>
+    <message>
+        <source>approve a due tranche for payment</source>
+        <translation>审批应付的分期，准予拨付</translation>
+    </message>
+    <message>
+        <source>record the payment of an approved tranche</source>
+        <translation>登记已审批分期的拨付</translation>
+    </message>
+    <message>
+        <source>the day it was paid</source>
+        <translation>拨付日期</translation>
+    </message>
+    <message>
+        <source>the voucher (凭证) number</source>
+        <translation>凭证号</translation>
+    </message>
+    <message>
+        <source>a note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>stop a tranche until it is released</source>
+        <translation>暂缓拨付某一期，直到解除</translation>
+    </message>
+    <message>
+        <source>lift a withholding</source>
+        <translation>解除暂缓</translation>
+    </message>
+    <message>
+        <source>cancel a tranche that will not be paid (its money goes back to the pool)</source>
+        <translation>取消不再拨付的分期（资金退回资金池）</translation>
+    </message>
+    <message>
+        <source>ask paid money back (追回)</source>
+        <translation>追回已拨付的资金</translation>
+    </message>
+    <message>
+        <source>the amount in yuan</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>the day it was decided</source>
+        <translation>决定日期</translation>
+    </message>
+    <message>
+        <source>record that clawed-back money of a tranche has come back</source>
+        <translation>登记某期追回的资金已退回</translation>
+    </message>
+    <message>
+        <source>the day it came back</source>
+        <translation>资金退回日期</translation>
+    </message>
+    <message>
+        <source>record matching funds (配套资金) the organization received</source>
+        <translation>登记机构到位的配套资金</translation>
+    </message>
+    <message>
+        <source>the day it was received</source>
+        <translation>到账日期</translation>
+    </message>
+    <message>
+        <source>where the money came from</source>
+        <translation>资金来源</translation>
+    </message>
+    <message>
+        <source>list tranches, totals or the cash flow; --xlsx saves the payment list (拨付清单)</source>
+        <translation>列出分期、汇总或资金流；加 --xlsx 保存拨付清单</translation>
+    </message>
+    <message>
+        <source>the competition&apos;s number, name or part of its name (default: all)</source>
+        <translation>大赛编号、名称或名称的一部分（默认：全部大赛）</translation>
+    </message>
+    <message>
+        <source>which tranches: all, owed by this month, overdue, withheld or paid (default: all)</source>
+        <translation>哪些分期：all 全部、due_month 本月及以前应付、overdue 逾期未付、withheld 暂缓、paid 已拨付（默认：all）</translation>
+    </message>
+    <message>
+        <source>totals by competition, organization, service domain or community</source>
+        <translation>按大赛、机构、服务领域或社区汇总</translation>
+    </message>
+    <message>
+        <source>month by month: planned against paid</source>
+        <translation>逐月资金流：计划拨付与实际拨付对比</translation>
+    </message>
+    <message>
+        <source>save the payment list workbook of these tranches</source>
+        <translation>将这些分期保存为拨付清单工作簿</translation>
+    </message>
+    <message>
+        <source>save a tranche&apos;s disbursement notice (拨款通知单) as PDF</source>
+        <translation>将某一期的拨款通知单保存为 PDF</translation>
+    </message>
 </context>
 <context>
     <name>Columns</name>
     <message>
         <source>Service domain</source>
         <translation>服务领域</translation>
+    </message>
+    <message>
+        <source>Agreement no.</source>
+        <translation>协议编号</translation>
+    </message>
+    <message>
+        <source>Tranche</source>
+        <translation>期次</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>拨付条件</translation>
+    </message>
+    <message>
+        <source>Expected on</source>
+        <translation>预计日期</translation>
+    </message>
+    <message>
+        <source>State today</source>
+        <translation>当前状态</translation>
+    </message>
+    <message>
+        <source>Reason or note</source>
+        <translation>原因或说明</translation>
+    </message>
+    <message>
+        <source>Approved by</source>
+        <translation>审批人</translation>
+    </message>
+    <message>
+        <source>Paid on</source>
+        <translation>付款日期</translation>
+    </message>
+    <message>
+        <source>Voucher</source>
+        <translation>凭证号</translation>
+    </message>
+    <message>
+        <source>Awards</source>
+        <translation>资助项目数</translation>
+    </message>
+    <message>
+        <source>Committed (yuan)</source>
+        <translation>承诺金额（元）</translation>
+    </message>
+    <message>
+        <source>Paid (yuan)</source>
+        <translation>已拨付（元）</translation>
+    </message>
+    <message>
+        <source>Owed (yuan)</source>
+        <translation>应付未付（元）</translation>
+    </message>
+    <message>
+        <source>Withheld (yuan)</source>
+        <translation>暂缓（元）</translation>
+    </message>
+    <message>
+        <source>Clawed back (yuan)</source>
+        <translation>已追回（元）</translation>
+    </message>
+    <message>
+        <source>Received (yuan)</source>
+        <translation>已到账（元）</translation>
+    </message>
+    <message>
+        <source>Received of committed</source>
+        <translation>到账比例</translation>
+    </message>
+    <message>
+        <source>Matching share so far</source>
+        <translation>实际配套占比</translation>
+    </message>
+    <message>
+        <source>Required share</source>
+        <translation>规定配套比例</translation>
+    </message>
+    <message>
+        <source>Grant paid (yuan)</source>
+        <translation>资助已拨付（元）</translation>
+    </message>
+    <message>
+        <source>Pace</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Received on</source>
+        <translation>到账日期</translation>
+    </message>
+    <message>
+        <source>Month</source>
+        <translation>月份</translation>
+    </message>
+    <message>
+        <source>Planned (yuan)</source>
+        <translation>计划拨付（元）</translation>
+    </message>
+    <message>
+        <source>Planned to date</source>
+        <translation>累计计划（元）</translation>
+    </message>
+    <message>
+        <source>Paid to date</source>
+        <translation>累计拨付（元）</translation>
     </message>
     <message>
         <source>Proposals</source>
@@ -909,12 +1597,36 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>已提交</translation>
     </message>
     <message>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
         <source>Intake no.</source>
         <translation>受理编号</translation>
     </message>
     <message>
         <source>Project</source>
         <translation>项目名称</translation>
+    </message>
+    <message>
+        <source>Award level</source>
+        <translation>奖项等级</translation>
+    </message>
+    <message>
+        <source>Award (yuan)</source>
+        <translation>资助金额（元）</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>资助结果</translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation>说明</translation>
     </message>
     <message>
         <source>Judges</source>
@@ -1340,6 +2052,14 @@ The current database is replaced by it. A copy of the current file is kept first
         <source>Paused until</source>
         <translation>暂停登录至</translation>
     </message>
+    <message>
+        <source>Signed on</source>
+        <translation>签约日期</translation>
+    </message>
+    <message>
+        <source>Reason for change</source>
+        <translation>变更原因</translation>
+    </message>
 </context>
 <context>
     <name>CompetitionDialog</name>
@@ -1662,8 +2382,76 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>该项目已完成资格审查，不能再修改。</translation>
     </message>
     <message>
+        <source>The share of the request must be between 1 and 100 percent, not {value}.</source>
+        <translation>资助比例须在 1% 到 100% 之间，不能是 {value}。</translation>
+    </message>
+    <message>
+        <source>The competition names no award levels with a count.</source>
+        <translation>本届大赛未设定有名额的奖项等级。</translation>
+    </message>
+    <message>
+        <source>An award level has a negative count or an amount out of range.</source>
+        <translation>有奖项等级的名额为负数或金额超出范围。</translation>
+    </message>
+    <message>
+        <source>The results are not final: round {round} is not frozen.</source>
+        <translation>评审结果尚未最终确定：“{round}”的结果尚未锁定。</translation>
+    </message>
+    <message>
+        <source>The competition has no review rounds, so no ranking.</source>
+        <translation>本届大赛没有评审轮次，因而没有排名。</translation>
+    </message>
+    <message>
         <source>There is no competition with number {id}.</source>
         <translation>没有编号为 {id} 的大赛。</translation>
+    </message>
+    <message>
+        <source>Proposal {id} is not in this competition or is listed twice.</source>
+        <translation>项目 {id} 不属于本届大赛，或被重复列入。</translation>
+    </message>
+    <message>
+        <source>The awards add up to {total} yuan, more than the pool of {pool} yuan.</source>
+        <translation>资助金额合计 {total} 元，超过资金池 {pool} 元。</translation>
+    </message>
+    <message>
+        <source>An amount cannot be negative.</source>
+        <translation>金额不能为负数。</translation>
+    </message>
+    <message>
+        <source>The amount {amount} yuan is too large.</source>
+        <translation>金额 {amount} 元过大。</translation>
+    </message>
+    <message>
+        <source>This award is cancelled or completed and cannot be changed.</source>
+        <translation>该资助已取消或已全部拨付，不能再修改。</translation>
+    </message>
+    <message>
+        <source>An award of zero: cancel the award instead.</source>
+        <translation>资助金额为零：请改为取消资助。</translation>
+    </message>
+    <message>
+        <source>{paid} yuan has already been paid on this award; it cannot be lowered to {amount} yuan.</source>
+        <translation>该项目已拨付 {paid} 元，资助金额不能降到 {amount} 元。</translation>
+    </message>
+    <message>
+        <source>{amount} yuan is above the cap per project of {cap} yuan.</source>
+        <translation>{amount} 元超过单项资助上限 {cap} 元。</translation>
+    </message>
+    <message>
+        <source>This would commit {committed} yuan, more than the pool of {pool} yuan ({over} yuan over).</source>
+        <translation>这样已承诺金额将达 {committed} 元，超过资金池 {pool} 元（超出 {over} 元）。</translation>
+    </message>
+    <message>
+        <source>This award is already cancelled.</source>
+        <translation>该资助已取消。</translation>
+    </message>
+    <message>
+        <source>Give a reason: it goes into the change log.</source>
+        <translation>请填写原因，原因将记入变更记录。</translation>
+    </message>
+    <message>
+        <source>There is no award with number {id}.</source>
+        <translation>不存在编号为 {id} 的资助项目。</translation>
     </message>
     <message>
         <source>A linked community need does not exist.</source>
@@ -2741,6 +3529,246 @@ The current database is replaced by it. A copy of the current file is kept first
         <source>This user account no longer exists.</source>
         <translation>该用户账号已不存在。</translation>
     </message>
+    <message>
+        <source>{value} is not an amount in yuan (write it like 50000, 5万 or 1,234.50).</source>
+        <translation>{value} 不是以元为单位的金额（请写成 50000、5万 或 1,234.50 这样的形式）。</translation>
+    </message>
+    <message>
+        <source>{value} is not a date (write it like 2026-03-15).</source>
+        <translation>{value} 不是日期（请写成 2026-03-15 这样的形式）。</translation>
+    </message>
+    <message>
+        <source>{value} is not a score (write it like 75 or 82.5).</source>
+        <translation>{value} 不是分数（请写成 75 或 82.5 这样的形式）。</translation>
+    </message>
+    <message>
+        <source>--percent and --threshold go with --method percent.</source>
+        <translation>--percent 和 --threshold 只能与 --method percent 一起使用。</translation>
+    </message>
+    <message>
+        <source>“{text}” fits several competitions: {names}. Give more of the name, or the number.</source>
+        <translation>“{text}”对应多个大赛：{names}。请写出更完整的名称，或使用大赛编号。</translation>
+    </message>
+    <message>
+        <source>Tranche “{text}”: write SHARE:CONDITION, e.g. 40:agreement_signed, ¥20000:midterm_passed or 30:date:2026-11-01.</source>
+        <translation>分期“{text}”：请写成“比例或金额:拨付条件”，例如 40:agreement_signed、¥20000:midterm_passed 或 30:date:2026-11-01。</translation>
+    </message>
+    <message>
+        <source>Tranche “{text}”: {gate} is not a condition; choose from {gates}.</source>
+        <translation>分期“{text}”：{gate} 不是拨付条件，请从以下选择：{gates}。</translation>
+    </message>
+    <message>
+        <source>Tranche “{text}”: {share} is neither a percentage (40 or 22.5%) nor an amount (¥20000 or 2万元).</source>
+        <translation>分期“{text}”：{share} 既不是比例（如 40 或 22.5%），也不是金额（如 ¥20000 或 2万元）。</translation>
+    </message>
+    <message>
+        <source>Tranche “{text}”: only the date condition takes a date.</source>
+        <translation>分期“{text}”：只有按日期拨付的条件（date）才能带日期。</translation>
+    </message>
+    <message>
+        <source>Agreements have been signed in this competition: change single awards instead of allocating again.</source>
+        <translation>本大赛已有资助协议签订：请逐个调整资助，不要重新分配。</translation>
+    </message>
+    <message>
+        <source>Payment {payment} (voucher {voucher}) is not recorded in the change log.</source>
+        <translation>付款记录 {payment}（凭证号 {voucher}）在变更记录中没有记载。</translation>
+    </message>
+    <message>
+        <source>Payment {payment}: the database holds {field} {stored}, but change log entry {entry} recorded {recorded}.</source>
+        <translation>付款记录 {payment}：数据库中 {field} 为 {stored}，但变更记录第 {entry} 条记载为 {recorded}。</translation>
+    </message>
+    <message>
+        <source>The payment with voucher {voucher}, recorded in change log entry {entry}, is missing from the database.</source>
+        <translation>变更记录第 {entry} 条记载的付款（凭证号 {voucher}）在数据库中已不存在。</translation>
+    </message>
+    <message>
+        <source>There are no tranches to put in the payment list.</source>
+        <translation>没有可列入拨付清单的拨付记录。</translation>
+    </message>
+    <message>
+        <source>There is no cash flow to export: no tranche has an expected date or a payment yet.</source>
+        <translation>没有可导出的资金流：尚无任何一期资金有预计拨付日期或拨付记录。</translation>
+    </message>
+    <message>
+        <source>Award {id} is not funded (proposed, on the reserve list or cancelled), so it has no grant agreement.</source>
+        <translation>编号为 {id} 的资助项目未获资助（仍为拟定、列入候补或已取消），没有资助协议。</translation>
+    </message>
+    <message>
+        <source>Tranche {n} is withheld or cancelled and was not paid, so it gets no disbursement notice.</source>
+        <translation>第 {n} 期已暂停或已取消，且未拨付，不能开具拨款通知单。</translation>
+    </message>
+    <message>
+        <source>The grant agreement of this award is not signed (or the award is not funded), so tranche {n} gets no disbursement notice yet.</source>
+        <translation>该资助的资助协议尚未签订（或该项目未获资助），第 {n} 期暂不能开具拨款通知单。</translation>
+    </message>
+    <message>
+        <source>Tranche {n} cannot get a disbursement notice: its payment condition is not met and it has not been paid.</source>
+        <translation>第 {n} 期不能开具拨款通知单：拨付条件尚未满足，且尚未拨付。</translation>
+    </message>
+    <message>
+        <source>There is no tranche with number {id}.</source>
+        <translation>不存在编号为 {id} 的拨付记录。</translation>
+    </message>
+    <message>
+        <source>The amount received must be more than zero and not absurdly large.</source>
+        <translation>到账金额须大于零，且不能大得离谱。</translation>
+    </message>
+    <message>
+        <source>Say where the money came from (at most 120 characters).</source>
+        <translation>请填写资金来源（不超过120个字符）。</translation>
+    </message>
+    <message>
+        <source>The date {date} is in the future.</source>
+        <translation>日期 {date} 晚于今天。</translation>
+    </message>
+    <message>
+        <source>This award is not funded (reserve list or cancelled): no money moves on it.</source>
+        <translation>该项目未获资助（候补或已取消），不能办理资金业务。</translation>
+    </message>
+    <message>
+        <source>A schedule needs at least one tranche.</source>
+        <translation>拨付计划至少要有一期。</translation>
+    </message>
+    <message>
+        <source>Tranche {n}: give either a percentage or a fixed amount.</source>
+        <translation>第{n}期：请填写比例或固定金额，二者选一。</translation>
+    </message>
+    <message>
+        <source>Tranche {n}: the percentage must be more than 0 and at most 100.</source>
+        <translation>第{n}期：比例须大于 0 且不超过 100。</translation>
+    </message>
+    <message>
+        <source>Tranche {n}: the amount must be more than zero and not absurdly large.</source>
+        <translation>第{n}期：金额须大于零，且在合理范围内。</translation>
+    </message>
+    <message>
+        <source>Tranche {n}: a date gate needs its date.</source>
+        <translation>第{n}期：按日期拨付须填写日期。</translation>
+    </message>
+    <message>
+        <source>The percentages add up to {total}%, not 100%.</source>
+        <translation>各期比例合计为 {total}%，不是 100%。</translation>
+    </message>
+    <message>
+        <source>The fixed tranches add up to {fixed} yuan but the award is {total} yuan.</source>
+        <translation>固定金额各期合计 {fixed} 元，但资助金额为 {total} 元。</translation>
+    </message>
+    <message>
+        <source>Money on this award has been approved or paid: its schedule can no longer be replaced.</source>
+        <translation>该项目已有款项审批或拨付，拨付计划不能再整体替换。</translation>
+    </message>
+    <message>
+        <source>The tranches already approved or paid do not fit the new amount of {amount} yuan.</source>
+        <translation>已审批或已拨付的各期与新的资助金额 {amount} 元不相符。</translation>
+    </message>
+    <message>
+        <source>This award is on the reserve list, cancelled or completed: it has no schedule to change.</source>
+        <translation>该项目为候补、已取消或已全部拨付，没有可修改的拨付计划。</translation>
+    </message>
+    <message>
+        <source>The signing date {date} is in the future.</source>
+        <translation>签约日期 {date} 晚于今天。</translation>
+    </message>
+    <message>
+        <source>The agreement number is longer than 40 characters.</source>
+        <translation>协议编号超过 40 个字符。</translation>
+    </message>
+    <message>
+        <source>Only a funded award not yet signed can be signed.</source>
+        <translation>只有已获资助且尚未签约的项目才能签约。</translation>
+    </message>
+    <message>
+        <source>Agreement number {number} is already used.</source>
+        <translation>协议编号 {number} 已被使用。</translation>
+    </message>
+    <message>
+        <source>Tranche {n} opens by itself (signing or a date): there is nothing to decide.</source>
+        <translation>第{n}期在签约或到期后自动生效，无需登记评估结果。</translation>
+    </message>
+    <message>
+        <source>Tranche {n} has been approved, paid or cancelled: its gate can no longer change.</source>
+        <translation>第{n}期已审批、已拨付或已取消，其拨付条件不能再更改。</translation>
+    </message>
+    <message>
+        <source>The agreement is not signed: nothing can be paid yet.</source>
+        <translation>资助协议尚未签订，暂不能拨付。</translation>
+    </message>
+    <message>
+        <source>Tranche {n} cannot be paid: its gate is not met.</source>
+        <translation>第{n}期不能拨付：拨付条件尚未满足。</translation>
+    </message>
+    <message>
+        <source>Tranche {n} is already approved.</source>
+        <translation>第{n}期已审批。</translation>
+    </message>
+    <message>
+        <source>Tranche {n} has already been paid.</source>
+        <translation>第{n}期已拨付。</translation>
+    </message>
+    <message>
+        <source>Tranche {n} is withheld or cancelled and cannot be paid.</source>
+        <translation>第{n}期已暂缓或已取消，不能拨付。</translation>
+    </message>
+    <message>
+        <source>Give the voucher number (at most 40 characters).</source>
+        <translation>请填写凭证号（不超过40个字符）。</translation>
+    </message>
+    <message>
+        <source>The payment date {date} is in the future.</source>
+        <translation>付款日期 {date} 晚于今天。</translation>
+    </message>
+    <message>
+        <source>Tranche {n} must be approved by finance before it is paid.</source>
+        <translation>第{n}期须经财务审批后才能拨付。</translation>
+    </message>
+    <message>
+        <source>The payment date {date} is before the agreement was signed on {signed}.</source>
+        <translation>付款日期 {date} 早于协议签订日期 {signed}。</translation>
+    </message>
+    <message>
+        <source>Voucher {voucher} has already been recorded.</source>
+        <translation>凭证号 {voucher} 已登记过。</translation>
+    </message>
+    <message>
+        <source>Paying {amount} yuan would bring the total paid to {total} yuan, more than the award of {award} yuan.</source>
+        <translation>拨付 {amount} 元后累计拨付将达 {total} 元，超过资助金额 {award} 元。</translation>
+    </message>
+    <message>
+        <source>Tranche {n} has been paid or cancelled, or is already withheld.</source>
+        <translation>第{n}期已拨付、已取消或已暂缓。</translation>
+    </message>
+    <message>
+        <source>Tranche {n} is not withheld.</source>
+        <translation>第{n}期未被暂缓。</translation>
+    </message>
+    <message>
+        <source>Tranche {n} has been paid or is already cancelled.</source>
+        <translation>第{n}期已拨付或已取消。</translation>
+    </message>
+    <message>
+        <source>Tranche {n} has no paid money to claw back.</source>
+        <translation>第{n}期没有可追回的已拨付资金。</translation>
+    </message>
+    <message>
+        <source>The amount to claw back must be more than zero and at most the {paid} yuan paid.</source>
+        <translation>追回金额须大于零，且不超过已拨付的 {paid} 元。</translation>
+    </message>
+    <message>
+        <source>Tranche {n} has no clawed-back money still to come back.</source>
+        <translation>第 {n} 期没有待退回的追回资金。</translation>
+    </message>
+    <message>
+        <source>The money cannot come back before it was asked for.</source>
+        <translation>退回日期不能早于决定追回的日期。</translation>
+    </message>
+    <message>
+        <source>“{text}” is not an amount in yuan (for example 50000 or 5万).</source>
+        <translation>“{text}”不是有效的金额（元），例如 50000 或 5万。</translation>
+    </message>
+    <message>
+        <source>Give the date the agreement was signed.</source>
+        <translation>请填写协议签订日期。</translation>
+    </message>
 </context>
 <context>
     <name>EventDialog</name>
@@ -2994,6 +4022,760 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>Intake number pattern</source>
         <translation>受理编号格式</translation>
+    </message>
+</context>
+<context>
+    <name>Funding</name>
+    <message>
+        <source>50 / 50: on signing, after the final evaluation</source>
+        <translation>50 / 50：签约后、终期评估合格后</translation>
+    </message>
+    <message>
+        <source>50 / 30 / 20: on signing, after mid-term, after final evaluation</source>
+        <translation>50 / 30 / 20：签约后、中期评估合格后、终期评估合格后</translation>
+    </message>
+    <message>
+        <source>40 / 40 / 20: on signing, after mid-term, after final evaluation</source>
+        <translation>40 / 40 / 20：签约后、中期评估合格后、终期评估合格后</translation>
+    </message>
+    <message>
+        <source>10% start-up on signing, then 22.5% each quarter</source>
+        <translation>签约后拨付 10% 启动资金，此后每季度拨付 22.5%</translation>
+    </message>
+    <message>
+        <source>Limited to the amount requested</source>
+        <translation>以申请金额为限</translation>
+    </message>
+    <message>
+        <source>Limited by the cap per project</source>
+        <translation>受单项资助上限限制</translation>
+    </message>
+    <message>
+        <source>Limited by the share of the total budget</source>
+        <translation>受占总预算比例上限限制</translation>
+    </message>
+    <message>
+        <source>The pool ran out</source>
+        <translation>资金池已用完</translation>
+    </message>
+    <message>
+        <source>Tied at the cut: the pool cannot fund the whole tie</source>
+        <translation>在资助分界线上并列，资金池不足以资助全部并列项目</translation>
+    </message>
+    <message>
+        <source>Below the score threshold</source>
+        <translation>低于分数线</translation>
+    </message>
+    <message>
+        <source>Every award level is full</source>
+        <translation>各等级奖项名额已满</translation>
+    </message>
+    <message>
+        <source>Not ranked</source>
+        <translation>未排名</translation>
+    </message>
+    <message>
+        <source>Funded</source>
+        <translation>资助</translation>
+    </message>
+    <message>
+        <source>Reserve list</source>
+        <translation>候补</translation>
+    </message>
+    <message>
+        <source>Not funded</source>
+        <translation>不资助</translation>
+    </message>
+    <message>
+        <source>Fund the amount requested</source>
+        <translation>按申请金额全额资助</translation>
+    </message>
+    <message>
+        <source>A fixed amount per award level</source>
+        <translation>按奖项等级定额资助</translation>
+    </message>
+    <message>
+        <source>A percentage of the request, for scores at or above a threshold</source>
+        <translation>按申请金额的一定比例资助（仅限达到分数线的项目）</translation>
+    </message>
+    <message>
+        <source>{level} {count} × {amount} yuan</source>
+        <translation>{level} {count} 名 × {amount} 元</translation>
+    </message>
+    <message>
+        <source>This competition names no award levels: set them on the competition first.</source>
+        <translation>本届大赛未设奖项等级，请先在大赛设置中设定。</translation>
+    </message>
+    <message>
+        <source>Award levels: {levels}</source>
+        <translation>奖项等级：{levels}</translation>
+    </message>
+    <message>
+        <source>Propose awards</source>
+        <translation>拟定资助方案</translation>
+    </message>
+    <message>
+        <source>How the amounts are worked out</source>
+        <translation>资助金额的确定方式</translation>
+    </message>
+    <message>
+        <source>Only scores of at least</source>
+        <translation>仅限得分不低于</translation>
+    </message>
+    <message>
+        <source>Share of the request</source>
+        <translation>资助比例（占申请金额）</translation>
+    </message>
+    <message>
+        <source>Commit these awards</source>
+        <translation>确认资助方案</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Working out the allocation…</source>
+        <translation>正在计算资助方案…</translation>
+    </message>
+    <message>
+        <source>{funded} funded for {amount} yuan, {reserve} on the reserve list, {not_funded} not funded.</source>
+        <translation>资助 {funded} 项，共 {amount} 元；候补 {reserve} 项；不资助 {not_funded} 项。</translation>
+    </message>
+    <message>
+        <source>Awards are proposed from the final ranking: freeze every review round on the Results page first.</source>
+        <translation>资助方案依据最终排名拟定：请先在“评审结果”页锁定所有评审轮次的结果。</translation>
+    </message>
+    <message>
+        <source>This competition already has {count} awards: committing replaces them, with any amounts changed by hand.</source>
+        <translation>本届大赛已有 {count} 个资助项目：确认后将全部替换，手工调整过的金额也会被替换。</translation>
+    </message>
+    <message>
+        <source>Agreements have been signed in this competition: the allocation can no longer be replaced. Change single awards on the page instead.</source>
+        <translation>本届大赛已有资助协议签订，资助方案不能再整体替换，请在页面上逐项调整。</translation>
+    </message>
+    <message>
+        <source>Replace the awards</source>
+        <translation>替换资助项目</translation>
+    </message>
+    <message>
+        <source>Replace the {count} awards of this competition with the ones shown?</source>
+        <translation>用所示方案替换本届大赛现有的 {count} 个资助项目吗？</translation>
+    </message>
+    <message>
+        <source>{organization} · award {amount} yuan · {status}</source>
+        <translation>{organization} · 资助 {amount} 元 · {status}</translation>
+    </message>
+    <message>
+        <source>Save the change</source>
+        <translation>保存调整</translation>
+    </message>
+    <message>
+        <source>Fund from the reserve list</source>
+        <translation>候补递补资助</translation>
+    </message>
+    <message>
+        <source>Adjust the award</source>
+        <translation>调整资助金额</translation>
+    </message>
+    <message>
+        <source>Keep: {level}</source>
+        <translation>不变：{level}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Why the amount changes (required; it goes into the change log)</source>
+        <translation>调整原因（必填，记入变更记录）</translation>
+    </message>
+    <message>
+        <source>New amount (yuan)</source>
+        <translation>新金额（元）</translation>
+    </message>
+    <message>
+        <source>Award level</source>
+        <translation>奖项等级</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>This proposal is on the reserve list: saving an amount funds it and gives it the competition&apos;s payment schedule.</source>
+        <translation>该项目在候补名单上：保存金额即予以资助，并按大赛的拨付计划分期拨付。</translation>
+    </message>
+    <message>
+        <source>Left in the pool now: {amount} yuan.</source>
+        <translation>资金池目前剩余 {amount} 元。</translation>
+    </message>
+    <message>
+        <source>Cancel the award</source>
+        <translation>取消资助</translation>
+    </message>
+    <message>
+        <source>Why the award is cancelled (required)</source>
+        <translation>取消原因（必填）</translation>
+    </message>
+    <message>
+        <source>Tranches not yet paid are cancelled and their money goes back to the pool. Money already paid stays spent: claw it back on the Tranches tab.</source>
+        <translation>尚未拨付的各期将取消，资金退回资金池；已拨付的资金仍计为已支出，如需追回请在“分期拨付”页签办理。</translation>
+    </message>
+    <message>
+        <source>Record the signing</source>
+        <translation>登记签约</translation>
+    </message>
+    <message>
+        <source>Sign the agreement</source>
+        <translation>签订资助协议</translation>
+    </message>
+    <message>
+        <source>Leave empty to number it automatically</source>
+        <translation>留空则自动编号</translation>
+    </message>
+    <message>
+        <source>Signed on</source>
+        <translation>签约日期</translation>
+    </message>
+    <message>
+        <source>Agreement number</source>
+        <translation>协议编号</translation>
+    </message>
+    <message>
+        <source>The first tranche falls due once the agreement is signed.</source>
+        <translation>协议签订后，第一期款项即进入待拨付。</translation>
+    </message>
+    <message>
+        <source>Share of the award</source>
+        <translation>按比例</translation>
+    </message>
+    <message>
+        <source>Fixed amount</source>
+        <translation>固定金额</translation>
+    </message>
+    <message>
+        <source>Remove this tranche</source>
+        <translation>删除这一期</translation>
+    </message>
+    <message>
+        <source>{months} months after the start</source>
+        <translation>项目开始后 {months} 个月</translation>
+    </message>
+    <message>
+        <source>Save the schedule</source>
+        <translation>保存拨付计划</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>期次</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>Share or amount</source>
+        <translation>比例或金额</translation>
+    </message>
+    <message>
+        <source>Paid when</source>
+        <translation>拨付条件</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>Payment schedule</source>
+        <translation>拨付计划</translation>
+    </message>
+    <message>
+        <source>Start from a template…</source>
+        <translation>选用模板…</translation>
+    </message>
+    <message>
+        <source>Template</source>
+        <translation>模板</translation>
+    </message>
+    <message>
+        <source>Add a tranche</source>
+        <translation>增加一期</translation>
+    </message>
+    <message>
+        <source>{count} tranches adding up to {amount} yuan, the whole award.</source>
+        <translation>共 {count} 期，合计 {amount} 元，与资助金额一致。</translation>
+    </message>
+    <message>
+        <source>Tranches</source>
+        <translation>分期拨付</translation>
+    </message>
+    <message>
+        <source>Matching funds</source>
+        <translation>配套资金</translation>
+    </message>
+    <message>
+        <source>Cash flow</source>
+        <translation>资金流</translation>
+    </message>
+    <message>
+        <source>{percent}% committed</source>
+        <translation>已承诺 {percent}%</translation>
+    </message>
+    <message>
+        <source>Committed is more than the pool.</source>
+        <translation>已承诺金额超过了资金池。</translation>
+    </message>
+    <message>
+        <source>Pool</source>
+        <translation>资金池</translation>
+    </message>
+    <message>
+        <source>Committed</source>
+        <translation>已承诺</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>已拨付</translation>
+    </message>
+    <message>
+        <source>Remaining</source>
+        <translation>剩余</translation>
+    </message>
+    <message>
+        <source>No competitions yet.</source>
+        <translation>还没有大赛。</translation>
+    </message>
+    <message>
+        <source>{funded} funded ({signed} signed) · {reserve} on the reserve list</source>
+        <translation>资助 {funded} 项（已签约 {signed} 项）· 候补 {reserve} 项</translation>
+    </message>
+    <message>
+        <source>Awards</source>
+        <translation>资助项目</translation>
+    </message>
+    <message>
+        <source>Select an award first.</source>
+        <translation>请先选择一个资助项目。</translation>
+    </message>
+    <message>
+        <source>The agreement for {title} is signed: number {number}.</source>
+        <translation>{title}的资助协议已签订，协议编号 {number}。</translation>
+    </message>
+    <message>
+        <source>Grant agreement {name}.pdf</source>
+        <translation>资助协议 {name}.pdf</translation>
+    </message>
+    <message>
+        <source>Competition</source>
+        <translation>大赛</translation>
+    </message>
+</context>
+<context>
+    <name>FundingMoney</name>
+    <message>
+        <source>Give the date: {field}.</source>
+        <translation>请填写日期：{field}。</translation>
+    </message>
+    <message>
+        <source>“{text}” is not an amount in yuan (for example 12,500.00 or 1.25万).</source>
+        <translation>“{text}”不是以元为单位的金额（例如 12,500.00 或 1.25万）。</translation>
+    </message>
+    <message>
+        <source>Unexpected error: {error}</source>
+        <translation>意外错误：{error}</translation>
+    </message>
+    <message>
+        <source>All tranches</source>
+        <translation>全部拨付</translation>
+    </message>
+    <message>
+        <source>Due this month</source>
+        <translation>本月应付</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>已逾期</translation>
+    </message>
+    <message>
+        <source>Withheld</source>
+        <translation>暂缓拨付</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>已拨付</translation>
+    </message>
+    <message>
+        <source>Tranche {n} of {m}</source>
+        <translation>第{n}/{m}期</translation>
+    </message>
+    <message>
+        <source>{state}, overdue</source>
+        <translation>{state}（已逾期）</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>(no community given)</source>
+        <translation>（未填写社区）</translation>
+    </message>
+    <message>
+        <source>Evaluation result…</source>
+        <translation>登记评估结果…</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>审批</translation>
+    </message>
+    <message>
+        <source>Record payment…</source>
+        <translation>登记拨付…</translation>
+    </message>
+    <message>
+        <source>Withhold…</source>
+        <translation>暂缓拨付…</translation>
+    </message>
+    <message>
+        <source>Release…</source>
+        <translation>解除暂缓…</translation>
+    </message>
+    <message>
+        <source>Cancel tranche…</source>
+        <translation>取消本期…</translation>
+    </message>
+    <message>
+        <source>Claw back…</source>
+        <translation>追回资金…</translation>
+    </message>
+    <message>
+        <source>Print disbursement notice…</source>
+        <translation>打印拨付通知书…</translation>
+    </message>
+    <message>
+        <source>Export payment list…</source>
+        <translation>导出拨付清单…</translation>
+    </message>
+    <message>
+        <source>{count} tranches, {amount} yuan</source>
+        <translation>共 {count} 期，{amount}元</translation>
+    </message>
+    <message>
+        <source>Overdue: expected on {date}, {days} days ago.</source>
+        <translation>已逾期：预计 {date} 拨付，已过 {days} 天。</translation>
+    </message>
+    <message>
+        <source>{amount} yuan clawed back.</source>
+        <translation>已追回 {amount} 元。</translation>
+    </message>
+    <message>
+        <source>Select a tranche in the list first.</source>
+        <translation>请先在列表中选择一期拨付。</translation>
+    </message>
+    <message>
+        <source>Evaluation result</source>
+        <translation>评估结果</translation>
+    </message>
+    <message>
+        <source>Record the result of the evaluation or decision this tranche waits for. Met makes it due for payment; failed withholds it.</source>
+        <translation>登记本期资金所依据的评估或审批结果。合格则转为应付；不合格则暂缓拨付。</translation>
+    </message>
+    <message>
+        <source>Met (passed)</source>
+        <translation>合格（通过）</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <source>Result:</source>
+        <translation>结果：</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <source>e.g. mid-term evaluation graded 良好 (82 points)</source>
+        <translation>例如：中期评估结果为良好（82分）</translation>
+    </message>
+    <message>
+        <source>Decided on:</source>
+        <translation>决定日期：</translation>
+    </message>
+    <message>
+        <source>Choose whether the condition was met or failed.</source>
+        <translation>请选择评估结果：合格或不合格。</translation>
+    </message>
+    <message>
+        <source>Approve this tranche for payment?
+
+{tranche}</source>
+        <translation>确定审批本期资金拨付吗？
+
+{tranche}</translation>
+    </message>
+    <message>
+        <source>{organization} — {title}
+{tranche}: {amount} yuan ({upper}); condition: {gate}</source>
+        <translation>{organization} — {title}
+{tranche}：{amount} 元（{upper}）；拨付条件：{gate}</translation>
+    </message>
+    <message>
+        <source>Money returned…</source>
+        <translation>登记退回…</translation>
+    </message>
+    <message>
+        <source>Approved: {tranche} of {title}.</source>
+        <translation>已审批：{title}{tranche}。</translation>
+    </message>
+    <message>
+        <source>Payee: {organization}
+Bank: {bank}
+Account: {account}</source>
+        <translation>收款单位：{organization}
+开户银行：{bank}
+银行账号：{account}</translation>
+    </message>
+    <message>
+        <source>Record payment</source>
+        <translation>登记拨付</translation>
+    </message>
+    <message>
+        <source>Paid on:</source>
+        <translation>付款日期：</translation>
+    </message>
+    <message>
+        <source>Voucher no.:</source>
+        <translation>凭证号：</translation>
+    </message>
+    <message>
+        <source>the number on the accounting voucher</source>
+        <translation>记账凭证上的编号</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>备注：</translation>
+    </message>
+    <message>
+        <source>Payment recorded: {amount} yuan to {organization}.</source>
+        <translation>已登记拨付：向{organization}拨付 {amount} 元。</translation>
+    </message>
+    <message>
+        <source>Withhold tranche</source>
+        <translation>暂缓拨付</translation>
+    </message>
+    <message>
+        <source>The tranche stops until it is released (a late report, a problem found on a visit). The reason goes into the change log.</source>
+        <translation>本期资金暂停拨付，直至解除暂缓（如报告逾期、走访发现问题）。原因将记入变更记录。</translation>
+    </message>
+    <message>
+        <source>Release tranche</source>
+        <translation>解除暂缓</translation>
+    </message>
+    <message>
+        <source>The withholding is lifted; the tranche is planned or due again according to its condition. A failed evaluation must then be decided again.</source>
+        <translation>解除暂缓后，本期资金按其拨付条件恢复为计划或应付；评估不合格的，需重新登记评估结果。</translation>
+    </message>
+    <message>
+        <source>Cancel tranche</source>
+        <translation>取消本期拨付</translation>
+    </message>
+    <message>
+        <source>The tranche will not be paid and its money goes back to the pool. This cannot be undone.</source>
+        <translation>本期资金将不再拨付，金额退回资金池。此操作不可撤销。</translation>
+    </message>
+    <message>
+        <source>Claw back</source>
+        <translation>追回资金</translation>
+    </message>
+    <message>
+        <source>Paid on this tranche and not yet clawed back: {amount} yuan.</source>
+        <translation>本期已拨付且尚未追回的金额：{amount} 元。</translation>
+    </message>
+    <message>
+        <source>Amount (yuan):</source>
+        <translation>金额（元）：</translation>
+    </message>
+    <message>
+        <source>e.g. final evaluation failed (52 points)</source>
+        <translation>例如：终期评估不合格（52分）</translation>
+    </message>
+    <message>
+        <source>Money returned</source>
+        <translation>登记追回资金退回</translation>
+    </message>
+    <message>
+        <source>Clawed back and not yet returned: {amount} yuan.</source>
+        <translation>已追回尚未退回：{amount} 元。</translation>
+    </message>
+    <message>
+        <source>Returned on:</source>
+        <translation>退回日期：</translation>
+    </message>
+    <message>
+        <source>{amount} yuan recorded as returned.</source>
+        <translation>已登记退回资金 {amount} 元。</translation>
+    </message>
+    <message>
+        <source>Disbursement notice {agreement} tranche {n}.pdf</source>
+        <translation>拨付通知书 {agreement} 第{n}期.pdf</translation>
+    </message>
+    <message>
+        <source>Export the payment list</source>
+        <translation>导出拨付清单</translation>
+    </message>
+    <message>
+        <source>Payment list.xlsx</source>
+        <translation>拨付清单.xlsx</translation>
+    </message>
+    <message>
+        <source>{count} tranches written to {file}.</source>
+        <translation>已将 {count} 期拨付写入 {file}。</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <source>Search…</source>
+        <translation>搜索…</translation>
+    </message>
+    <message>
+        <source>More actions</source>
+        <translation>更多操作</translation>
+    </message>
+    <message>
+        <source>Totals</source>
+        <translation>汇总</translation>
+    </message>
+    <message>
+        <source>by</source>
+        <translation>按</translation>
+    </message>
+    <message>
+        <source>The matching funds committed are below the required {percent}% of the total budget.</source>
+        <translation>承诺的配套资金低于总预算的 {percent}%（规定比例）。</translation>
+    </message>
+    <message>
+        <source>Matching funds lag the grant: {received} of the committed funds received, but {paid} of the grant paid.</source>
+        <translation>配套资金落后于资助拨付：承诺配套已到账 {received}，资助资金已拨付 {paid}。</translation>
+    </message>
+    <message>
+        <source>Behind</source>
+        <translation>滞后</translation>
+    </message>
+    <message>
+        <source>On track</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>{count} funded projects: {committed} yuan of matching funds committed, {received} received; {behind} behind.</source>
+        <translation>资助项目 {count} 个：承诺配套资金 {committed}元，已到账 {received}元；{behind} 个滞后。</translation>
+    </message>
+    <message>
+        <source>Receipts of {title}</source>
+        <translation>{title}的配套资金到账记录</translation>
+    </message>
+    <message>
+        <source>{organization} — {title}
+Committed: {committed} yuan; received so far: {received} yuan.</source>
+        <translation>{organization} — {title}
+承诺配套：{committed} 元；已到账：{received} 元。</translation>
+    </message>
+    <message>
+        <source>Matching funds recorded for {title}.</source>
+        <translation>已登记{title}的配套资金到账。</translation>
+    </message>
+    <message>
+        <source>Receipts</source>
+        <translation>到账记录</translation>
+    </message>
+    <message>
+        <source>{count} receipts, {amount} yuan</source>
+        <translation>共 {count} 笔，{amount} 元</translation>
+    </message>
+    <message>
+        <source>Select a funded project in the list first.</source>
+        <translation>请先在列表中选择一个资助项目。</translation>
+    </message>
+    <message>
+        <source>Record matching funds received</source>
+        <translation>登记配套资金到账</translation>
+    </message>
+    <message>
+        <source>Received on:</source>
+        <translation>到账日期：</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>资金来源：</translation>
+    </message>
+    <message>
+        <source>e.g. the organization&apos;s own funds, a company donation</source>
+        <translation>例如：机构自筹、企业捐赠</translation>
+    </message>
+    <message>
+        <source>Record receipt…</source>
+        <translation>登记到账…</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>计划拨付</translation>
+    </message>
+    <message>
+        <source>{first} to {last}: {planned} yuan planned, {paid} yuan paid ({share}).</source>
+        <translation>{first} 至 {last}：计划拨付 {planned}元，实际拨付 {paid}元（{share}）。</translation>
+    </message>
+    <message>
+        <source>Save the chart</source>
+        <translation>保存图表</translation>
+    </message>
+    <message>
+        <source>Cash flow.png</source>
+        <translation>资金流.png</translation>
+    </message>
+    <message>
+        <source>Chart saved to {file}.</source>
+        <translation>图表已保存到 {file}。</translation>
+    </message>
+    <message>
+        <source>The chart could not be saved to {file}. Choose another location.</source>
+        <translation>图表无法保存到 {file}，请选择其他位置。</translation>
+    </message>
+    <message>
+        <source>Export the cash flow</source>
+        <translation>导出资金流</translation>
+    </message>
+    <message>
+        <source>Cash flow.xlsx</source>
+        <translation>资金流.xlsx</translation>
+    </message>
+    <message>
+        <source>{count} months written to {file}.</source>
+        <translation>已将 {count} 个月的数据写入 {file}。</translation>
+    </message>
+    <message>
+        <source>Save chart as PNG…</source>
+        <translation>图表另存为 PNG…</translation>
+    </message>
+    <message>
+        <source>Export data…</source>
+        <translation>导出数据…</translation>
+    </message>
+    <message>
+        <source>yuan</source>
+        <translation>单位：元</translation>
+    </message>
+    <message>
+        <source>No tranche has an expected date or a payment yet: the cash flow appears once agreements are signed.</source>
+        <translation>尚无任何一期资金有预计拨付日期或拨付记录：签订资助协议后即显示资金流。</translation>
     </message>
 </context>
 <context>
@@ -3599,6 +5381,94 @@ The current database is replaced by it. A copy of the current file is kept first
         <source>Found automatically</source>
         <translation>系统识别</translation>
     </message>
+    <message>
+        <source>First prize</source>
+        <translation>一等奖</translation>
+    </message>
+    <message>
+        <source>Second prize</source>
+        <translation>二等奖</translation>
+    </message>
+    <message>
+        <source>Third prize</source>
+        <translation>三等奖</translation>
+    </message>
+    <message>
+        <source>Excellence award</source>
+        <translation>优秀奖</translation>
+    </message>
+    <message>
+        <source>No award level</source>
+        <translation>不设等级</translation>
+    </message>
+    <message>
+        <source>Proposed</source>
+        <translation>拟资助</translation>
+    </message>
+    <message>
+        <source>Committed, not signed</source>
+        <translation>已承诺（待签约）</translation>
+    </message>
+    <message>
+        <source>Agreement signed</source>
+        <translation>已签约</translation>
+    </message>
+    <message>
+        <source>Fully paid</source>
+        <translation>已全部拨付</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>No condition</source>
+        <translation>无条件</translation>
+    </message>
+    <message>
+        <source>After signing</source>
+        <translation>协议签订后</translation>
+    </message>
+    <message>
+        <source>After passing the mid-term evaluation</source>
+        <translation>中期评估合格后</translation>
+    </message>
+    <message>
+        <source>After passing the final evaluation</source>
+        <translation>终期评估合格后</translation>
+    </message>
+    <message>
+        <source>On a date</source>
+        <translation>指定日期</translation>
+    </message>
+    <message>
+        <source>Manual approval</source>
+        <translation>人工审批</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>计划中</translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation>待拨付</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>已审批</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>已拨付</translation>
+    </message>
+    <message>
+        <source>Withheld</source>
+        <translation>暂停拨付</translation>
+    </message>
+    <message>
+        <source>Clawed back</source>
+        <translation>已追回</translation>
+    </message>
 </context>
 <context>
     <name>LockScreen</name>
@@ -3730,7 +5600,7 @@ The current database is replaced by it. A copy of the current file is kept first
     </message>
     <message>
         <source>Funding</source>
-        <translation>资金拨付</translation>
+        <translation>资金管理</translation>
     </message>
     <message>
         <source>Monitoring</source>
@@ -4251,16 +6121,40 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>导出…</translation>
     </message>
     <message>
+        <source>No awards in this competition yet</source>
+        <translation>本届大赛尚无资助项目</translation>
+    </message>
+    <message>
+        <source>Once every review round is frozen, “Propose awards…” works out who is funded and how much from the final ranking, within the pool and the caps.</source>
+        <translation>所有评审轮次的结果锁定后，点击“拟定资助方案…”，按最终排名在资金池和资助上限内确定资助哪些项目、各资助多少。</translation>
+    </message>
+    <message>
         <source>Funding</source>
-        <translation>资金拨付</translation>
+        <translation>资金管理</translation>
     </message>
     <message>
-        <source>No awards yet</source>
-        <translation>尚无资助项目</translation>
+        <source>Propose awards…</source>
+        <translation>拟定资助方案…</translation>
     </message>
     <message>
-        <source>Awards, grant agreements, tranches and payments appear here after the results are final. Funding is not available in this version yet.</source>
-        <translation>结果确定后，资助决定、资助协议、分期拨款和付款记录将显示在这里。本版本尚不支持资金拨付。</translation>
+        <source>Adjust amount…</source>
+        <translation>调整金额…</translation>
+    </message>
+    <message>
+        <source>Cancel award…</source>
+        <translation>取消资助…</translation>
+    </message>
+    <message>
+        <source>Sign agreement…</source>
+        <translation>签订协议…</translation>
+    </message>
+    <message>
+        <source>Payment schedule…</source>
+        <translation>拨付计划…</translation>
+    </message>
+    <message>
+        <source>Print agreement…</source>
+        <translation>打印资助协议…</translation>
     </message>
     <message>
         <source>Monitoring and evaluation</source>
