@@ -348,7 +348,9 @@ class TranchesTab(MoneyTab):
         rows = shown_rows(self.view, self.model)
         self.count.setText(
             translate("FundingMoney", "{count} tranches, {amount} yuan").format(
-                count=len(rows), amount=money_text(sum(r.amount_fen for r in rows))
+                # a cancelled tranche is listed but its money is not counted: it went back to the pool
+                count=len(rows),
+                amount=money_text(sum(r.amount_fen for r in rows if r.status is not TrancheStatus.CANCELLED)),
             )
         )
 
