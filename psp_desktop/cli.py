@@ -579,6 +579,12 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_funding import add_funding_commands  # funding allocate, sign, schedule, pay, report, ...
 
     add_funding_commands(sub)
+    from .cli_documents import add_document_commands  # verify, documents list, void
+
+    add_document_commands(sub)
+    from .cli_certificates import add_certificate_commands  # certificates COMPETITION --out DIR
+
+    add_certificate_commands(sub)
     _add_users_command(sub)
     return parser
 

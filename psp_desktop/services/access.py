@@ -35,12 +35,13 @@ class Permission(StrEnum):
     BACKUP = "backup"
     RESTORE = "restore"
     EVENT_EXCHANGE = "event.exchange"        # judge-laptop packages out, signed results in
+    DOCUMENTS_ISSUE = "documents.issue"      # certificates and letters: issue and void (services.issuing)
 
 
 _STAFF_WORK = {Permission.REGISTRY_EDIT, Permission.INTAKE_EDIT, Permission.SCREENING_DECIDE,
                Permission.COMPETITION_SETUP, Permission.JUDGING_SETUP, Permission.SCORES_KEY,
                Permission.SHEET_REOPEN, Permission.RESULTS_FREEZE, Permission.RESULTS_READ,
-               Permission.FUNDING_EDIT, Permission.BACKUP, Permission.EVENT_EXCHANGE}
+               Permission.FUNDING_EDIT, Permission.BACKUP, Permission.EVENT_EXCHANGE, Permission.DOCUMENTS_ISSUE}
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),

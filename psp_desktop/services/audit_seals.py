@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 from ..enums import SheetStatus
 from ..errors import QT_TRANSLATE_NOOP
 from ..models import Assignment, PaperEntry, Round, RoundSnapshot, Score, ScoreSheet
-from . import audit_seals_money
+from . import audit_seals_documents, audit_seals_money
 from .audit import UNREADABLE, Entry, Problem, canonical
 
 SUBMIT, REOPEN = "sheet.submit", "sheet.reopen"
@@ -301,4 +301,6 @@ SEALS: list[Seal] = [
     Seal("score sheets", frozenset({SUBMIT, REOPEN}), _check_sheets),
     Seal("frozen rounds", frozenset({FREEZE, UNFREEZE}), _check_rounds),
     Seal("payments", frozenset({audit_seals_money.PAY}), audit_seals_money.check_payments),
+    Seal("issued documents", frozenset({audit_seals_documents.ISSUE, audit_seals_documents.VOID}),
+         audit_seals_documents.check_documents),
 ]

@@ -85,6 +85,10 @@ def make_page(name: str, window: MainWindow) -> Page:
         from .pages.funding import FundingPage
 
         return FundingPage()
+    if name == "Documents":
+        from .pages.documents import DocumentsPage
+
+        return DocumentsPage()
     if name == "Settings":
         from .pages.settings_page import SettingsPage
 

@@ -1,7 +1,8 @@
 """One background-task helper: work runs in Qt's thread pool, results come back on the GUI thread.
 
 Workers never touch widgets. `run_task(fn, on_done, on_error)` for plain calls; `run_steps` for Qt-free
-generators that yield (done, total, text) and can be cancelled between steps.
+generators that yield (done, total, text) and can be cancelled between steps; `run_reporting` for Qt-free functions
+that take a progress callback and a cancel check (services written that way, e.g. certificates.make_batch).
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ class _Job:
         self.fn = fn
         self.signals = _Signals()
         self.cancelled = False
+
+    def cancel(self) -> None:
+        """Asks the work to stop; it stops when it next checks (a plain flag: reading a bool is thread-safe)."""
+        self.cancelled = True
 
     def run(self) -> None:
         try:
@@ -77,6 +82,24 @@ def run_steps(steps: Callable[[], Iterator[tuple[int, int, str]]], on_progress: 
                 job.signals.progress.emit(done, total, text)
         except StopIteration as stop:
             return stop.value
+
+    job = _Job(drive)
+    job.signals.progress.connect(on_progress)
+    return _start(job, on_done, on_error)
+
+
+def run_reporting(fn: Callable[[Callable[..., None], Callable[[], bool]], Any],
+                  on_progress: Callable[[int, int, str], None], on_done: Callable[[Any], None],
+                  on_error: Callable[[BaseException], None] | None = None) -> _Job:
+    """Runs fn(report, cancelled) in the pool. report(done, total, text="") may be called from the worker: it reaches
+    on_progress on the GUI thread through a queued signal. cancelled() is True once job.cancel() was called; fn
+    decides how to stop (return, or raise: the exception goes to on_error)."""
+
+    def drive(job: _Job) -> Any:
+        def report(done: int, total: int, text: str = "") -> None:
+            job.signals.progress.emit(done, total, text)
+
+        return fn(report, lambda: job.cancelled)
 
     job = _Job(drive)
     job.signals.progress.connect(on_progress)

@@ -182,6 +182,14 @@
         <translation>撤销回避</translation>
     </message>
     <message>
+        <source>Document issued</source>
+        <translation>签发文书</translation>
+    </message>
+    <message>
+        <source>Document voided</source>
+        <translation>作废文书</translation>
+    </message>
+    <message>
         <source>Judge laptop package made</source>
         <translation>生成评委笔记本数据包</translation>
     </message>
@@ -364,6 +372,10 @@
     <message>
         <source>Competition</source>
         <translation>大赛</translation>
+    </message>
+    <message>
+        <source>Issued document</source>
+        <translation>已签发文书</translation>
     </message>
     <message>
         <source>Judge</source>
@@ -1062,8 +1074,108 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>经审批后</translation>
     </message>
     <message>
+        <source>Genuine and valid</source>
+        <translation>真实有效</translation>
+    </message>
+    <message>
+        <source>Voided</source>
+        <translation>已作废</translation>
+    </message>
+    <message>
+        <source>Forged or altered</source>
+        <translation>伪造或被篡改</translation>
+    </message>
+    <message>
+        <source>Not in this register</source>
+        <translation>本登记簿中没有</translation>
+    </message>
+    <message>
+        <source>Serial</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>文书</translation>
+    </message>
+    <message>
+        <source>Issued to</source>
+        <translation>颁发对象</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Award or role</source>
+        <translation>奖项或职务</translation>
+    </message>
+    <message>
         <source>Competition</source>
         <translation>大赛</translation>
+    </message>
+    <message>
+        <source>Issued by</source>
+        <translation>颁发单位</translation>
+    </message>
+    <message>
+        <source>Issued on</source>
+        <translation>颁发日期</translation>
+    </message>
+    <message>
+        <source>Reason for voiding</source>
+        <translation>作废原因</translation>
+    </message>
+    <message>
+        <source>award certificate</source>
+        <translation>获奖证书</translation>
+    </message>
+    <message>
+        <source>appointment letter</source>
+        <translation>聘书</translation>
+    </message>
+    <message>
+        <source>participation certificate</source>
+        <translation>参与证书</translation>
+    </message>
+    <message>
+        <source>voided: {serial}</source>
+        <translation>已作废：{serial}</translation>
+    </message>
+    <message>
+        <source>check an issued document (证书, 聘书) by the code of its QR or by its PDF file</source>
+        <translation>用二维码中的验证码或 PDF 文件验证已签发的文书（证书、聘书）</translation>
+    </message>
+    <message>
+        <source>the code text (PSP1.…) or the path of the PDF</source>
+        <translation>验证码文本（PSP1.…）或 PDF 文件路径</translation>
+    </message>
+    <message>
+        <source>the register of issued documents</source>
+        <translation>已签发文书登记簿</translation>
+    </message>
+    <message>
+        <source>list issued documents, newest first</source>
+        <translation>列出已签发文书，最新的在前</translation>
+    </message>
+    <message>
+        <source>only documents of this type</source>
+        <translation>只列出此类文书</translation>
+    </message>
+    <message>
+        <source>only documents whose serial, recipient or project has this</source>
+        <translation>只列出编号、颁发对象或项目中含有此文字的文书</translation>
+    </message>
+    <message>
+        <source>leave out voided documents</source>
+        <translation>不列出已作废的文书</translation>
+    </message>
+    <message>
+        <source>void an issued document, with the reason</source>
+        <translation>作废一份已签发的文书，并写明原因</translation>
+    </message>
+    <message>
+        <source>why it is voided (recorded)</source>
+        <translation>作废原因（记入变更记录）</translation>
     </message>
     <message>
         <source>Organization</source>
@@ -1453,6 +1565,26 @@ The current database is replaced by it. A copy of the current file is kept first
         <source>save a tranche&apos;s disbursement notice (拨款通知单) as PDF</source>
         <translation>将某一期的拨款通知单保存为 PDF</translation>
     </message>
+    <message>
+        <source>{count} issued: {first} … {last}</source>
+        <translation>已制发 {count} 份：{first} … {last}</translation>
+    </message>
+    <message>
+        <source>issue certificates (荣誉证书, 参与证书) or appointment letters (聘书) for a competition as PDF</source>
+        <translation>为大赛制发证书（荣誉证书、参与证书）或聘书，保存为 PDF</translation>
+    </message>
+    <message>
+        <source>the folder the PDF files are written to</source>
+        <translation>保存 PDF 文件的文件夹</translation>
+    </message>
+    <message>
+        <source>award certificates for funded awards, letters for the judges on the panels, or participation certificates for eligible proposals not funded (default: award)</source>
+        <translation>award：获资助项目的荣誉证书；letter：各评审组评委的聘书；participation：通过资格审查但未获资助项目的参与证书（默认 award）</translation>
+    </message>
+    <message>
+        <source>one PDF with every page, to print, instead of one file each</source>
+        <translation>所有页面合成一个 PDF 以便打印，而不是每份一个文件</translation>
+    </message>
 </context>
 <context>
     <name>Columns</name>
@@ -1841,20 +1973,16 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>编号</translation>
     </message>
     <message>
+        <source>Issued to</source>
+        <translation>颁发对象</translation>
+    </message>
+    <message>
         <source>Document</source>
         <translation>文书类型</translation>
     </message>
     <message>
-        <source>Subject</source>
-        <translation>对象</translation>
-    </message>
-    <message>
         <source>Issued on</source>
         <translation>签发日期</translation>
-    </message>
-    <message>
-        <source>Voided</source>
-        <translation>已作废</translation>
     </message>
     <message>
         <source>Yes</source>
@@ -2241,6 +2369,480 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>Choose the organization from the list.</source>
         <translation>请从列表中选择机构。</translation>
+    </message>
+</context>
+<context>
+    <name>Designer</name>
+    <message>
+        <source>Seal</source>
+        <translation>公章</translation>
+    </message>
+    <message>
+        <source>Background</source>
+        <translation>背景图</translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <source>Addressee</source>
+        <translation>抬头</translation>
+    </message>
+    <message>
+        <source>Body text</source>
+        <translation>正文</translation>
+    </message>
+    <message>
+        <source>Issuing authority</source>
+        <translation>颁发单位</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Serial number</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>QR code</source>
+        <translation>二维码</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>X (mm)</source>
+        <translation>X（毫米）</translation>
+    </message>
+    <message>
+        <source>Y (mm)</source>
+        <translation>Y（毫米）</translation>
+    </message>
+    <message>
+        <source>Width (mm)</source>
+        <translation>宽（毫米）</translation>
+    </message>
+    <message>
+        <source>Height (mm)</source>
+        <translation>高（毫米）</translation>
+    </message>
+    <message>
+        <source>Font size (pt)</source>
+        <translation>字号（磅）</translation>
+    </message>
+    <message>
+        <source>Certificate design</source>
+        <translation>证书样式</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>文书</translation>
+    </message>
+    <message>
+        <source>The office&apos;s images</source>
+        <translation>本单位图片</translation>
+    </message>
+    <message>
+        <source>The seal is printed only from the image your office supplies (a scan of the seal, PNG or JPEG, ideally on a transparent or white background); the app never draws one.</source>
+        <translation>公章只使用本单位提供的图片（公章扫描件，PNG 或 JPEG，最好是透明或白色背景）；本软件绝不自行绘制公章。</translation>
+    </message>
+    <message>
+        <source>Positions, from the top-left corner of the page</source>
+        <translation>位置（从页面左上角量起）</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Reset to the shipped design</source>
+        <translation>恢复出厂样式</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Updating the preview…</source>
+        <translation>正在更新预览…</translation>
+    </message>
+    <message>
+        <source>Specimen with made-up names; nothing is issued.</source>
+        <translation>样张，名称均为虚构；不会颁发任何文书。</translation>
+    </message>
+    <message>
+        <source>The preview could not be made with these values.</source>
+        <translation>按这些数值无法生成预览。</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <source>Choose the image</source>
+        <translation>选择图片</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg)</source>
+        <translation>图片 (*.png *.jpg *.jpeg)</translation>
+    </message>
+    <message>
+        <source>Saved: new certificates use this design.</source>
+        <translation>已保存：今后制作的证书将使用此样式。</translation>
+    </message>
+    <message>
+        <source>Reset the design</source>
+        <translation>恢复样式</translation>
+    </message>
+    <message>
+        <source>Put every position and size of the {document} back as shipped? The office&apos;s images stay.</source>
+        <translation>把{document}的所有位置和大小恢复为出厂样式吗？本单位的图片会保留。</translation>
+    </message>
+    <message>
+        <source>The shipped design is back.</source>
+        <translation>已恢复出厂样式。</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>修改未保存</translation>
+    </message>
+    <message>
+        <source>The changes to the {document} are not saved. Discard them?</source>
+        <translation>对{document}的修改尚未保存。要放弃这些修改吗？</translation>
+    </message>
+</context>
+<context>
+    <name>Documents</name>
+    <message>
+        <source>Award certificates (funded projects)</source>
+        <translation>荣誉证书（获资助项目）</translation>
+    </message>
+    <message>
+        <source>Appointment letters (judges)</source>
+        <translation>聘书（评委）</translation>
+    </message>
+    <message>
+        <source>Participation certificates (eligible projects not funded)</source>
+        <translation>参与证书（通过审查但未获资助的项目）</translation>
+    </message>
+    <message>
+        <source>Make certificates</source>
+        <translation>制作证书</translation>
+    </message>
+    <message>
+        <source>One combined PDF (for printing)</source>
+        <translation>合并为一个 PDF（便于打印）</translation>
+    </message>
+    <message>
+        <source>One PDF file for each</source>
+        <translation>每份单独一个 PDF 文件</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>Competition</source>
+        <translation>大赛</translation>
+    </message>
+    <message>
+        <source>Documents</source>
+        <translation>文书</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Folder</source>
+        <translation>保存位置</translation>
+    </message>
+    <message>
+        <source>Each document is entered in the register with its own serial number and a signed QR code. If you cancel, or anything goes wrong, nothing is issued and no file is left in the folder.</source>
+        <translation>每份文书都以独立编号和带签名的二维码登记入册。如果中途取消或出现任何问题，将不颁发任何文书，文件夹中也不会留下文件。</translation>
+    </message>
+    <message>
+        <source>Open the folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Preview and print…</source>
+        <translation>预览并打印…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>There are no competitions yet.</source>
+        <translation>还没有大赛。</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <source>{count} to issue in this competition.</source>
+        <translation>本大赛可颁发 {count} 份。</translation>
+    </message>
+    <message>
+        <source>Nobody in this competition gets this document yet: award certificates go to funded projects, letters to the judges on its panels, participation certificates to eligible projects that were not funded.</source>
+        <translation>本大赛目前没有人可获此类文书：获奖证书颁给获资助的项目，聘书颁给评审组中的评委，参与证书颁给通过资格审查但未获资助的项目。</translation>
+    </message>
+    <message>
+        <source>Folder for the PDF files</source>
+        <translation>PDF 文件的保存文件夹</translation>
+    </message>
+    <message>
+        <source>Making the documents…</source>
+        <translation>正在制作文书…</translation>
+    </message>
+    <message>
+        <source>Cancelling: the documents made so far are being removed…</source>
+        <translation>正在取消：正在删除已生成的文书…</translation>
+    </message>
+    <message>
+        <source>{count} documents issued and saved in {folder}.</source>
+        <translation>已颁发 {count} 份文书，保存在 {folder}。</translation>
+    </message>
+    <message>
+        <source>Serials {first} to {last}.</source>
+        <translation>编号 {first} 至 {last}。</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was issued and no file was left in the folder.</source>
+        <translation>已取消：没有颁发任何文书，文件夹中也没有留下文件。</translation>
+    </message>
+    <message>
+        <source>The files could not be written: {problem}</source>
+        <translation>无法写入文件：{problem}</translation>
+    </message>
+    <message>
+        <source>Preview: {name}</source>
+        <translation>预览：{name}</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Save as…</source>
+        <translation>另存为…</translation>
+    </message>
+    <message>
+        <source>Whole page</source>
+        <translation>整页显示</translation>
+    </message>
+    <message>
+        <source>{name} could not be opened as a PDF.</source>
+        <translation>{name} 无法作为 PDF 打开。</translation>
+    </message>
+    <message>
+        <source>Page {page} / {count}</source>
+        <translation>第 {page} / {count} 页</translation>
+    </message>
+    <message>
+        <source>Stop printing</source>
+        <translation>停止打印</translation>
+    </message>
+    <message>
+        <source>Sending to the printer…</source>
+        <translation>正在发送到打印机…</translation>
+    </message>
+    <message>
+        <source>Printing page {done} / {total}</source>
+        <translation>正在打印第 {done} / {total} 页</translation>
+    </message>
+    <message>
+        <source>{count} page(s) sent to the printer.</source>
+        <translation>已向打印机发送 {count} 页。</translation>
+    </message>
+    <message>
+        <source>Printing stopped.</source>
+        <translation>已停止打印。</translation>
+    </message>
+    <message>
+        <source>The printer did not accept the document: {problem}</source>
+        <translation>打印机未接受该文档：{problem}</translation>
+    </message>
+    <message>
+        <source>Save the PDF</source>
+        <translation>保存 PDF</translation>
+    </message>
+    <message>
+        <source>The PDF was not saved: {problem}</source>
+        <translation>PDF 未保存：{problem}</translation>
+    </message>
+    <message>
+        <source>Saved as {path}.</source>
+        <translation>已另存为 {path}。</translation>
+    </message>
+    <message>
+        <source>Genuine and valid</source>
+        <translation>真实有效</translation>
+    </message>
+    <message>
+        <source>Voided</source>
+        <translation>已作废</translation>
+    </message>
+    <message>
+        <source>Forged or altered</source>
+        <translation>伪造或被篡改</translation>
+    </message>
+    <message>
+        <source>Not in this register</source>
+        <translation>本登记簿中没有</translation>
+    </message>
+    <message>
+        <source>Serial</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Document</source>
+        <translation>文书</translation>
+    </message>
+    <message>
+        <source>Issued to</source>
+        <translation>颁发对象</translation>
+    </message>
+    <message>
+        <source>Project</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Award or role</source>
+        <translation>奖项或职务</translation>
+    </message>
+    <message>
+        <source>Issued by</source>
+        <translation>颁发单位</translation>
+    </message>
+    <message>
+        <source>Issued on</source>
+        <translation>颁发日期</translation>
+    </message>
+    <message>
+        <source>Reason for voiding</source>
+        <translation>作废原因</translation>
+    </message>
+    <message>
+        <source>What the code claims (not to be trusted):</source>
+        <translation>编码中声称的内容（不可采信）：</translation>
+    </message>
+    <message>
+        <source>Verify a document</source>
+        <translation>查验文书真伪</translation>
+    </message>
+    <message>
+        <source>Scan the QR code on the document with a code scanner, or paste the code text here, and press Enter. Or choose the PDF file. The check is made on this computer against the register and the office&apos;s signing keys; no internet connection is needed.</source>
+        <translation>用扫码枪扫描文书上的二维码，或把编码文本粘贴到这里后按回车；也可以选择 PDF 文件。查验在本机上对照登记簿和本单位的签名密钥进行，无需联网。</translation>
+    </message>
+    <message>
+        <source>PSP1.…</source>
+        <translation>PSP1.…</translation>
+    </message>
+    <message>
+        <source>Verify</source>
+        <translation>查验</translation>
+    </message>
+    <message>
+        <source>Choose PDF…</source>
+        <translation>选择 PDF…</translation>
+    </message>
+    <message>
+        <source>Choose the PDF to verify</source>
+        <translation>选择要查验的 PDF 文件</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在查验…</translation>
+    </message>
+    <message>
+        <source>File checked: {name}</source>
+        <translation>已查验文件：{name}</translation>
+    </message>
+    <message>
+        <source>Code checked.</source>
+        <translation>已查验编码。</translation>
+    </message>
+    <message>
+        <source>The file could not be read: {problem}</source>
+        <translation>无法读取文件：{problem}</translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>Void a document</source>
+        <translation>作废文书</translation>
+    </message>
+    <message>
+        <source>{document} · issued on {date}</source>
+        <translation>{document} · 颁发于 {date}</translation>
+    </message>
+    <message>
+        <source>A voided document stays in the register; verifying it afterwards says “Voided” with your reason. This cannot be undone.</source>
+        <translation>作废的文书仍留在登记簿中，日后查验会显示“已作废”及您填写的原因。此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Why the document is voided (required)</source>
+        <translation>作废原因（必填）</translation>
+    </message>
+    <message>
+        <source>Void the document</source>
+        <translation>作废此文书</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>{count} documents issued.</source>
+        <translation>已颁发 {count} 份文书。</translation>
+    </message>
+    <message>
+        <source>{serial} is voided.</source>
+        <translation>{serial} 已作废。</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>The register keeps no copy of the PDF of {serial}, only its fingerprint. Choose the file to preview it?</source>
+        <translation>登记簿只保存 {serial} 的文件指纹，不保存 PDF 本身。要选择该文件进行预览吗？</translation>
+    </message>
+    <message>
+        <source>Choose a PDF</source>
+        <translation>选择 PDF 文件</translation>
+    </message>
+    <message>
+        <source>All documents</source>
+        <translation>全部文书</translation>
+    </message>
+    <message>
+        <source>Search serial, name…</source>
+        <translation>搜索编号、名称…</translation>
     </message>
 </context>
 <context>
@@ -3768,6 +4370,174 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>Give the date the agreement was signed.</source>
         <translation>请填写协议签订日期。</translation>
+    </message>
+    <message>
+        <source>The certificate template {template} is not usable: {reason}</source>
+        <translation>证书模板 {template} 无法使用：{reason}</translation>
+    </message>
+    <message>
+        <source>The text of the field “{field}” does not fit its box on the certificate template {template} even at its minimum size of {size} pt. Make the box larger or the minimum size smaller.</source>
+        <translation>证书模板 {template} 中字段“{field}”的文字即使缩小到最小字号 {size} 磅也放不进它的文本框。请把文本框放大，或把最小字号调小。</translation>
+    </message>
+    <message>
+        <source>Issued document {serial} (register row {row}) is not recorded in the change log.</source>
+        <translation>已签发文书 {serial}（登记簿第 {row} 行）在变更记录中没有记载。</translation>
+    </message>
+    <message>
+        <source>Issued document {serial}: the register holds {field} {stored}, but change log entry {entry} recorded {recorded}.</source>
+        <translation>已签发文书 {serial}：登记簿中的 {field} 为 {stored}，但变更记录第 {entry} 条记载的是 {recorded}。</translation>
+    </message>
+    <message>
+        <source>Issued document {serial} is marked void, but the change log does not record it as voided.</source>
+        <translation>已签发文书 {serial} 被标记为作废，但变更记录中没有作废记载。</translation>
+    </message>
+    <message>
+        <source>Issued document {serial} was voided (change log entry {entry}), but the register no longer marks it void.</source>
+        <translation>已签发文书 {serial} 已作废（变更记录第 {entry} 条），但登记簿中已不再标记为作废。</translation>
+    </message>
+    <message>
+        <source>Issued document {serial}, recorded in change log entry {entry}, is missing from the register.</source>
+        <translation>变更记录第 {entry} 条记载的已签发文书 {serial} 在登记簿中不见了。</translation>
+    </message>
+    <message>
+        <source>The document key {key} in the settings was not registered by an issue on the record: documents signed with it cannot be trusted.</source>
+        <translation>设置中的文书密钥 {key} 不是通过有记载的签发登记的：用它签名的文书不可信。</translation>
+    </message>
+    <message>
+        <source>{type} is not a certificate or letter the app makes.</source>
+        <translation>{type} 不是本软件制作的证书或聘书。</translation>
+    </message>
+    <message>
+        <source>The competition “{name}” has no organizer (主办单位). Enter it first: it is printed on the certificates as the issuing authority.</source>
+        <translation>大赛“{name}”没有填写主办单位。请先填写：证书上要以它作为发证单位。</translation>
+    </message>
+    <message>
+        <source>The competition “{name}” has no funded awards yet. Participation certificates go to the eligible proposals that were not funded: make them once the awards are committed.</source>
+        <translation>大赛“{name}”尚无确定资助的项目。参与证书发给通过资格审查但未获资助的申报项目，请在资助名单确定后再制作。</translation>
+    </message>
+    <message>
+        <source>There is nobody in the competition “{name}” to make these documents for.</source>
+        <translation>大赛“{name}”中没有需要制作此类文书的对象。</translation>
+    </message>
+    <message>
+        <source>{which} is not a certificate image: choose seal or background.</source>
+        <translation>{which} 不是证书图片类型：请选择 seal（印章）或 background（底纹）。</translation>
+    </message>
+    <message>
+        <source>{path} is not a PNG or JPEG image.</source>
+        <translation>{path} 不是 PNG 或 JPEG 图片。</translation>
+    </message>
+    <message>
+        <source>{path} is not a readable PNG or JPEG image: {reason}</source>
+        <translation>{path} 不是可读取的 PNG 或 JPEG 图片：{reason}</translation>
+    </message>
+    <message>
+        <source>The seal image for certificates ({path}) is missing or damaged: {reason}. Choose the seal image again in Settings, or remove it.</source>
+        <translation>证书用的印章图片（{path}）缺失或已损坏：{reason}。请在“设置”中重新选择印章图片，或将其移除。</translation>
+    </message>
+    <message>
+        <source>The background image for certificates ({path}) is missing or damaged: {reason}. Choose the background image again in Settings, or remove it.</source>
+        <translation>证书用的底纹图片（{path}）缺失或已损坏：{reason}。请在“设置”中重新选择底纹图片，或将其移除。</translation>
+    </message>
+    <message>
+        <source>Cannot write {path}: {reason}. Nothing was issued.</source>
+        <translation>无法写入 {path}：{reason}。未制发任何文书。</translation>
+    </message>
+    <message>
+        <source>Cancelled: no certificate was issued and no file was written.</source>
+        <translation>已取消：未制发任何证书，也未写入任何文件。</translation>
+    </message>
+    <message>
+        <source>The certificates were issued, but moving them into {folder} failed: {reason}. They are in {staging}.</source>
+        <translation>证书已制发，但移入 {folder} 时失败：{reason}。文件保存在 {staging}。</translation>
+    </message>
+    <message>
+        <source>The signature is valid and the register holds this document.</source>
+        <translation>签名有效，登记簿中有此文书。</translation>
+    </message>
+    <message>
+        <source>The signature is valid, the register holds this document and the file is exactly as issued.</source>
+        <translation>签名有效，登记簿中有此文书，文件与签发时完全一致。</translation>
+    </message>
+    <message>
+        <source>The signature is valid, but the document was voided on {date}: {reason}</source>
+        <translation>签名有效，但此文书已于 {date} 作废：{reason}</translation>
+    </message>
+    <message>
+        <source>The code is damaged or was altered: it cannot be read as issued.</source>
+        <translation>验证码已损坏或被改动，无法按签发时的内容读取。</translation>
+    </message>
+    <message>
+        <source>The code is signed with key {key}, which is not one of this office&apos;s document keys.</source>
+        <translation>验证码由密钥 {key} 签名，该密钥不是本单位的文书签发密钥。</translation>
+    </message>
+    <message>
+        <source>The signature does not match the content: the code was altered after it was issued.</source>
+        <translation>签名与内容不符：验证码在签发后被改动过。</translation>
+    </message>
+    <message>
+        <source>The signature is valid, but this register has no document {serial}: it was issued from another database.</source>
+        <translation>签名有效，但本登记簿中没有编号为 {serial} 的文书：它是从另一个数据库签发的。</translation>
+    </message>
+    <message>
+        <source>The signature is valid, but this register holds a different document under the serial {serial}: it was issued from another database.</source>
+        <translation>签名有效，但本登记簿中编号 {serial} 对应的是另一份文书：它是从另一个数据库签发的。</translation>
+    </message>
+    <message>
+        <source>The code is genuine, but the file was changed after it was issued: its SHA-256 is not the one in the register.</source>
+        <translation>验证码真实，但文件在签发后被改动过：其 SHA-256 与登记簿中的不一致。</translation>
+    </message>
+    <message>
+        <source>“{text}” is neither a verification code (they start with PSP1.) nor a PDF file that exists.</source>
+        <translation>“{text}”既不是验证码（验证码以 PSP1. 开头），也不是存在的 PDF 文件。</translation>
+    </message>
+    <message>
+        <source>{path} carries no verification code: it was not issued by PSP Desktop, or it is a copy printed to PDF. Scan the QR code on it instead.</source>
+        <translation>{path} 中没有验证码：它不是由 PSP Desktop 签发的，或是另行打印成的 PDF 副本。请改为扫描其上的二维码。</translation>
+    </message>
+    <message>
+        <source>{path} holds {count} documents: verify each one by its QR code, or check the single files.</source>
+        <translation>{path} 中包含 {count} 份文书：请逐份扫描二维码验证，或验证单份文件。</translation>
+    </message>
+    <message>
+        <source>Documents of the type “{type}” are not issued with a serial.</source>
+        <translation>“{type}”类文书不按编号签发。</translation>
+    </message>
+    <message>
+        <source>The document names nobody: give the organization or person it is for.</source>
+        <translation>文书上没有颁发对象：请填写获颁的机构或个人。</translation>
+    </message>
+    <message>
+        <source>The document names no competition.</source>
+        <translation>文书上没有写明大赛名称。</translation>
+    </message>
+    <message>
+        <source>The document names no issuing authority: set the office&apos;s name first.</source>
+        <translation>文书上没有颁发单位：请先设置本单位名称。</translation>
+    </message>
+    <message>
+        <source>“{text}” is longer than {max} characters: shorten it for the document.</source>
+        <translation>“{text}”超过 {max} 个字符，请缩短后再用于文书。</translation>
+    </message>
+    <message>
+        <source>The document for {serial} came out empty: nothing was issued.</source>
+        <translation>编号 {serial} 的文书生成结果为空，未签发任何文书。</translation>
+    </message>
+    <message>
+        <source>No issued document has the serial {serial}.</source>
+        <translation>没有编号为 {serial} 的已签发文书。</translation>
+    </message>
+    <message>
+        <source>Document {serial} was voided already on {date}.</source>
+        <translation>文书 {serial} 已于 {date} 作废。</translation>
+    </message>
+    <message>
+        <source>Give the reason for voiding document {serial}.</source>
+        <translation>请填写作废文书 {serial} 的原因。</translation>
+    </message>
+    <message>
+        <source>The reason for voiding is longer than {max} characters.</source>
+        <translation>作废原因超过 {max} 个字符。</translation>
     </message>
 </context>
 <context>
@@ -6053,16 +6823,36 @@ Committed: {committed} yuan; received so far: {received} yuan.</source>
         <translation>新轮次所属大赛：</translation>
     </message>
     <message>
+        <source>Certificates and letters are entered here with a serial number when they are made (“Make certificates…”), so that any copy can be verified later, with or without its PDF file.</source>
+        <translation>证书和聘书制作时（“制作证书…”）会带编号登记在这里，日后无论有没有 PDF 文件，任何一份都可以查验真伪。</translation>
+    </message>
+    <message>
         <source>Issued documents</source>
         <translation>已签发文书</translation>
     </message>
     <message>
-        <source>No documents issued yet</source>
-        <translation>尚未签发文书</translation>
+        <source>Make certificates…</source>
+        <translation>制作证书…</translation>
     </message>
     <message>
-        <source>Certificates, letters, agreements and notices will be recorded here with a serial number when they are issued, so that any copy can be verified later. Issuing documents is not available in this version yet.</source>
-        <translation>证书、聘书、协议和通知签发时将连同编号登记在这里，以便日后核验任何一份副本。本版本尚不支持签发文书。</translation>
+        <source>Verify…</source>
+        <translation>查验真伪…</translation>
+    </message>
+    <message>
+        <source>Preview PDF…</source>
+        <translation>预览 PDF…</translation>
+    </message>
+    <message>
+        <source>Void…</source>
+        <translation>作废…</translation>
+    </message>
+    <message>
+        <source>Certificate design…</source>
+        <translation>证书样式…</translation>
+    </message>
+    <message>
+        <source>No documents issued yet</source>
+        <translation>尚未签发文书</translation>
     </message>
     <message>
         <source>Public notice list (PDF)…</source>

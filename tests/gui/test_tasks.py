@@ -64,3 +64,39 @@ def test_cancelled_steps_stop_between_steps(qtbot) -> None:  # type: ignore[no-u
     gate.set()
     qtbot.waitUntil(lambda: bool(done), timeout=5000)
     assert done == [None] and len(reached) <= 2
+
+
+def test_reporting_work_reaches_the_gui_thread_and_can_be_cancelled(qtbot) -> None:  # type: ignore[no-untyped-def]
+    progress: list[tuple[int, int, str, bool]] = []
+    done: list[object] = []
+    gate = threading.Event()
+
+    def work(report, cancelled) -> str:  # type: ignore[no-untyped-def]
+        for i in range(1, 101):
+            if cancelled():
+                return f"stopped after {i - 1}"
+            report(i, 100)
+            gate.wait(5)
+        return "all"
+
+    job = tasks.run_reporting(
+        work, lambda d, t, text: progress.append((d, t, text, threading.current_thread() is threading.main_thread())),
+        done.append)
+    qtbot.waitUntil(lambda: bool(progress), timeout=5000)
+    job.cancel()
+    gate.set()
+    qtbot.waitUntil(lambda: bool(done), timeout=5000)
+    assert progress[0] == (1, 100, "", True)
+    assert done == [f"stopped after {len(progress)}"] and len(progress) < 100
+
+
+def test_reporting_work_errors_are_delivered(qtbot) -> None:  # type: ignore[no-untyped-def]
+    errors: list[BaseException] = []
+
+    def work(report, cancelled) -> None:  # type: ignore[no-untyped-def]
+        report(1, 2, "half")
+        raise OSError("disk full")
+
+    tasks.run_reporting(work, lambda *p: None, lambda _v: None, errors.append)
+    qtbot.waitUntil(lambda: bool(errors), timeout=5000)
+    assert isinstance(errors[0], OSError)

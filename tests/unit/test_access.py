@@ -12,6 +12,7 @@ scores; a viewer writes nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from sqlalchemy import func, select
 
 from psp_desktop.codes import uscc_check_char
 from psp_desktop.db import Database, open_database
-from psp_desktop.enums import ProposalStatus, Role, ScreeningOutcome, SheetStatus
+from psp_desktop.enums import DocumentType, ProposalStatus, Role, ScreeningOutcome, SheetStatus
 from psp_desktop.errors import ValidationError
 from psp_desktop.models import (
     Assignment,
@@ -42,6 +43,7 @@ from psp_desktop.services import (
     application_forms,
     competitions,
     demo,
+    issuing,
     judging,
     organizations,
     pins,
@@ -266,6 +268,9 @@ ACTIONS = (
            prepare=_fill_roadshow),
     Action("round.reopen", Permission.RESULTS_FREEZE, lambda db, d: rankings.reopen_round(
         db, d.roadshow_2025, "公示期间发现计分错误"), prepare=_frozen_roadshow),
+    Action("document.issue", Permission.DOCUMENTS_ISSUE, lambda db, d: issuing.issue(db, issuing.Facts(
+        DocumentType.AWARD_CERTIFICATE, "望江街道阳光社会工作服务中心", "银龄互助项目", "一等奖", "2025年大赛",
+        "望江街道办事处", dt.date(2025, 12, 1)), lambda serial, code: f"%PDF-1.4 {serial} {code}".encode())),
     Action("demo.replace", Permission.USERS_MANAGE, lambda db, d: demo.create_demo(db, replace=True)),
     Action("results.round", Permission.RESULTS_READ, lambda db, d: rankings.round_report(db, d.written_2025),
            writes=False),

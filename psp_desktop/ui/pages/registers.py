@@ -1,4 +1,4 @@
-"""The list pages over the registers: needs, organizations, competitions, judging set-up, issued documents."""
+"""The list pages over the registers: needs, organizations, competitions, judging set-up."""
 
 from __future__ import annotations
 
@@ -286,25 +286,6 @@ class JudgingPage(ListPage):
 
         if self.db is not None:
             self._done(JudgeDialog(self.db, judge_id, self.operator(), self).exec())
-
-
-class DocumentsPage(ListPage):
-    name = "Documents"
-    title_source = QT_TRANSLATE_NOOP("Pages", "Issued documents")
-    sections = (
-        Section("", (
-            Column(QT_TRANSLATE_NOOP("Columns", "Serial"), "serial"),
-            Column(QT_TRANSLATE_NOOP("Columns", "Document"), "doc_type"),
-            Column(QT_TRANSLATE_NOOP("Columns", "Subject"), "subject"),
-            Column(QT_TRANSLATE_NOOP("Columns", "Issued on"), "issued_on"),
-            Column(QT_TRANSLATE_NOOP("Columns", "Voided"), "voided"),
-        ), lambda db: _lists().issued_documents(db),
-            QT_TRANSLATE_NOOP("Pages", "No documents issued yet"),
-            QT_TRANSLATE_NOOP("Pages", "Certificates, letters, agreements and notices will be recorded here "
-                                       "with a serial number when they are issued, so that any copy can be "
-                                       "verified later. Issuing documents is not available in this version "
-                                       "yet.")),
-    )
 
 
 class MonitoringPage(EmptyPage):
