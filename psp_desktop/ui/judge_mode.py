@@ -13,6 +13,7 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QRegularExpression, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
@@ -634,6 +635,11 @@ class ScoringScreen(QWidget):
             start = next((i for i, t in enumerate(self.tasks) if not t.locked), 0)
         self._show(start)
 
+    def _bring_into_view(self, row: QWidget) -> None:
+        # focus can still move while the window is being torn down, after the scroll area is gone
+        if shiboken6.isValid(self.scroll) and shiboken6.isValid(row):
+            self.scroll.ensureWidgetVisible(row)
+
     def _make_rows(self, criteria: tuple[CriterionView, ...]) -> None:
         for row in self.rows:
             row.setParent(None)
@@ -643,7 +649,7 @@ class ScoringScreen(QWidget):
             row = CriterionRow(criterion)
             row.edit.returnPressed.connect(lambda index=index: self._field_done(index))
             row.edit.textChanged.connect(lambda _text, index=index: self._field_changed(index))
-            row.edit.focused.connect(lambda row=row: self.scroll.ensureWidgetVisible(row))
+            row.edit.focused.connect(lambda row=row: self._bring_into_view(row))
             self.criteria_box.addWidget(row)
             row.show()  # now, not when the layout gets round to it: the first field takes focus at once
             self.rows.append(row)

@@ -285,8 +285,9 @@ def test_a_missing_template_file_is_refused(tmp_path: Path) -> None:
 
 def test_shipped_templates_are_one_file_per_document_type() -> None:
     names = sorted(p.stem for p in template_dir().glob("*.json"))
-    assert names == ["blank_score_sheets", "disbursement_notice", "grant_agreement", "intake_receipt", "judge_sheets",
-                     "notice_list", "round_summary", "screening_list"]
+    assert names == ["appointment_letter", "award_certificate", "blank_score_sheets", "disbursement_notice",
+                     "grant_agreement", "intake_receipt", "judge_sheets", "notice_list", "participation_certificate",
+                     "round_summary", "screening_list"]
     for path in template_dir().glob("*.json"):
         assert json.loads(path.read_text(encoding="utf-8"))["document"] == path.stem
 
