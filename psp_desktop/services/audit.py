@@ -262,7 +262,7 @@ class Entry(NamedTuple):  # a tuple: a frozen dataclass cost a third of verify's
     @classmethod
     def read(cls, raw: Any) -> Entry:
         return cls(raw.id, _datetime(raw.at), raw.username, raw.role, raw.action, raw.entity, raw.entity_id,
-                   _json(raw.before), _json(raw.after), str(raw.prev_hash), str(raw.hash))
+                   read_json(raw.before), read_json(raw.after), str(raw.prev_hash), str(raw.hash))
 
     @property
     def readable(self) -> bool:
@@ -276,13 +276,19 @@ def _datetime(value: Any) -> Any:
         return UNREADABLE
 
 
-def _json(value: Any) -> Any:
+def read_json(value: Any) -> Any:
+    """Stored JSON text as data; None stays None, and text that is not JSON is UNREADABLE (seals report it)."""
     if value is None:
         return None
     try:
         return json.loads(value)
     except (TypeError, ValueError):
         return UNREADABLE
+
+
+def after_value(event: Any, key: str) -> Any:
+    """One value a change-log entry recorded as the state after the change, or None."""
+    return event.after.get(key) if isinstance(event.after, dict) else None
 
 
 def _link_problem(conn: Any, row: Entry, previous: Entry | None, *, sqlite: bool) -> Problem | None:

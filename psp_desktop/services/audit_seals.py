@@ -9,7 +9,6 @@ its "sheet.submit" entry, a frozen round's snapshot with its "round.freeze" entr
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from ..enums import SheetStatus
 from ..errors import QT_TRANSLATE_NOOP
 from ..models import Assignment, PaperEntry, Round, RoundSnapshot, Score, ScoreSheet
 from . import audit_seals_documents, audit_seals_money
-from .audit import UNREADABLE, Entry, Problem, canonical
+from .audit import UNREADABLE, Entry, Problem, after_value, canonical, read_json
 
 SUBMIT, REOPEN = "sheet.submit", "sheet.reopen"
 FREEZE, UNFREEZE = "round.freeze", "round.reopen"
@@ -72,15 +71,7 @@ def check(conn: Connection, ledger: Ledger) -> tuple[int, Problem | None]:
     return total, None
 
 
-def _after(event: Event, key: str) -> Any:
-    return event.after.get(key) if isinstance(event.after, dict) else None
 
-
-def _json(value: Any) -> Any:
-    try:
-        return None if value is None else json.loads(value)
-    except (TypeError, ValueError):
-        return UNREADABLE
 
 
 def _points(x100: Any) -> str:
@@ -174,7 +165,7 @@ def _sheet_problem(sheet: _Sheet, event: Event | None, scores: Mapping[str, tupl
                        "score_sheet", sheet.id)
     for key, message, stored in (("proposal", SHEET_PROPOSAL, sheet.proposal_id),
                                  ("judge_id", SHEET_JUDGE, sheet.judge_id)):
-        recorded = _after(event, key)
+        recorded = after_value(event, key)
         if (key == "proposal" or recorded is not None) and recorded != stored:  # older entries lack judge_id
             return Problem("state", message, {"sheet": sheet.id, "stored": stored, "entry": event.entry_id,
                                               "recorded": recorded}, "score_sheet", sheet.id)
@@ -182,7 +173,7 @@ def _sheet_problem(sheet: _Sheet, event: Event | None, scores: Mapping[str, tupl
 
 
 def _points_problem(sheet: _Sheet, event: Event, scores: Mapping[str, tuple[int, Any]]) -> Problem | None:
-    recorded = _after(event, "points")
+    recorded = after_value(event, "points")
     recorded = recorded if isinstance(recorded, dict) else {}
     for criterion in sorted(set(recorded) | set(scores), key=lambda k: (len(k), k)):
         score_id, stored = scores.get(criterion, (None, None))
@@ -206,7 +197,7 @@ def _check_paper(conn: Connection, ledger: Ledger, sheets: Mapping[int, _Sheet])
         event = ledger.last("score_sheet", sheet.id, (SUBMIT,)) if sheet else None
         if sheet is None or event is None:
             continue
-        keyed, recorded = _json(points), _after(event, "points") or {}
+        keyed, recorded = read_json(points), after_value(event, "points") or {}
         keyed = keyed if isinstance(keyed, dict) else {}
         for criterion in sorted(set(keyed) | set(recorded), key=lambda k: (len(str(k)), str(k))):
             if keyed.get(criterion) != recorded.get(criterion):
@@ -247,10 +238,10 @@ def _check_rounds(conn: Connection, ledger: Ledger) -> tuple[int, Problem | None
     query = select(snap.c.id, snap.c.round_id, cast(snap.c.content, Text), snap.c.sha256, snap.c.reopened_at)
     for snapshot_id, round_id, content, sha256, reopened_at in conn.execute(query.order_by(snap.c.id)):
         where = {"round": _round_name(names, round_id), "snapshot": snapshot_id}
-        parsed = _json(content)
+        parsed = read_json(content)
         if parsed is UNREADABLE or hashlib.sha256(canonical(parsed)).hexdigest() != sha256:
             return checked, Problem("state", SNAPSHOT_CHANGED, where, "round_snapshot", snapshot_id)
-        frozen_as = {_after(e, "sha256") for e in ledger.events.get(("round", round_id), ()) if e.action == FREEZE}
+        frozen_as = {after_value(e, "sha256") for e in ledger.events.get(("round", round_id), ()) if e.action == FREEZE}
         if sha256 not in frozen_as:
             return checked, Problem("state", SNAPSHOT_UNRECORDED, {**where, "sha256": sha256}, "round_snapshot",
                                     snapshot_id)
@@ -279,7 +270,7 @@ def _round_problem(ledger: Ledger, round_id: int, name: str, frozen: bool,
         return Problem("state", ROUND_FROZEN, {"round": label}, "review_round", round_id)
     if recorded_frozen and not frozen:
         return Problem("state", ROUND_OPEN, {"round": label, "entry": event.entry_id}, "review_round", round_id)
-    if recorded_frozen and (current is None or current[1] != _after(event, "sha256")):
+    if recorded_frozen and (current is None or current[1] != after_value(event, "sha256")):
         return Problem("state", ROUND_CURRENT, {"round": label, "snapshot": current[0] if current else "—",
                                                 "entry": event.entry_id}, "round_snapshot",
                        current[0] if current else None)
@@ -291,7 +282,7 @@ def _missing_snapshots(conn: Connection, ledger: Ledger, names: Mapping[int, Any
     stored = {(r, h) for r, h in conn.execute(select(snap.c.round_id, snap.c.sha256))}
     for round_id, events in sorted(ledger.of("round")):
         for event in events:
-            if event.action == FREEZE and round_id in names and (round_id, _after(event, "sha256")) not in stored:
+            if event.action == FREEZE and round_id in names and (round_id, after_value(event, "sha256")) not in stored:
                 return Problem("state", SNAPSHOT_MISSING, {"round": _round_name(names, round_id),
                                                            "entry": event.entry_id}, "round_snapshot", None)
     return None

@@ -7,7 +7,6 @@ verify. A register row edited, added or deleted with sqlite3 leaves the chain in
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from sqlalchemy import String, Text, cast, select, type_coerce
@@ -15,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from ..errors import QT_TRANSLATE_NOOP
 from ..models import IssuedDocument, Setting
-from .audit import UNREADABLE, Problem
+from .audit import Problem, after_value, read_json
 
 ISSUE, VOID = "document.issue", "document.void"  # as services.issuing writes them
 ENTITY = "issued_document"
@@ -50,7 +49,7 @@ def check_documents(conn: Connection, ledger: Any) -> tuple[int, Problem | None]
     for row_id, events in sorted(ledger.of(ENTITY)):
         issued = next((e for e in events if e.action == ISSUE), None)
         if issued is not None and row_id not in present:
-            return checked, Problem("state", DOCUMENT_MISSING, {"serial": _after(issued, "serial"),
+            return checked, Problem("state", DOCUMENT_MISSING, {"serial": after_value(issued, "serial"),
                                                                 "entry": issued.entry_id}, ENTITY, row_id)
     keys_checked, problem = _check_keys(conn, ledger)
     return checked + keys_checked, problem
@@ -62,7 +61,7 @@ def _rows(conn: Connection) -> list[dict[str, Any]]:
                    table.c.sha256, table.c.voided, cast(table.c.payload, Text)).order_by(table.c.id)
     out = []
     for row_id, serial, doc_type, subject, sha256, voided, payload in conn.execute(query):
-        parsed = _json(payload)
+        parsed = read_json(payload)
         parsed = parsed if isinstance(parsed, dict) else {}
         code = parsed.get("qr")
         out.append({"id": row_id, "serial": serial, "doc_type": doc_type, "subject": subject, "sha256": sha256,
@@ -77,7 +76,7 @@ def _row_problem(row: dict[str, Any], ledger: Any) -> Problem | None:
     if issued is None:
         return Problem("state", DOCUMENT_UNRECORDED, {**where, "row": row["id"]}, ENTITY, row["id"])
     for name in ("serial", "doc_type", "subject", "sha256", "key", "code_sha256"):
-        recorded = _after(issued, name)
+        recorded = after_value(issued, name)
         if row[name] != recorded:
             return Problem("state", DOCUMENT_CHANGED, {
                 **where, "field": name, "stored": row[name], "entry": issued.entry_id, "recorded": recorded},
@@ -91,9 +90,9 @@ def _row_problem(row: dict[str, Any], ledger: Any) -> Problem | None:
 
 
 def _check_keys(conn: Connection, ledger: Any) -> tuple[int, Problem | None]:
-    registered = {(_after(e, "key"), _after(e, "key_public")) for _row_id, events in ledger.of(ENTITY)
-                  for e in events if e.action == ISSUE and _after(e, "key_public")}
-    stored = _json(conn.scalar(select(cast(Setting.__table__.c.value, Text))
+    registered = {(after_value(e, "key"), after_value(e, "key_public")) for _row_id, events in ledger.of(ENTITY)
+                  for e in events if e.action == ISSUE and after_value(e, "key_public")}
+    stored = read_json(conn.scalar(select(cast(Setting.__table__.c.value, Text))
                                .where(Setting.__table__.c.key == KEYS_SETTING)))
     keys = stored.get("keys") if isinstance(stored, dict) else None
     checked = 0
@@ -103,14 +102,3 @@ def _check_keys(conn: Connection, ledger: Any) -> tuple[int, Problem | None]:
             return checked, Problem("state", KEY_UNRECORDED, {"key": pair[0] or "?"}, "setting", None)
         checked += 1
     return checked, None
-
-
-def _after(event: Any, key: str) -> Any:
-    return event.after.get(key) if isinstance(event.after, dict) else None
-
-
-def _json(value: Any) -> Any:
-    try:
-        return None if value is None else json.loads(value)
-    except (TypeError, ValueError):
-        return UNREADABLE

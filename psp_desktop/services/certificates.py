@@ -216,6 +216,11 @@ def _setting_key(doc_type: DocumentType) -> str:
     return TEMPLATE_SETTING.format(doc_type=doc_type.value)
 
 
+def shipped_template(doc_type: DocumentType) -> dict[str, Any]:
+    """The design as shipped, before the office's edits (the designer's "Reset" and its diff base)."""
+    return certificate.shipped_data(_kind(doc_type))
+
+
 def template(db: Database, doc_type: DocumentType) -> dict[str, Any]:
     """The template as data: the shipped JSON overlaid with the office's edits."""
     kind = _kind(doc_type)

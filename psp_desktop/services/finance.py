@@ -154,6 +154,11 @@ def _row(r: Row[Any], counts: Counter[int], paid: dict[int, tuple[int, dt.date |
         paid_fen, paid_on, voucher, clawed_back, returned.get(tranche_id, 0))
 
 
+def is_overdue(r: TrancheRow, today: dt.date) -> bool:
+    """Owed (condition met, not paid) and expected before today."""
+    return r.status in OWED and r.due_on is not None and r.due_on < today
+
+
 def _in_view(r: TrancheRow, view: View, today: dt.date) -> bool:
     if view is View.ALL:
         return True
@@ -161,11 +166,9 @@ def _in_view(r: TrancheRow, view: View, today: dt.date) -> bool:
         return r.status is TrancheStatus.WITHHELD
     if view is View.PAID:
         return r.status in tranches.SPENT
-    if r.status not in OWED or r.due_on is None:
-        return False
     if view is View.OVERDUE:
-        return r.due_on < today
-    return (r.due_on.year, r.due_on.month) <= (today.year, today.month)
+        return is_overdue(r, today)
+    return r.status in OWED and r.due_on is not None and (r.due_on.year, r.due_on.month) <= (today.year, today.month)
 
 
 # --- totals ------------------------------------------------------------------------------------------------------

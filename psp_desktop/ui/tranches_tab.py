@@ -81,10 +81,6 @@ class TrancheData:
     every: tuple[TrancheRow, ...]  # every row of the competition, for the totals
 
 
-def is_overdue(row: TrancheRow, today: dt.date) -> bool:
-    return row.status in finance.OWED and row.due_on is not None and row.due_on < today
-
-
 def seq_text(row: TrancheRow) -> str:
     return translate("FundingMoney", "Tranche {n} of {m}").format(n=row.seq, m=row.count)
 
@@ -92,7 +88,11 @@ def seq_text(row: TrancheRow) -> str:
 def tranche_columns(today: Callable[[], dt.date]) -> tuple[Column, ...]:
     def state(row: TrancheRow) -> str:
         text = label(row.status)
-        return translate("FundingMoney", "{state}, overdue").format(state=text) if is_overdue(row, today()) else text
+        return (
+            translate("FundingMoney", "{state}, overdue").format(state=text)
+            if finance.is_overdue(row, today())
+            else text
+        )
 
     return (
         Column(QT_TRANSLATE_NOOP("Columns", "Competition"), "competition"),
@@ -177,9 +177,9 @@ class TranchesTab(MoneyTab):
         self.model = MarkedModel(
             tranche_columns(lambda: self.data.today),
             self,
-            tint=lambda r: OVERDUE_BACKGROUND if is_overdue(r, self.data.today) else None,
+            tint=lambda r: OVERDUE_BACKGROUND if finance.is_overdue(r, self.data.today) else None,
             tip=self._row_tip,
-            alarm=lambda r, c: c == self.state_column and is_overdue(r, self.data.today),
+            alarm=lambda r, c: c == self.state_column and finance.is_overdue(r, self.data.today),
         )
         self.state_column = next(i for i, c in enumerate(self.model.columns) if c.attr == "status")
         self.proxy = make_proxy(self.model, self)
@@ -355,7 +355,7 @@ class TranchesTab(MoneyTab):
         )
 
     def _row_tip(self, row: TrancheRow) -> str:
-        if is_overdue(row, self.data.today):
+        if finance.is_overdue(row, self.data.today):
             assert row.due_on is not None
             return translate("FundingMoney", "Overdue: expected on {date}, {days} days ago.").format(
                 date=row.due_on.isoformat(), days=(self.data.today - row.due_on).days

@@ -480,9 +480,9 @@ class CertificateDesigner(QDialog):
 
 
 def _shipped(doc_type: DocumentType) -> dict[str, Any]:
-    from ...documents import certificate
+    from ...services import certificates
 
-    return certificate.shipped_data(certificate.KINDS[doc_type])
+    return certificates.shipped_template(doc_type)
 
 
 def _mm_spin(value: float, limit: float) -> QDoubleSpinBox:
