@@ -47,6 +47,44 @@ BOLD_STROKE = 0.035  # em: the bundled font has no bold face; glyphs are filled 
 SIZE_STEP = 0.25  # points: sizes tried between the maximum and the minimum
 
 TEMPLATE_INVALID = QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: {reason}")
+NOT_AN_OBJECT = QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: the file does not hold "
+                                            "a JSON object.")
+MISSING_ENTRY = QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: the entry {entry} is "
+                                            "missing.")
+WRONG_VALUE = QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: a value has the wrong "
+                                          "kind ({detail}).")
+BAD_COLOUR = QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: the colour {key} should "
+                                         "look like #1A2B3C, not {text}.")
+# what is wrong with a template, each a whole sentence so it translates as one
+_BAD = {
+    "document": QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: "
+                                            "its 'document' entry should be {expected}."),
+    "page": QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: "
+                                        "the page should be A4, portrait or landscape."),
+    "twin_fields": QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: "
+                                               "two fields have the same name."),
+    "label": QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: "
+                                         "the label {label} is missing."),
+    "qr_square": QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: "
+                                             "the QR code box should be square."),
+    "colour_name": QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: "
+                                               "there is no colour named {name}."),
+    "empty_box": QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: "
+                                             "the box of {what} needs a width and a height above 0 mm."),
+    "outside": QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: "
+                                           "the box of {what} ({box} mm) is not inside the page's margins."),
+    "field_entry": QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: "
+                                               "the field {name} has an unknown entry {entry}."),
+    "field_sizes": QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: "
+                                               "the field {name} needs 0 < smallest size ≤ size ≤ 200 pt."),
+    "field_align": QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: "
+                                               "the field {name} should align {across} and {down}."),
+    "frame": QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: "
+                                         "a frame needs an inset inside the page and a line width of 0–20 pt."),
+    "field_spacing": QT_TRANSLATE_NOOP("Errors", "The certificate template {template} is not usable: "
+                                                 "the field {name} needs line spacing 1–4, letter spacing 0–3 em "
+                                                 "and an indent of 0–10 em."),
+}
 TEXT_TOO_LONG = QT_TRANSLATE_NOOP(
     "Errors", "The text of the field “{field}” does not fit its box on the certificate template {template} even at "
               "its minimum size of {size} pt. Make the box larger or the minimum size smaller.")
@@ -153,7 +191,11 @@ class CertificateTemplate:
 
 
 class _Bad(Exception):
-    """A template entry that is not what the renderer expects (English detail for TEMPLATE_INVALID)."""
+    """A template entry that is not what the renderer expects: a message (with {template}) and its values."""
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.message, self.params = message, params
 
 
 def shipped_data(kind: CertificateKind, directory: Path | None = None) -> dict[str, Any]:
@@ -166,7 +208,7 @@ def shipped_data(kind: CertificateKind, directory: Path | None = None) -> dict[s
     except ValueError as exc:
         raise ValidationError(TEMPLATE_INVALID, template=path, reason=exc) from exc
     if not isinstance(data, dict):
-        raise ValidationError(TEMPLATE_INVALID, template=path, reason="the file does not hold a JSON object")
+        raise ValidationError(NOT_AN_OBJECT, template=path)
     return data
 
 
@@ -179,9 +221,12 @@ def parse(kind: CertificateKind, data: Mapping[str, Any], name: str) -> Certific
     anything the renderer cannot draw are refused here, before any certificate is made."""
     try:
         template = _parse(kind, data, name)
-    except (_Bad, KeyError, TypeError, ValueError) as exc:
-        reason = f"missing entry {exc}" if isinstance(exc, KeyError) else str(exc)
-        raise ValidationError(TEMPLATE_INVALID, template=name, reason=reason) from exc
+    except _Bad as exc:
+        raise ValidationError(exc.message, template=name, **exc.params) from exc
+    except KeyError as exc:
+        raise ValidationError(MISSING_ENTRY, template=name, entry=exc.args[0] if exc.args else "") from exc
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(WRONG_VALUE, template=name, detail=exc) from exc
     for text in [template.title, *(f.text for f in template.fields)]:
         for placeholder in placeholders(text):
             if placeholder not in kind.fields:
@@ -191,10 +236,10 @@ def parse(kind: CertificateKind, data: Mapping[str, Any], name: str) -> Certific
 
 def _parse(kind: CertificateKind, data: Mapping[str, Any], name: str) -> CertificateTemplate:
     if data.get("document") != kind.template:
-        raise _Bad(f"'document' should be {kind.template!r}")
+        raise _Bad(_BAD["document"], expected=kind.template)
     page = data["page"]
     if page["size"] != "A4" or page["orientation"] not in ("portrait", "landscape"):
-        raise _Bad("the page should be A4, portrait or landscape")
+        raise _Bad(_BAD["page"])
     size = (landscape if page["orientation"] == "landscape" else portrait)(A4)
     colours = {key: _colour(key, value) for key, value in data["colours"].items()}
     margins = float(page.get("margin_mm", 0)) * mm
@@ -202,15 +247,15 @@ def _parse(kind: CertificateKind, data: Mapping[str, Any], name: str) -> Certifi
     fields = tuple(_field(item, size, inner, colours) for item in data["fields"])
     names = [f.name for f in fields]
     if len(set(names)) != len(names):
-        raise _Bad("two fields have the same name")
+        raise _Bad(_BAD["twin_fields"])
     labels = {str(group): {str(k): str(v) for k, v in words.items()} for group, words in data.get("labels", {}).items()}
     for group, keys in kind.labels.items():
         missing = sorted(keys - set(labels.get(group, {})))
         if missing:
-            raise _Bad(f"no label {group}.{missing[0]}")
+            raise _Bad(_BAD["label"], label=f"{group}.{missing[0]}")
     qr = _box(data["qr"], size, inner, "qr")
     if abs(qr.width - qr.height) > 0.01:
-        raise _Bad("the QR code box should be square")
+        raise _Bad(_BAD["qr_square"])
     return CertificateTemplate(
         name=name, title=str(data["title"]), page_size=size, colours=colours,
         frames=tuple(_frame(item, size, colours) for item in data.get("frames", ())),
@@ -225,16 +270,16 @@ def _parse(kind: CertificateKind, data: Mapping[str, Any], name: str) -> Certifi
 def _colour(key: str, value: object) -> colors.Color:
     text = str(value)
     if len(text) != 7 or not text.startswith("#"):
-        raise _Bad(f"colour {key!r} should look like #1A2B3C, not {text!r}")
+        raise _Bad(BAD_COLOUR, key=key, text=text)
     try:
         return colors.HexColor(text)
     except ValueError as exc:
-        raise _Bad(f"colour {key!r} should look like #1A2B3C, not {text!r}") from exc
+        raise _Bad(BAD_COLOUR, key=key, text=text) from exc
 
 
 def _named_colour(colours: Mapping[str, colors.Color], name: str) -> str:
     if name not in colours:
-        raise _Bad(f"no colour named {name!r}")
+        raise _Bad(_BAD["colour_name"], name=name)
     return name
 
 
@@ -244,12 +289,13 @@ def _box(data: Mapping[str, Any], page: tuple[float, float], inside: Box, what: 
     height = float(data.get("height", data.get("size", 0)))
     x, top = float(data["x"]), float(data["y"])
     if width <= 0 or height <= 0:
-        raise _Bad(f"{what}: the box needs a width and a height above 0 mm")
+        raise _Bad(_BAD["empty_box"], what=what)
     box = Box(x * mm, page[1] - (top + height) * mm, width * mm, height * mm)
     fuzz = 0.01
     if (box.x < inside.x - fuzz or box.y < inside.y - fuzz or box.right > inside.right + fuzz
             or box.top > inside.top + fuzz):
-        raise _Bad(f"{what}: the box ({x:g}, {top:g}, {width:g} × {height:g} mm) is not inside the page's margins")
+        raise _Bad(_BAD["outside"],
+                   what=what, box=f"{x:g}, {top:g}, {width:g} × {height:g}")
     return box
 
 
@@ -260,7 +306,8 @@ def _field(data: Mapping[str, Any], page: tuple[float, float], inside: Box,
              "letter_spacing_em", "indent_em", "wrap"}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise _Bad(f"field {name!r}: unknown entry {unknown[0]!r}")
+        raise _Bad(_BAD["field_entry"], name=name,
+                   entry=unknown[0])
     size = float(data["size"])
     item = TextField(
         name=name, text=str(data["text"]), box=_box(data["box"], page, inside, f"field {name!r}"), size=size,
@@ -271,19 +318,19 @@ def _field(data: Mapping[str, Any], page: tuple[float, float], inside: Box,
         wrap=bool(data.get("wrap", False)),
     )
     if not 0 < item.min_size <= item.size <= 200:
-        raise _Bad(f"field {name!r}: sizes should satisfy 0 < min_size ≤ size ≤ 200 pt")
+        raise _Bad(_BAD["field_sizes"], name=name)
     if item.align not in ALIGNMENTS or item.valign not in VALIGNMENTS:
-        raise _Bad(f"field {name!r}: align should be one of {', '.join(ALIGNMENTS)} and valign one of "
-                   f"{', '.join(VALIGNMENTS)}")
+        raise _Bad(_BAD["field_align"], name=name,
+                   across="/".join(ALIGNMENTS), down="/".join(VALIGNMENTS))
     if not 1 <= item.line_spacing <= 4 or not 0 <= item.letter_spacing_em <= 3 or not 0 <= item.indent_em <= 10:
-        raise _Bad(f"field {name!r}: line_spacing 1–4, letter_spacing_em 0–3, indent_em 0–10")
+        raise _Bad(_BAD["field_spacing"], name=name)
     return item
 
 
 def _frame(data: Mapping[str, Any], page: tuple[float, float], colours: Mapping[str, colors.Color]) -> Frame:
     frame = Frame(float(data["inset_mm"]) * mm, float(data["width_pt"]), _named_colour(colours, str(data["colour"])))
     if not 0 <= frame.inset < min(page) / 2 or not 0 < frame.width <= 20:
-        raise _Bad("a frame needs an inset inside the page and a line width of 0–20 pt")
+        raise _Bad(_BAD["frame"])
     return frame
 
 

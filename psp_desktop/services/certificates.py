@@ -24,7 +24,8 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,8 @@ BACKGROUND_MISSING = QT_TRANSLATE_NOOP(
               "image again in Settings, or remove it.")
 CANNOT_WRITE_FOLDER = QT_TRANSLATE_NOOP("Errors", "Cannot write to the folder {folder}. Choose another location.")
 CANNOT_WRITE_FILE = QT_TRANSLATE_NOOP("Errors", "Cannot write {path}: {reason}. Nothing was issued.")
+CANNOT_KEEP = QT_TRANSLATE_NOOP(
+    "Errors", "Cannot keep the office's copy of the certificates in {folder}: {reason}. Nothing was issued.")
 CANCELLED = QT_TRANSLATE_NOOP("Errors", "Cancelled: no certificate was issued and no file was written.")
 NOT_MOVED = QT_TRANSLATE_NOOP(
     "Errors", "The certificates were issued, but moving them into {folder} failed: {reason}. They are in {staging}.")
@@ -252,8 +255,10 @@ def _overlay_fields(base: list[Any], edits: list[Any]) -> list[Any]:
                      if not isinstance(item, Mapping) or item.get("name") in edited]
 
 
-def _parsed(doc_type: DocumentType, data: Mapping[str, Any], name: str) -> CertificateTemplate:
-    return certificate.parse(_kind(doc_type), data, name)
+def _parsed(doc_type: DocumentType, data: Mapping[str, Any]) -> CertificateTemplate:
+    """data checked as a template; a message about it names the template as people know it (荣誉证书)."""
+    kind = _kind(doc_type)
+    return certificate.parse(kind, data, str(certificate.shipped_data(kind).get("title") or kind.template))
 
 
 def save_template(db: Database, doc_type: DocumentType, data: Mapping[str, Any]) -> None:
@@ -262,7 +267,7 @@ def save_template(db: Database, doc_type: DocumentType, data: Mapping[str, Any])
     actor = access.require(db, Permission.SETTINGS_EDIT)
     kind = _kind(doc_type)
     key = _setting_key(kind.doc_type)
-    parsed = _parsed(kind.doc_type, overlay(certificate.shipped_data(kind), data), key)
+    parsed = _parsed(kind.doc_type, overlay(certificate.shipped_data(kind), data))
     values = _values(kind, _sample_facts(kind.doc_type, parsed), "HJ0000-0000")
     _layout_all(parsed, values)
     stored = copy.deepcopy(dict(data))
@@ -326,7 +331,7 @@ def render_preview(db: Database, doc_type: DocumentType, data: Mapping[str, Any]
     access.require(db, Permission.RESULTS_READ)
     kind = _kind(doc_type)
     source = overlay(certificate.shipped_data(kind), data) if data is not None else template(db, kind.doc_type)
-    parsed = _parsed(kind.doc_type, source, _setting_key(kind.doc_type))
+    parsed = _parsed(kind.doc_type, source)
     facts = _sample_facts(kind.doc_type, parsed)
     serial = f"{issuing.SERIAL_CODES[kind.doc_type]}{facts.issued_on.year}-0000"
     code = issuing.qr_text(serial, facts, _specimen_key())  # a real-length code no register holds
@@ -359,7 +364,7 @@ def subjects(db: Database, competition_id: int, doc_type: DocumentType) -> list[
     competition's panels, participation certificates for eligible proposals that were not funded."""
     access.require(db, Permission.RESULTS_READ)
     kind = _kind(doc_type)
-    parsed = _parsed(kind.doc_type, template(db, kind.doc_type), _setting_key(kind.doc_type))
+    parsed = _parsed(kind.doc_type, template(db, kind.doc_type))
     with db.read() as s:
         _competition(s, competition_id)
         return _SUBJECTS[kind.doc_type](s, competition_id, parsed)
@@ -445,6 +450,8 @@ class _Batch:
     files: list[tuple[Path, Path]]  # (staged, final)
     codes: list[str]
     key: Any = None  # this PC's signing key, read once for the batch
+    keep: Callable[[bytes], Path | None] | None = None  # files the office's copy of a PDF; the new file or None
+    kept: list[Path] = field(default_factory=list)  # copies this batch added: removed again should it fail
 
 
 def make_batch(db: Database, competition_id: int, doc_type: DocumentType, out_dir: Path, *, combined: bool,
@@ -454,7 +461,7 @@ def make_batch(db: Database, competition_id: int, doc_type: DocumentType, out_di
     out_dir: one PDF each ("<serial> <subject>.pdf"), or all in one combined PDF to print. All or nothing."""
     actor = access.require(db, Permission.DOCUMENTS_ISSUE)
     kind = _kind(doc_type)
-    parsed = _parsed(kind.doc_type, template(db, kind.doc_type), _setting_key(kind.doc_type))
+    parsed = _parsed(kind.doc_type, template(db, kind.doc_type))
     with db.read() as s:
         competition = _competition(s, competition_id)
         name, issuer = competition.name, competition.organizer.strip()
@@ -468,7 +475,7 @@ def make_batch(db: Database, competition_id: int, doc_type: DocumentType, out_di
     pictures, key = art(db), laptop_keys.private_key()  # before the hidden folder exists: nothing to clean up
     folder = Path(out_dir).absolute()
     made_folder = not folder.exists()
-    batch = _Batch(kind, parsed, pictures, _staging(folder), folder, None, [], [], key)
+    batch = _Batch(kind, parsed, pictures, _staging(folder), folder, None, [], [], key, partial(_keep_copy, db))
     try:
         serials = _issue_all(db, batch, actor, facts, progress, cancelled, combined)
         files = _publish(batch)
@@ -476,12 +483,45 @@ def make_batch(db: Database, competition_id: int, doc_type: DocumentType, out_di
         raise
     except BaseException:
         shutil.rmtree(batch.staging, ignore_errors=True)
+        for path in batch.kept:
+            path.unlink(missing_ok=True)
         if made_folder:
             with contextlib.suppress(OSError):
                 folder.rmdir()  # only if still empty
         raise
     shutil.rmtree(batch.staging, ignore_errors=True)
     return BatchResult(kind.doc_type, tuple(serials), tuple(files), combined)
+
+
+def _keep_copy(db: Database, pdf: bytes) -> Path | None:
+    """The office's copy of an issued PDF in the file store (the register holds only its SHA-256)."""
+    path = proposals.stored_path(db, hashlib.sha256(pdf).hexdigest())
+    if path.exists():
+        return None
+    try:
+        proposals.store_content(db, pdf)
+    except OSError as exc:
+        raise ValidationError(CANNOT_KEEP, folder=path.parent, reason=exc.strerror or exc) from exc
+    return path
+
+
+def issue_in(s: Session, competition_id: int, doc_type: DocumentType, who: access.Actor, issued_on: dt.date, *,
+             key: Any = None) -> dict[int, issuing.Issued]:
+    """Every subject's certificate issued in the caller's transaction with the shipped template and no images,
+    without files (the demo's ceremony), by the subject's ref_id; the caller checked the permission."""
+    kind = _kind(doc_type)
+    parsed = _parsed(kind.doc_type, shipped_template(kind.doc_type))
+    competition = _competition(s, competition_id)
+    issued = {}
+    for p in _SUBJECTS[kind.doc_type](s, competition_id, parsed):
+        facts = issuing.Facts(kind.doc_type, p.subject, p.title, p.detail, competition.name,
+                              competition.organizer.strip(), issued_on)
+
+        def render(serial: str, code: str, facts: issuing.Facts = facts) -> bytes:
+            return certificate.render(parsed, _values(kind, facts, serial), code, keywords=issuing.embed_keywords)
+
+        issued[p.ref_id] = issuing.issue_in(s, facts, render, who, key=key)
+    return issued
 
 
 def _issue_all(db: Database, batch: _Batch, actor: access.Actor, facts: list[issuing.Facts],
@@ -523,6 +563,9 @@ def _issue_one(s: Session, batch: _Batch, actor: access.Actor, facts: issuing.Fa
 
     issued = issuing.issue_in(s, facts, render, actor, key=batch.key)
     batch.codes.append(issued.qr_text)
+    kept = batch.keep(issued.pdf) if batch.keep is not None else None
+    if kept is not None:
+        batch.kept.append(kept)
     if batch.book is None:
         final = _free_name(batch, f"{issued.serial} {_safe(facts.subject)}.pdf")
         _write(batch.staging / final.name, issued.pdf)

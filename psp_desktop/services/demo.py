@@ -33,6 +33,7 @@ from ..models import (
     ConflictDeclaration,
     Criterion,
     EligibilityCheck,
+    IssuedDocument,
     Judge,
     JudgeGroup,
     Organization,
@@ -124,6 +125,8 @@ def create_demo(database: Database, *, replace: bool = False) -> dict[str, int]:
         builder.build()
         demo_users.add_accounts(session)
         builder.attach_certificates(lambda content: proposals.store_content(database, content))
+        for pdf in builder.issued_pdfs:
+            proposals.store_content(database, pdf)
         session.flush()
         return _summary(session)
 
@@ -146,7 +149,7 @@ SUMMARY_MODELS = {
     "conflicts": ConflictDeclaration, "proposals": Proposal, "budget_lines": BudgetLine,
     "eligibility_checks": EligibilityCheck, "screening_decisions": ScreeningDecision, "assignments": Assignment,
     "score_sheets": ScoreSheet, "round_snapshots": RoundSnapshot, "awards": Award, "tranches": Tranche,
-    "payments": Payment,
+    "payments": Payment, "issued_documents": IssuedDocument,
 }
 
 
@@ -191,6 +194,7 @@ class _DemoBuilder:
         self.orgs: list[_OrgPlan] = []
         self.plans: list[_ProposalPlan] = []
         self.titles: set[str] = set()
+        self.issued_pdfs: list[bytes] = []  # the office's copies of the certificates issued in the story
 
     def build(self) -> None:
         self._communities()
@@ -204,7 +208,7 @@ class _DemoBuilder:
         self._links(competition)
         self._screening()
         experts, public = self._judging(competition)
-        demo_funding.build_history(self, experts, public)
+        self.issued_pdfs = demo_funding.build_history(self, experts, public)
 
     # --- registry -------------------------------------------------------------------------------------------
 

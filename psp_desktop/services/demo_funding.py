@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import hashlib
 import heapq
 import itertools
 import random
@@ -28,12 +29,25 @@ from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from ..enums import AwardStatus, BudgetCategory, CompetitionStatus
+from ..enums import AwardStatus, BudgetCategory, CompetitionStatus, DocumentType
 from ..models import Award, Competition, Judge, Proposal, Tranche
-from . import allocation, audit, demo_judging, demo_users, matching, rankings, tranches
+from . import (
+    allocation,
+    audit,
+    certificates,
+    demo_evaluation,
+    demo_judging,
+    demo_monitoring,
+    demo_users,
+    issuing,
+    matching,
+    rankings,
+    tranches,
+)
 from .demo_judging import Intake, _Clock
 
 if TYPE_CHECKING:
@@ -61,6 +75,8 @@ TRIM_REASON = "预算中宣传费偏高，核减"
 CANCEL_REASON = "项目负责人及两名专职社工离职，机构书面申请终止项目，经街道审核同意解除资助协议"
 CLAWBACK_REASON = "实地走访发现部分资金用于非项目支出"
 FAILED_REASON = "中期评估不合格：活动开展不足计划的一半"
+CEREMONY = dt.datetime(YEAR, 12, 30, 10, 0)  # certificates for the funded projects and letters for the judges
+VOID_REASON = "项目已终止，资助协议解除，证书收回作废"
 SOURCES = ("企业捐赠", "基金会资助", "机构自筹", "社区募捐")
 ON_TRACK = ((50, (dt.date(2025, 2, 10), dt.date(2025, 3, 28))), (30, (dt.date(2025, 12, 15), dt.date(2026, 2, 27))),
             (20, (dt.date(2026, 9, 1), dt.date(2026, 10, 30))))  # share of the committed matching funds, when
@@ -68,14 +84,21 @@ BEHIND = ((25, (dt.date(2025, 3, 3), dt.date(2025, 3, 31))), (10, (dt.date(2026,
 PAID_IN_NOVEMBER, APPROVED_IN_NOVEMBER = 5, 3
 
 
-def build_history(builder: _DemoBuilder, experts: Sequence[Judge], public: Sequence[Judge]) -> None:
-    """The 2025 competition, then the 2024 one (their ids in that order); the stories are played in time order."""
+def build_history(builder: _DemoBuilder, experts: Sequence[Judge], public: Sequence[Judge]) -> list[bytes]:
+    """The 2025 competition, then the 2024 one (their ids in that order); the stories are played in time order.
+    Returns the PDFs of the documents issued on the way."""
     with _stamped(builder.s):
         last_year = demo_judging.prepare_last_year(builder, experts, public)
         story = _Story(builder, experts, public)
         story.play(until=FIRST_HALF)
         demo_judging.judge_last_year(builder, last_year, experts, public)
         story.play()
+    return story.pdfs
+
+
+def demo_key() -> Ed25519PrivateKey:
+    """The demo office's signing key: fixed, so two builds sign alike; it signs nothing outside the demo."""
+    return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"PSP demo office document key").digest())
 
 
 @contextlib.contextmanager
@@ -129,6 +152,8 @@ class _Story:
         self.clock = _Clock(dt.datetime.combine(WRITTEN_ON, dt.time(9, 0)))
         self.events: list[Event] = []
         self.order = itertools.count()  # events at the same moment run in the order they were planned
+        self.certificates: dict[int, str] = {}  # award id → serial of its certificate
+        self.pdfs: list[bytes] = []  # the issued PDFs, kept in the file store after the build
         self.vouchers = {2025: 9, 2026: 2}  # the finance office's voucher numbers run on between our payments
         written, roadshow = self.competition.rounds
         self.at(self.clock.at, lambda: self._score(written, (4, 12)))
@@ -194,7 +219,9 @@ class _Story:
             self.at(self._after(approve, dt.date(2025, 1, 15)), partial(self._pay, award_id, 1))
             steps = BEHIND if award_id in behind else ON_TRACK[:1] if award_id == cancelled else ON_TRACK
             self._matching(award_id, steps, whole=steps is ON_TRACK)
+        self.at(CEREMONY, self._ceremony)
         self.at(dt.datetime(2025, 8, 12, 10, 0), partial(self._cancel, cancelled))
+        self.at(dt.datetime(2025, 8, 12, 10, 40), partial(self._void_certificate, cancelled))
         self.at(dt.datetime(2025, 9, 19, 15, 10), partial(self._claw_back, clawed))
         live = [a for a in funded if a != cancelled]
         for award_id in live:
@@ -205,6 +232,7 @@ class _Story:
                 self.at(approve, partial(self._approve, award_id, 2))
                 self.at(self._after(approve, dt.date(2026, 1, 16)), partial(self._pay, award_id, 2))
         self._november([a for a in live if a != failed])
+        demo_monitoring.plan(self, funded, cancelled=cancelled, failed=failed, clawed=clawed)
 
     def _publicity_share(self, award_id: int) -> float:
         proposal = self._proposal(award_id)
@@ -281,16 +309,23 @@ class _Story:
     def _cancel(self, award_id: int) -> None:
         allocation.cancel_in(self.s, self._award(award_id), CANCEL_REASON, STAFF)
 
+    def _ceremony(self) -> None:
+        """The award ceremony: certificates for every funded project and letters for the judges, signed with the demo
+        office's key; the PDFs go to the file store when the build is done."""
+        for doc_type in (DocumentType.AWARD_CERTIFICATE, DocumentType.APPOINTMENT_LETTER):
+            issued = certificates.issue_in(self.s, self.competition.id, doc_type, STAFF, self.today, key=demo_key())
+            if doc_type is DocumentType.AWARD_CERTIFICATE:
+                self.certificates = {award_id: one.serial for award_id, one in issued.items()}
+            self.pdfs.extend(one.pdf for one in issued.values())
+
+    def _void_certificate(self, award_id: int) -> None:
+        issuing.void_in(self.s, self.certificates[award_id], VOID_REASON, STAFF)
+
     def _claw_back(self, award_id: int) -> None:
         tranche = self._tranche(award_id, 1)
         amount = self.rng.randrange(30, 80) * 10_000  # 3,000 to 7,900 yuan of the first tranche
         tranches.claw_back_in(self.s, tranche, amount, CLAWBACK_REASON, self.today, FINANCE, self.today)
 
     def _midterm(self, award_id: int, met: bool, rectified: bool) -> None:
-        if met:
-            reason = f"中期评估合格（第三方评估得分{self.rng.randint(72, 93)}分）"
-            if rectified:
-                reason += "；实地走访发现的问题已按要求整改"
-        else:
-            reason = FAILED_REASON
-        tranches.record_gate(self.s, self._tranche(award_id, 2), met, reason, FINANCE, self.today)
+        score = self.rng.randint(72, 93) if met else None  # drawn here: the story's later draws stay as they were
+        demo_evaluation.midterm(self, award_id, score, rectified)

@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from ..enums import DocumentType
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import IssuedDocument, Setting
-from . import access, audit, laptop_keys
+from . import access, audit, laptop_keys, proposals
 from .access import Permission
 from .audit_seals_documents import ENTITY, ISSUE, KEYS_SETTING, VOID
 
@@ -441,20 +441,32 @@ def _next_serial(s: Session, doc_type: DocumentType, year: int) -> str:
 def void(db: Database, serial: str, reason: str) -> None:
     """Marks a document void, with the reason, on the record. A voided document verifies as "voided"."""
     actor = access.require(db, Permission.DOCUMENTS_ISSUE)
+    with db.write() as s:
+        void_in(s, serial, reason, actor)
+
+
+def void_in(s: Session, serial: str, reason: str, who: Actor) -> None:
+    """void in the caller's transaction; the caller checked the permission."""
     serial, reason = serial.strip(), reason.strip()
     if not reason:
         raise ValidationError(E_NO_REASON, serial=serial)
     if len(reason) > REASON_MAX:
         raise ValidationError(E_LONG_REASON, max=REASON_MAX)
-    with db.write() as s:
-        row = s.scalars(select(IssuedDocument).where(IssuedDocument.serial == serial)).one_or_none()
-        if row is None:
-            raise ValidationError(E_UNKNOWN_SERIAL, serial=serial)
-        if row.voided:
-            raise ValidationError(E_ALREADY_VOID, serial=serial, date=_day(row.voided_at))
-        row.voided, row.void_reason, row.voided_at = True, reason, audit.now()
-        audit.log(s, actor, VOID, ENTITY, row.id, before={"voided": False},
-                  after={"serial": serial, "voided": True, "reason": reason})
+    row = s.scalars(select(IssuedDocument).where(IssuedDocument.serial == serial)).one_or_none()
+    if row is None:
+        raise ValidationError(E_UNKNOWN_SERIAL, serial=serial)
+    if row.voided:
+        raise ValidationError(E_ALREADY_VOID, serial=serial, date=_day(row.voided_at))
+    row.voided, row.void_reason, row.voided_at = True, reason, audit.now()
+    audit.log(s, who, VOID, ENTITY, row.id, before={"voided": False},
+              after={"serial": serial, "voided": True, "reason": reason})
+
+
+def archived_copy(db: Database, sha256: str) -> Path | None:
+    """The copy of an issued PDF the office keeps in its file store (for previewing and reprinting), if this PC
+    holds it: on a shared database each PC keeps the copies of what it issued."""
+    path = proposals.stored_path(db, sha256)
+    return path if path.is_file() else None
 
 
 @dataclass(frozen=True)

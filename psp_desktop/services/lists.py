@@ -23,9 +23,7 @@ from ..models import (
     CompetitionTheme,
     ConflictDeclaration,
     Criterion,
-    DocumentType,
     InspectionResult,
-    IssuedDocument,
     Judge,
     NeedSource,
     Organization,
@@ -188,25 +186,6 @@ def rounds(db: Database) -> list[RoundRow]:
             .order_by(Competition.year.desc(), Competition.id, Round.seq)
         ).all()
     return [RoundRow(*r) for r in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentRow:
-    id: int
-    doc_type: DocumentType
-    serial: str
-    subject: str
-    issued_on: dt.date
-    voided: bool
-
-
-def issued_documents(db: Database) -> list[DocumentRow]:
-    with db.read() as s:
-        rows = s.execute(
-            select(IssuedDocument.id, IssuedDocument.doc_type, IssuedDocument.serial, IssuedDocument.subject,
-                   IssuedDocument.issued_on, IssuedDocument.voided).order_by(IssuedDocument.id.desc())
-        ).all()
-    return [DocumentRow(*r) for r in rows]
 
 
 # --- proposals: ids in order, rows on demand ------------------------------------------------------------

@@ -2829,8 +2829,8 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>预览</translation>
     </message>
     <message>
-        <source>The register keeps no copy of the PDF of {serial}, only its fingerprint. Choose the file to preview it?</source>
-        <translation>登记簿只保存 {serial} 的文件指纹，不保存 PDF 本身。要选择该文件进行预览吗？</translation>
+        <source>This PC keeps no copy of the PDF of {serial}; the register holds only its fingerprint. Choose the file to preview it?</source>
+        <translation>本机没有保存 {serial} 的 PDF 副本，登记簿中只有它的指纹。要选择文件来预览吗？</translation>
     </message>
     <message>
         <source>Choose a PDF</source>
@@ -4376,6 +4376,74 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>证书模板 {template} 无法使用：{reason}</translation>
     </message>
     <message>
+        <source>The certificate template {template} is not usable: the file does not hold a JSON object.</source>
+        <translation>证书模板“{template}”无法使用：文件内容不是 JSON 对象。</translation>
+    </message>
+    <message>
+        <source>The certificate template {template} is not usable: the entry {entry} is missing.</source>
+        <translation>证书模板“{template}”无法使用：缺少条目 {entry}。</translation>
+    </message>
+    <message>
+        <source>The certificate template {template} is not usable: a value has the wrong kind ({detail}).</source>
+        <translation>证书模板“{template}”无法使用：有一项的值类型不对（{detail}）。</translation>
+    </message>
+    <message>
+        <source>The certificate template {template} is not usable: the colour {key} should look like #1A2B3C, not {text}.</source>
+        <translation>证书模板“{template}”无法使用：颜色 {key} 应写成 #1A2B3C 这样的格式，而不是 {text}。</translation>
+    </message>
+    <message>
+        <source>The certificate template {template} is not usable: its &apos;document&apos; entry should be {expected}.</source>
+        <translation>证书模板“{template}”无法使用：模板类型应为 {expected}。</translation>
+    </message>
+    <message>
+        <source>The certificate template {template} is not usable: the page should be A4, portrait or landscape.</source>
+        <translation>证书模板“{template}”无法使用：页面应为 A4 纸，纵向或横向。</translation>
+    </message>
+    <message>
+        <source>The certificate template {template} is not usable: two fields have the same name.</source>
+        <translation>证书模板“{template}”无法使用：有两个字段同名。</translation>
+    </message>
+    <message>
+        <source>The certificate template {template} is not usable: the label {label} is missing.</source>
+        <translation>证书模板“{template}”无法使用：缺少文字标签 {label}。</translation>
+    </message>
+    <message>
+        <source>The certificate template {template} is not usable: the QR code box should be square.</source>
+        <translation>证书模板“{template}”无法使用：二维码框应为正方形。</translation>
+    </message>
+    <message>
+        <source>The certificate template {template} is not usable: there is no colour named {name}.</source>
+        <translation>证书模板“{template}”无法使用：没有名为 {name} 的颜色。</translation>
+    </message>
+    <message>
+        <source>The certificate template {template} is not usable: the box of {what} needs a width and a height above 0 mm.</source>
+        <translation>证书模板“{template}”无法使用：{what} 的框宽度和高度都须大于 0 毫米。</translation>
+    </message>
+    <message>
+        <source>The certificate template {template} is not usable: the box of {what} ({box} mm) is not inside the page&apos;s margins.</source>
+        <translation>证书模板“{template}”无法使用：{what} 的框（{box} 毫米）超出了页边距以内的范围。</translation>
+    </message>
+    <message>
+        <source>The certificate template {template} is not usable: the field {name} has an unknown entry {entry}.</source>
+        <translation>证书模板“{template}”无法使用：字段 {name} 含有无法识别的条目 {entry}。</translation>
+    </message>
+    <message>
+        <source>The certificate template {template} is not usable: the field {name} needs 0 &lt; smallest size ≤ size ≤ 200 pt.</source>
+        <translation>证书模板“{template}”无法使用：字段 {name} 的字号须满足 0 &lt; 最小字号 ≤ 字号 ≤ 200 磅。</translation>
+    </message>
+    <message>
+        <source>The certificate template {template} is not usable: the field {name} should align {across} and {down}.</source>
+        <translation>证书模板“{template}”无法使用：字段 {name} 的水平对齐应为 {across} 之一，垂直对齐应为 {down} 之一。</translation>
+    </message>
+    <message>
+        <source>The certificate template {template} is not usable: a frame needs an inset inside the page and a line width of 0–20 pt.</source>
+        <translation>证书模板“{template}”无法使用：边框须在页面以内，线宽为 0–20 磅。</translation>
+    </message>
+    <message>
+        <source>The certificate template {template} is not usable: the field {name} needs line spacing 1–4, letter spacing 0–3 em and an indent of 0–10 em.</source>
+        <translation>证书模板“{template}”无法使用：字段 {name} 的行距须为 1–4 倍，字距 0–3 个字宽，缩进 0–10 个字宽。</translation>
+    </message>
+    <message>
         <source>The text of the field “{field}” does not fit its box on the certificate template {template} even at its minimum size of {size} pt. Make the box larger or the minimum size smaller.</source>
         <translation>证书模板 {template} 中字段“{field}”的文字即使缩小到最小字号 {size} 磅也放不进它的文本框。请把文本框放大，或把最小字号调小。</translation>
     </message>
@@ -4442,6 +4510,10 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>Cannot write {path}: {reason}. Nothing was issued.</source>
         <translation>无法写入 {path}：{reason}。未制发任何文书。</translation>
+    </message>
+    <message>
+        <source>Cannot keep the office&apos;s copy of the certificates in {folder}: {reason}. Nothing was issued.</source>
+        <translation>无法在 {folder} 中保存证书的存档副本：{reason}。未颁发任何证书。</translation>
     </message>
     <message>
         <source>Cancelled: no certificate was issued and no file was written.</source>

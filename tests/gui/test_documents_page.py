@@ -5,6 +5,7 @@ a moved field and re-renders its preview, and a read-only person sees no issuing
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import threading
@@ -33,6 +34,7 @@ from psp_desktop.ui.pages.documents import DocumentsPage, VoidDialog
 translate = QCoreApplication.translate
 SHOTS = Path("/tmp/shots7")
 FUNDED = 3  # the demo's funded 2024 competition
+DEMO_DOCUMENTS = 13 + 14  # its award certificates and judges' letters, issued at the ceremony
 AWARD = DocumentType.AWARD_CERTIFICATE
 
 
@@ -134,8 +136,9 @@ def test_the_register_lists_issued_documents_and_filters_them(qtbot, docs) -> No
     db, files = docs
     page = open_page(qtbot, db)
     listed = rows(page)
-    assert len(listed) == 2 and all(r.doc_type is AWARD for r in listed)
-    assert {r.serial for r in listed} == {f.name.split(" ")[0] for f in files}
+    assert len(listed) == DEMO_DOCUMENTS + 2
+    assert {r.serial for r in listed[:2]} == {f.name.split(" ")[0] for f in files}  # newest first
+    assert sum(r.voided for r in listed) == 1  # the demo's certificate of a project terminated in 2025
     cells = shown(page, 0)
     entry = page.register.model.row_at(page.register.proxy.mapToSource(page.register.proxy.index(0, 0)).row())
     assert cells[0] == translate("Labels", "Award certificate")
@@ -149,7 +152,7 @@ def test_the_register_lists_issued_documents_and_filters_them(qtbot, docs) -> No
     assert page.register.proxy.rowCount() == 1
     page.register.search.setText("")
 
-    page.type_filter.setCurrentIndex(page.type_filter.findData(DocumentType.APPOINTMENT_LETTER.value))
+    page.type_filter.setCurrentIndex(page.type_filter.findData(DocumentType.PARTICIPATION_CERTIFICATE.value))
     with qtbot.waitSignal(page.loaded, timeout=10_000):
         page.type_filter.activated.emit(page.type_filter.currentIndex())
     assert rows(page) == [] and page.register.stack.currentIndex() == 1  # the empty state says how to fill it
@@ -413,19 +416,26 @@ def _pdf_printer(path: Path) -> QPrinter:
     return printer
 
 
-def test_double_click_previews_the_known_file_or_asks_for_it(qtbot, docs, monkeypatch, questions) -> None:  # type: ignore[no-untyped-def]
+def test_double_click_previews_the_office_copy_or_asks_for_the_file(qtbot, docs, monkeypatch, questions) -> None:  # type: ignore[no-untyped-def]
     db, files = docs
     page = open_page(qtbot, db)
     page.register.view.selectRow(0)
-    serial = page.selected().serial
-    file = next(f for f in files if f.name.startswith(serial))
+    entry = page.selected()
+    copy = issuing.archived_copy(db, entry.sha256)
+    assert copy is not None and hashlib.sha256(copy.read_bytes()).hexdigest() == entry.sha256
+    page.register.view.doubleClicked.emit(page.register.view.currentIndex())
+    assert not questions and page.dialogs[-1].pdf == copy  # the office's copy, without asking
+    page.dialogs[-1].close()
+
+    copy.unlink()  # issued on another PC of a shared database: this one holds no copy
+    file = next(f for f in files if f.name.startswith(entry.serial))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(file), "PDF (*.pdf)"))
-    page.preview_selected()  # the register keeps no PDF: people are asked for the file
-    assert len(questions) == 1 and serial in questions[0]
+    page.preview_selected()
+    assert len(questions) == 1 and entry.serial in questions[0]
     assert page.dialogs[-1].pdf == file and page.dialogs[-1].page_count == 1
     page.dialogs[-1].close()
 
-    page.known_files[serial] = file
+    page.known_files[entry.serial] = file
     page.register.view.doubleClicked.emit(page.register.view.currentIndex())
     assert len(questions) == 1 and page.dialogs[-1].pdf == file  # known now: opened without asking
     page.dialogs[-1].close()
@@ -505,7 +515,7 @@ def test_a_viewer_verifies_but_does_not_issue_void_or_design(qtbot, docs) -> Non
     db, _files = docs
     db.actor = Actor("viewer", frozenset({Role.VIEWER}))
     page = open_page(qtbot, db)
-    assert len(rows(page)) == 2
+    assert len(rows(page)) == DEMO_DOCUMENTS + 2
     assert page.verify_button.isVisibleTo(page) and page.preview_button.isVisibleTo(page)
     for button in (page.make_button, page.void_button, page.design_button):
         assert not button.isVisibleTo(page)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import hashlib
 import io
 import json
 import os
 import re
 import shutil
 import subprocess
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,7 +41,7 @@ from psp_desktop.models import (
     Proposal,
     Round,
 )
-from psp_desktop.services import certificates, issuing
+from psp_desktop.services import certificates, issuing, proposals
 from psp_desktop.services.access import Actor, NotAllowed
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdffonts") is None,
@@ -156,6 +159,12 @@ def register_rows(db: Database) -> int:
         return s.query(IssuedDocument).count()
 
 
+def stored_files(db: Database) -> list[str]:
+    """What the file store holds other than the office's images: the kept copies of issued PDFs."""
+    store = proposals.attachment_store(db)
+    return sorted(p.name for p in store.rglob("*") if p.is_file()) if store.exists() else []
+
+
 def issue_entries(db: Database) -> int:
     with db.read() as s:
         return s.query(AuditEntry).filter(AuditEntry.action == "document.issue").count()
@@ -261,6 +270,9 @@ def test_combined_or_one_file_each(database: Database, tmp_path: Path) -> None:
         issuing.verify(database, str(together.files[0]))
     assert register_rows(database) == 10
     assert new_files(tmp_path / "one") == [together.files[0].name]  # no hidden folder left
+    for entry in issuing.entries(database):  # the office's copy of each, the very file the register fingerprints
+        copy = issuing.archived_copy(database, entry.sha256)
+        assert copy is not None and hashlib.sha256(copy.read_bytes()).hexdigest() == entry.sha256
 
 
 def test_a_second_batch_never_overwrites_a_file(database: Database, tmp_path: Path) -> None:
@@ -289,6 +301,7 @@ def test_cancelling_after_three_of_ten_leaves_no_file_and_no_register_row(databa
     assert seen[-1] == (3, 10)
     assert new_files(out) == ["kept.txt"]
     assert register_rows(database) == 0 and issue_entries(database) == 0
+    assert stored_files(database) == []  # nor a copy in the file store
     with pytest.raises(certificates.Cancelled):  # combined: the same
         certificates.make_batch(database, competition, LETTER, out, combined=True, cancelled=lambda: True)
     assert new_files(out) == ["kept.txt"] and register_rows(database) == 0
@@ -438,6 +451,25 @@ def test_an_unknown_placeholder_is_refused_when_the_template_loads(database: Dat
         certificates.save_template(database, AWARD, {"fields": [{"name": "body", "box": {"height": 12}}]})
 
 
+@pytest.mark.parametrize("edit", [
+    {"page": {"size": "A3", "orientation": "portrait"}}, {"qr": {"x": 20, "y": 150, "width": 30, "height": 20}},
+    {"colours": {"text": "red"}}, {"fields": [{"name": "body", "colour": "violet"}]},
+    {"fields": [{"name": "body", "size": 300}]}, {"fields": [{"name": "body", "align": "middle"}]},
+    {"fields": [{"name": "body", "line_spacing": 9}]}, {"fields": [{"name": "body", "shadow": True}]},
+    {"fields": [{"name": "body", "box": {"width": 0}}]},
+    {"frames": [{"inset_mm": 5, "width_pt": 50, "colour": "text"}]},
+    {"document": "receipt"},
+])
+def test_what_is_wrong_with_a_template_reads_in_chinese(database: Database, edit: dict[str, object]) -> None:
+    with pytest.raises(ValidationError) as caught:
+        certificates.save_template(database, AWARD, edit)
+    chinese = caught.value.render(zh_translate())
+    assert chinese != caught.value.render() and "证书模板" in chinese
+    for value in caught.value.params.values():  # what the template file itself says may be English
+        chinese = chinese.replace(str(value), "")
+    assert not re.search(r"[A-Za-z]{4,}", chinese), chinese  # no English sentence left
+
+
 def test_the_office_edits_a_template_and_can_go_back(database: Database, tmp_path: Path) -> None:
     competition = make_competition(database, awards=1)
     certificates.save_template(database, AWARD, {"fields": [
@@ -523,6 +555,14 @@ def test_text_too_long_even_at_the_minimum_is_refused_naming_the_field() -> None
     f = _field(certificate.load(certificate.KINDS[AWARD]), "issuer")
     with pytest.raises(ValidationError, match="“issuer” does not fit its box"):
         certificate.layout(f, "临江区望江街道办事处" * 40, font, "award_certificate.json")
+
+
+def zh_translate() -> Callable[[str, str], str]:
+    """The shipped Chinese translations read from the .ts file (no Qt translator installed for other tests)."""
+    root = ET.parse(Path(__file__).resolve().parents[2] / "resources/translations/psp_zh_CN.ts").getroot()
+    table = {(c.findtext("name"), m.findtext("source")): m.findtext("translation") or ""
+             for c in root.iter("context") for m in c.iter("message")}
+    return lambda context, source: table.get((context, source)) or source
 
 
 # --- the command line ----------------------------------------------------------------------------------------------

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from psp_desktop.db import Database, open_database
-from psp_desktop.enums import AwardStatus, CompetitionStatus, GateKind, TrancheStatus
-from psp_desktop.models import Award, Clawback, Competition, Tranche
-from psp_desktop.services import allocation, audit, demo, demo_funding, matching, tranches
+from psp_desktop.enums import AwardStatus, CompetitionStatus, DocumentType, GateKind, TrancheStatus
+from psp_desktop.models import Award, Clawback, Competition, Proposal, Tranche
+from psp_desktop.services import allocation, audit, demo, demo_funding, issuing, matching, tranches
 from psp_desktop.services.access import SYSTEM
 
 TODAY = dt.date(2026, 11, 20)  # the story ends by 18 November 2026
@@ -170,6 +170,26 @@ def test_the_services_made_it_and_the_log_names_who(db: Database, cid: int) -> N
     assert len(audit.entries(db, audit.Filters(action="tranche.pay"), limit=10_000)) == payments
     times = [r.at for r in audit.entries(db, limit=10_000)]
     assert times == sorted(times, reverse=True) and times[0].date() <= dt.date(2026, 11, 18)
+
+
+def test_certificates_from_the_ceremony_verify_and_the_terminated_one_is_void(db: Database, cid: int) -> None:
+    entries = issuing.entries(db)
+    awards = [e for e in entries if e.doc_type is DocumentType.AWARD_CERTIFICATE]
+    letters = [e for e in entries if e.doc_type is DocumentType.APPOINTMENT_LETTER]
+    with db.read() as s:
+        signed = s.scalars(select(Award).where(Award.competition_id == cid, Award.signed_on.is_not(None))).all()
+        cancelled = s.scalars(select(Award).where(Award.competition_id == cid,
+                                                  Award.status == AwardStatus.CANCELLED)).one()
+        cancelled_title = s.get(Proposal, cancelled.proposal_id).title
+    assert len(awards) == len(signed) and len(letters) == 14
+    assert {e.issued_on for e in entries} == {demo_funding.CEREMONY.date()}
+    assert [e.title for e in awards if e.voided] == [cancelled_title]
+    for entry in entries:
+        copy = issuing.archived_copy(db, entry.sha256)  # the office's copy: the very file the register holds
+        assert copy is not None
+        verdict = issuing.verify(db, str(copy))
+        assert verdict.status == (issuing.VOIDED if entry.voided else issuing.GENUINE), entry.serial
+    assert len(issuing.document_keys(db)) == 1  # the demo office's key
 
 
 def test_the_demo_is_the_same_on_every_build(demo_file: Path, tmp_path: Path) -> None:

@@ -2,8 +2,8 @@
 certificates and letters, verifying a document someone shows the office, voiding one with a reason, previewing and
 printing a PDF, and the office's certificate design (seal, background, field positions).
 
-The register keeps no copy of the PDFs (only their SHA-256): the preview opens files people choose, or the ones made
-or checked in this session, which the page remembers by serial.
+The register holds each PDF's SHA-256; the office's copy of the file is in the file store of the PC that issued it.
+The preview opens that copy, or a file made or checked in this session (remembered by serial), or one people choose.
 """
 
 from __future__ import annotations
@@ -268,13 +268,17 @@ class DocumentsPage(Page):
         if entry is None:
             return
         path = self.known_files.get(entry.serial)
+        if (path is None or not path.is_file()) and self.db is not None:
+            from ...services import issuing
+
+            path = issuing.archived_copy(self.db, entry.sha256)
         if path is not None and path.is_file():
             self.open_preview(path)
             return
         answer = QMessageBox.question(
             self, translate("Documents", "Preview"),
-            translate("Documents", "The register keeps no copy of the PDF of {serial}, only its fingerprint. "
-                                   "Choose the file to preview it?").format(serial=entry.serial))
+            translate("Documents", "This PC keeps no copy of the PDF of {serial}; the register holds only its "
+                                   "fingerprint. Choose the file to preview it?").format(serial=entry.serial))
         if answer == QMessageBox.StandardButton.Yes:
             self.preview_file()
 
