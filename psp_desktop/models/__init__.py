@@ -31,6 +31,7 @@ from .monitoring import (
     Evaluator,
     IndicatorSet,
     ProgressReport,
+    ReportFile,
     ReportSpending,
     SiteVisit,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "Evaluation", "EvaluationScore", "Evaluator", "ImportedArtifact", "IndicatorSet", "IssuedDocument", "Judge",
     "JudgeGroup", "Laptop", "MatchingFundReceipt", "Milestone", "Organization", "OrganizationBar",
     "OrganizationStaff", "Panel", "PanelMember", "PaperEntry", "Payment", "ProgressReport", "Proposal",
+    "ReportFile",
     "ReportSpending", "Round", "RoundSnapshot", "RubricTemplate", "Score", "ScoreSheet", "ScreeningDecision",
     "Setting", "SiteVisit", "TenderProject", "Tranche", "User", "UserRole",
 ]

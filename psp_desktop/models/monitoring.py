@@ -26,10 +26,27 @@ class ProgressReport(Versioned, Base):
     activities_held: Mapped[int] = mapped_column(default=0)
     people_served: Mapped[int] = mapped_column(default=0)
     narrative: Mapped[str] = mapped_column(Text, default="")
+    late_failed_on: Mapped[dt.date | None]  # the day the late-report rule failed a gate for it (once)
 
     spending: Mapped[list[ReportSpending]] = relationship(
         back_populates="report", cascade="all, delete-orphan"
     )
+    files: Mapped[list[ReportFile]] = relationship(back_populates="report", cascade="all, delete-orphan")
+
+
+class ReportFile(Base):
+    """A photo or document handed in with a progress report, kept in the file store by SHA-256."""
+
+    __tablename__ = "report_file"
+    __table_args__ = (*non_negative("size_bytes"),)
+
+    id: Mapped[int] = pk()
+    report_id: Mapped[int] = mapped_column(ForeignKey("progress_report.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size_bytes: Mapped[int] = mapped_column(default=0)
+
+    report: Mapped[ProgressReport] = relationship(back_populates="files")
 
 
 class ReportSpending(Base):
@@ -106,6 +123,8 @@ class Evaluation(Versioned, Base):
     passed: Mapped[bool | None]
     narrative: Mapped[str] = mapped_column(Text, default="")
     objection_until: Mapped[dt.date | None]
+    objection: Mapped[str] = mapped_column(Text, default="", server_default="")  # raised in the window
+    objection_resolution: Mapped[str] = mapped_column(Text, default="", server_default="")
     final: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = created_at()
 

@@ -36,12 +36,15 @@ class Permission(StrEnum):
     RESTORE = "restore"
     EVENT_EXCHANGE = "event.exchange"        # judge-laptop packages out, signed results in
     DOCUMENTS_ISSUE = "documents.issue"      # certificates and letters: issue and void (services.issuing)
+    MONITORING_EDIT = "monitoring.edit"      # milestones, progress reports, site visits
+    EVALUATION_EDIT = "evaluation.edit"      # indicator sets, evaluators, evaluations (their results drive gates)
 
 
 _STAFF_WORK = {Permission.REGISTRY_EDIT, Permission.INTAKE_EDIT, Permission.SCREENING_DECIDE,
                Permission.COMPETITION_SETUP, Permission.JUDGING_SETUP, Permission.SCORES_KEY,
                Permission.SHEET_REOPEN, Permission.RESULTS_FREEZE, Permission.RESULTS_READ,
-               Permission.FUNDING_EDIT, Permission.BACKUP, Permission.EVENT_EXCHANGE, Permission.DOCUMENTS_ISSUE}
+               Permission.FUNDING_EDIT, Permission.BACKUP, Permission.EVENT_EXCHANGE, Permission.DOCUMENTS_ISSUE,
+               Permission.MONITORING_EDIT, Permission.EVALUATION_EDIT}
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
