@@ -1,5 +1,5 @@
-"""`psp certificates COMPETITION --out DIR [--type award|letter|participation] [--combined]`: certificates and letters
-issued in one batch through the register (services.certificates.make_batch), all or nothing.
+"""`psp certificates COMPETITION --out DIR [--type award|letter|participation] [--combined] [--date D] [--reissue]`:
+certificates and letters issued in one batch through the register (services.certificates.make_batch), all or nothing.
 
 Each file's path is printed on stdout; progress goes to stderr. Ctrl-C cancels cleanly: nothing is issued and no
 file is left (the batch rolls back), and the command ends with the service's message and exit status 2.
@@ -8,6 +8,7 @@ file is left (the batch rolls back), and the command ends with the service's mes
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import signal
 import sys
 from collections.abc import Iterator
@@ -33,6 +34,10 @@ def add_certificate_commands(sub: argparse._SubParsersAction) -> None:  # type: 
                "certificates for eligible proposals not funded (default: award)"))
     parser.add_argument("--combined", action="store_true",
                         help=QT_TRANSLATE_NOOP("Cli", "one PDF with every page, to print, instead of one file each"))
+    parser.add_argument("--date", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                        help=QT_TRANSLATE_NOOP("Cli", "the date printed on the documents (default: today)"))
+    parser.add_argument("--reissue", action="store_true", help=QT_TRANSLATE_NOOP(
+        "Cli", "also issue again to those who already hold one from this competition; their old ones are voided"))
     parser.set_defaults(func=cmd_certificates)
 
 
@@ -46,7 +51,7 @@ def cmd_certificates(args: argparse.Namespace) -> int:
         with _interrupt_flag() as interrupted:
             result = certificates.make_batch(
                 database, competition, issuing.TYPE_NAMES[args.doc_type], Path(args.out), combined=args.combined,
-                progress=_progress, cancelled=lambda: interrupted[0])
+                progress=_progress, cancelled=lambda: interrupted[0], issued_on=args.date, reissue=args.reissue)
     finally:
         database.close()
     _progress_done()

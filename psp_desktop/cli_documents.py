@@ -34,11 +34,15 @@ TYPE_WORDS = {
     "participation_certificate": QT_TRANSLATE_NOOP("Cli", "participation certificate"),
 }
 VOIDED_LINE = QT_TRANSLATE_NOOP("Cli", "voided: {serial}")
+FACT_LINE = QT_TRANSLATE_NOOP("Cli", "{label}: {value}")
+STATES = {False: QT_TRANSLATE_NOOP("Cli", "valid"), True: QT_TRANSLATE_NOOP("Cli", "voided")}
+EXIT = {"genuine": 0, "forged": 1, "unknown": 1, "voided": 3}  # scripts tell a voided document from a forged one
 
 
 def add_document_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     verify = sub.add_parser("verify", help=QT_TRANSLATE_NOOP(
-        "Cli", "check an issued document (证书, 聘书) by the code of its QR or by its PDF file"))
+        "Cli", "check an issued document (证书, 聘书) by the code of its QR or by its PDF file; exit status 0 "
+               "genuine, 3 voided, 1 forged or not in this register"))
     verify.add_argument("code", metavar="CODE_OR_FILE",
                         help=QT_TRANSLATE_NOOP("Cli", "the code text (PSP1.…) or the path of the PDF"))
     verify.set_defaults(func=cmd_verify)
@@ -81,11 +85,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
         value = facts.get(key)
         if value:
             shown = translate("Cli", TYPE_WORDS[value]) if key == "doc_type" and value in TYPE_WORDS else value
-            print(f"{translate('Cli', label)}: {shown}")
-    return 0 if verdict.genuine else 1
+            print(translate("Cli", FACT_LINE).format(label=translate("Cli", label), value=shown))
+    return EXIT[verdict.status]
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from . import cli
     from .services import issuing
 
     doc_type = issuing.TYPE_NAMES[args.doc_type] if args.doc_type else None
@@ -94,10 +99,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         rows = issuing.entries(database, doc_type, args.search, include_voided=not args.valid)
     finally:
         database.close()
+    translate = cli._translator()
     for row in rows:
-        state = "voided" if row.voided else "valid"
-        print("\t".join((row.serial, row.doc_type.value, row.issued_on.isoformat(), row.subject, row.title,
-                         row.sha_short, state)))
+        print("\t".join((row.serial, translate("Cli", TYPE_WORDS[row.doc_type.value]), row.issued_on.isoformat(),
+                         row.subject, row.title, row.sha_short, translate("Cli", STATES[row.voided]))))
     return 0
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .errors import QT_TRANSLATE_NOOP
+from .errors import QT_TRANSLATE_NOOP, os_reason
 
 
 def _home(args: argparse.Namespace) -> Path | None:
@@ -68,7 +68,7 @@ def _key_text(given: str) -> str:
             return path.read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
             raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Cannot read {path}: {reason}"), path=path,
-                                  reason=exc.strerror or exc) from exc
+                                  reason=os_reason(exc)) from exc
     return given
 
 

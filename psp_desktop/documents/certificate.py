@@ -15,6 +15,7 @@ and scaled, so trying a size costs one pass over the characters. The QR code is 
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import io
 import json
@@ -34,7 +35,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from ..enums import AwardLevel
 from ..enums import DocumentType as DocType
-from ..errors import QT_TRANSLATE_NOOP, ValidationError
+from ..errors import QT_TRANSLATE_NOOP, Term, ValidationError, os_reason
 from .fonts import setup
 from .template import UNKNOWN_PLACEHOLDER, placeholders, template_dir
 from .text import _glues
@@ -85,6 +86,25 @@ _BAD = {
                                                  "the field {name} needs line spacing 1–4, letter spacing 0–3 em "
                                                  "and an indent of 0–10 em."),
 }
+FIELD_NAMES = {  # the template's items as the designer and the messages name them
+    "title": QT_TRANSLATE_NOOP("Designer", "Title"),
+    "addressee": QT_TRANSLATE_NOOP("Designer", "Addressee"),
+    "body": QT_TRANSLATE_NOOP("Designer", "Body text"),
+    "issuer": QT_TRANSLATE_NOOP("Designer", "Issuing authority"),
+    "date": QT_TRANSLATE_NOOP("Designer", "Date"),
+    "serial": QT_TRANSLATE_NOOP("Designer", "Serial number"),
+    "seal": QT_TRANSLATE_NOOP("Designer", "Seal"),
+    "qr": QT_TRANSLATE_NOOP("Designer", "QR code"),
+    "background": QT_TRANSLATE_NOOP("Designer", "Background"),
+}
+
+
+def item_name(name: str) -> Term | str:
+    """A template item's name for a message: translated when it is one the designer knows."""
+    return Term("Designer", FIELD_NAMES[name]) if name in FIELD_NAMES else name
+
+
+
 TEXT_TOO_LONG = QT_TRANSLATE_NOOP(
     "Errors", "The text of the field “{field}” does not fit its box on the certificate template {template} even at "
               "its minimum size of {size} pt. Make the box larger or the minimum size smaller.")
@@ -103,8 +123,8 @@ class CertificateKind:
         return str(self.doc_type)
 
 
-_COMMON = frozenset({"subject", "title", "detail", "competition", "issuer", "issued_on", "issued_on_chinese",
-                     "serial"})
+_COMMON = frozenset({"subject", "title", "project", "detail", "competition", "issuer", "issued_on",
+                     "issued_on_chinese", "serial"})
 LEVEL_KEYS = frozenset(str(level) for level in AwardLevel)
 ROLE_KEYS = frozenset({"expert", "public", "chair"})
 KINDS: dict[DocType, CertificateKind] = {
@@ -204,7 +224,7 @@ def shipped_data(kind: CertificateKind, directory: Path | None = None) -> dict[s
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ValidationError(TEMPLATE_INVALID, template=path, reason=exc.strerror or exc) from exc
+        raise ValidationError(TEMPLATE_INVALID, template=path, reason=os_reason(exc)) from exc
     except ValueError as exc:
         raise ValidationError(TEMPLATE_INVALID, template=path, reason=exc) from exc
     if not isinstance(data, dict):
@@ -289,13 +309,13 @@ def _box(data: Mapping[str, Any], page: tuple[float, float], inside: Box, what: 
     height = float(data.get("height", data.get("size", 0)))
     x, top = float(data["x"]), float(data["y"])
     if width <= 0 or height <= 0:
-        raise _Bad(_BAD["empty_box"], what=what)
+        raise _Bad(_BAD["empty_box"], what=item_name(what))
     box = Box(x * mm, page[1] - (top + height) * mm, width * mm, height * mm)
     fuzz = 0.01
     if (box.x < inside.x - fuzz or box.y < inside.y - fuzz or box.right > inside.right + fuzz
             or box.top > inside.top + fuzz):
         raise _Bad(_BAD["outside"],
-                   what=what, box=f"{x:g}, {top:g}, {width:g} × {height:g}")
+                   what=item_name(what), box=f"{x:g}, {top:g}, {width:g} × {height:g}")
     return box
 
 
@@ -310,7 +330,7 @@ def _field(data: Mapping[str, Any], page: tuple[float, float], inside: Box,
                    entry=unknown[0])
     size = float(data["size"])
     item = TextField(
-        name=name, text=str(data["text"]), box=_box(data["box"], page, inside, f"field {name!r}"), size=size,
+        name=name, text=str(data["text"]), box=_box(data["box"], page, inside, name), size=size,
         min_size=float(data.get("min_size", size)), align=str(data.get("align", "left")),
         valign=str(data.get("valign", "top")), colour=_named_colour(colours, str(data.get("colour", "text"))),
         bold=bool(data.get("bold", False)), line_spacing=float(data.get("line_spacing", 1.5)),
@@ -499,7 +519,8 @@ def layout(f: TextField, text: str, font: str, template_name: str = "") -> Layou
         wrapped = _wrap(paragraphs, m, f, f.min_size, True)
         found = (f.min_size, wrapped) if wrapped is not None else None
     if found is None:
-        raise ValidationError(TEXT_TOO_LONG, field=f.name, template=template_name, size=f"{f.min_size:g}")
+        raise ValidationError(TEXT_TOO_LONG, field=item_name(f.name), template=template_name,
+                              size=f"{f.min_size:g}")
     size, wrapped = found
     return _place(f, m, size, wrapped)
 
@@ -548,8 +569,9 @@ class Picture:
             del self._xobject._smask
         self._smask = smask
 
-    def draw(self, canvas: Canvas, box: Box) -> None:
-        """Fitted into the box (aspect kept, centred), as drawImage(..., preserveAspectRatio=True) would."""
+    def draw(self, canvas: Canvas, box: Box, *, multiply: bool = False) -> None:
+        """Fitted into the box (aspect kept, centred), as drawImage(..., preserveAspectRatio=True) would.
+        multiply: blended like ink, so the white around a scanned seal never hides the text under it."""
         doc = canvas._doc
         registered = doc.getXObjectName(self.name)
         if doc.idToObject.get(registered) is None:
@@ -565,6 +587,8 @@ class Picture:
         width, height = self.width * scale, self.height * scale
         canvas._currentPageHasImages = 1
         canvas.saveState()
+        if multiply:
+            canvas.setBlendMode("Multiply")
         canvas.translate(box.x + (box.width - width) / 2, box.y + (box.height - height) / 2)
         canvas.scale(width, height)
         canvas._code.append(f"/{registered} Do")
@@ -615,7 +639,7 @@ def draw_page(canvas: Canvas, template: CertificateTemplate, values: Mapping[str
         if text.strip():
             _draw_text(canvas, template, f, layout(f, text, font, template.name), font)
     if art.seal is not None and template.seal is not None:
-        art.seal.draw(canvas, template.seal)
+        art.seal.draw(canvas, template.seal, multiply=True)
     draw_qr(canvas, template.qr, qr_text)
     if specimen and template.specimen:
         _draw_specimen(canvas, template, font)
@@ -673,14 +697,18 @@ def _draw_text(canvas: Canvas, template: CertificateTemplate, f: TextField, plac
     canvas.restoreState()
 
 
-def qr_modules(qr_text: str) -> list[list[bool]]:
-    """The code's dark modules, row by row from the top (error correction M)."""
+@functools.lru_cache(maxsize=2048)
+def qr_modules(qr_text: str) -> tuple[tuple[bool, ...], ...]:
+    """The code's dark modules, row by row from the top (error correction M). Kept for the texts seen lately:
+    choosing the mask costs most of a certificate's time, and a text is often drawn twice (its page in a
+    combined book and its own file, the demo built again)."""
     widget = QrCodeWidget(qr_text, barLevel="M")
     widget.qr.make()
-    return [[bool(cell) for cell in row] for row in widget.qr.modules]
+    return tuple(tuple(bool(cell) for cell in row) for row in widget.qr.modules)
 
 
-def draw_qr(canvas: Canvas, box: Box, qr_text: str, modules: list[list[bool]] | None = None) -> None:
+def draw_qr(canvas: Canvas, box: Box, qr_text: str,
+            modules: tuple[tuple[bool, ...], ...] | None = None) -> None:
     """White square, then the dark modules as one filled path in a coordinate system of one unit per module (so each
     run of dark modules along a row is a short "x y w 1 re" of whole numbers: small and quick to write)."""
     modules = modules if modules is not None else qr_modules(qr_text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..money import format_yuan, to_chinese_upper
+from ..wording import quoted  # noqa: F401  (documents quote titles as the windows do)
 
 _DIGITS = "〇一二三四五六七八九"
 
@@ -36,3 +37,4 @@ def amount_values(name: str, fen: int) -> dict[str, str]:
 def date_values(name: str, day: dt.date | None) -> dict[str, str]:
     """{name} = 2026年3月9日 and {name_chinese} = 二〇二六年三月九日."""
     return {name: form_date(day), f"{name}_chinese": chinese_date(day) if day else ""}
+

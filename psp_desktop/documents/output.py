@@ -7,7 +7,7 @@ import os
 import secrets
 from pathlib import Path
 
-from ..errors import QT_TRANSLATE_NOOP, ValidationError
+from ..errors import QT_TRANSLATE_NOOP, ValidationError, os_reason
 
 CANNOT_WRITE_FOLDER = QT_TRANSLATE_NOOP("Errors", "Cannot write to the folder {folder}. Choose another location.")
 CANNOT_WRITE_FILE = QT_TRANSLATE_NOOP("Errors", "Cannot write {path}: {reason}")
@@ -31,5 +31,5 @@ def write_pdf(data: bytes, path: Path) -> Path:
     except OSError as exc:
         with contextlib.suppress(OSError):
             partial.unlink()
-        raise ValidationError(CANNOT_WRITE_FILE, path=target, reason=exc.strerror or exc) from exc
+        raise ValidationError(CANNOT_WRITE_FILE, path=target, reason=os_reason(exc)) from exc
     return target

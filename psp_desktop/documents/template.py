@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from ..errors import QT_TRANSLATE_NOOP, ValidationError
+from ..errors import QT_TRANSLATE_NOOP, ValidationError, os_reason
 from ..paths import resource_dir
 
 PAGE_FIELDS = frozenset({"page", "pages"})  # only the footer may use these
@@ -138,7 +138,7 @@ def load_template(kind: DocumentType, directory: Path | None = None) -> Template
         data = json.loads(path.read_text(encoding="utf-8"))
         template = _parse(kind.template, path, data)
     except OSError as exc:
-        raise ValidationError(CANNOT_READ, path=path, reason=exc.strerror or exc) from exc
+        raise ValidationError(CANNOT_READ, path=path, reason=os_reason(exc)) from exc
     except (ValueError, TemplateError, KeyError, TypeError) as exc:
         raise ValidationError(CANNOT_READ, path=path, reason=_reason(exc)) from exc
     check_placeholders(template, kind)

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..db import Database
 from ..enums import BudgetCategory, InspectionResult, OrgType, ProposalStatus, Rating, ServiceDomain
-from ..errors import ERROR_CONTEXT, QT_TRANSLATE_NOOP, ValidationError
+from ..errors import ERROR_CONTEXT, QT_TRANSLATE_NOOP, ValidationError, os_reason
 from ..models import Competition, Organization, Proposal
 from ..money import MoneyError, format_yuan, parse_yuan
 from . import access, audit
@@ -250,7 +250,7 @@ def _save(document: DocxDocument, path: Path) -> Path:
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Cannot write {path}: {reason}"), path=path,
-                              reason=exc.strerror or exc) from exc
+                              reason=os_reason(exc)) from exc
     return path
 
 
@@ -605,7 +605,7 @@ def _open(path: Path) -> DocxDocument:
             head = handle.read(8)
     except OSError as exc:
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Cannot read {path}: {reason}"), path=path,
-                              reason=exc.strerror or exc) from exc
+                              reason=os_reason(exc)) from exc
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: Word 97–2003 .doc, WPS .wps, or an encrypted .docx
         raise ValidationError(QT_TRANSLATE_NOOP(
             "Errors", "{name} is an old-format (.doc or .wps) or password-protected document: save it as .docx "

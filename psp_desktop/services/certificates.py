@@ -24,7 +24,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -35,10 +35,21 @@ from sqlalchemy.orm import Session
 from ..db import Database
 from ..documents import certificate
 from ..documents.certificate import Art, CertificateTemplate, Picture
-from ..documents.formats import chinese_date, form_date
+from ..documents.formats import chinese_date, form_date, quoted
 from ..enums import AwardLevel, AwardStatus, DocumentType, ProposalStatus
-from ..errors import QT_TRANSLATE_NOOP, ValidationError
-from ..models import Award, Competition, Judge, Organization, Panel, PanelMember, Proposal, Round, Setting
+from ..errors import QT_TRANSLATE_NOOP, ValidationError, os_reason
+from ..models import (
+    Award,
+    Competition,
+    IssuedDocument,
+    Judge,
+    Organization,
+    Panel,
+    PanelMember,
+    Proposal,
+    Round,
+    Setting,
+)
 from . import access, audit, issuing, laptop_keys, proposals
 from .access import Permission
 
@@ -65,15 +76,19 @@ IMAGE_UNREADABLE = QT_TRANSLATE_NOOP("Errors", "Cannot read {path}: {reason}")
 NOT_AN_IMAGE = QT_TRANSLATE_NOOP("Errors", "{path} is not a PNG or JPEG image.")
 IMAGE_DAMAGED = QT_TRANSLATE_NOOP("Errors", "{path} is not a readable PNG or JPEG image: {reason}")
 SEAL_MISSING = QT_TRANSLATE_NOOP(
-    "Errors", "The seal image for certificates ({path}) is missing or damaged: {reason}. Choose the seal image again "
-              "in Settings, or remove it.")
+    "Errors", "The seal image for certificates is missing or damaged ({reason}). Choose the seal image again in "
+              "Documents → Certificate design…, or remove it there.")
 BACKGROUND_MISSING = QT_TRANSLATE_NOOP(
-    "Errors", "The background image for certificates ({path}) is missing or damaged: {reason}. Choose the background "
-              "image again in Settings, or remove it.")
+    "Errors", "The background image for certificates is missing or damaged ({reason}). Choose the background image "
+              "again in Documents → Certificate design…, or remove it there.")
 CANNOT_WRITE_FOLDER = QT_TRANSLATE_NOOP("Errors", "Cannot write to the folder {folder}. Choose another location.")
 CANNOT_WRITE_FILE = QT_TRANSLATE_NOOP("Errors", "Cannot write {path}: {reason}. Nothing was issued.")
 CANNOT_KEEP = QT_TRANSLATE_NOOP(
     "Errors", "Cannot keep the office's copy of the certificates in {folder}: {reason}. Nothing was issued.")
+ALL_ISSUED = QT_TRANSLATE_NOOP(
+    "Errors", "All {count} of these documents for the competition “{name}” have been issued already. To replace them, "
+              "issue them again: the old ones are voided.")
+REISSUED = "重新颁发，由{serial}取代"  # the void reason kept in the register (data, in the office's language)
 CANCELLED = QT_TRANSLATE_NOOP("Errors", "Cancelled: no certificate was issued and no file was written.")
 NOT_MOVED = QT_TRANSLATE_NOOP(
     "Errors", "The certificates were issued, but moving them into {folder} failed: {reason}. They are in {staging}.")
@@ -127,7 +142,7 @@ def set_image(db: Database, which: str, path: Path) -> str:
     try:
         content = path.read_bytes()
     except OSError as exc:
-        raise ValidationError(IMAGE_UNREADABLE, path=path, reason=exc.strerror or exc) from exc
+        raise ValidationError(IMAGE_UNREADABLE, path=path, reason=os_reason(exc)) from exc
     check_image(content, path)
     digest = proposals.store_content(db, content)
     _save_images(db, actor, which, digest)
@@ -201,7 +216,7 @@ def _picture(db: Database, digest: str | None, message: str) -> Picture | None:
         check_image(content, path)
         picture = Picture(content)
     except OSError as exc:
-        raise ValidationError(message, path=path, reason=exc.strerror or exc) from exc
+        raise ValidationError(message, path=path, reason=os_reason(exc)) from exc
     except (ValueError, ValidationError) as exc:
         reason = exc.render() if isinstance(exc, ValidationError) else exc
         raise ValidationError(message, path=path, reason=reason) from exc
@@ -307,7 +322,8 @@ def _layout_all(parsed: CertificateTemplate, values: Mapping[str, str]) -> None:
 
 def _values(kind: certificate.CertificateKind, facts: issuing.Facts, serial: str) -> dict[str, str]:
     return certificate.plain_values(kind, {
-        "subject": facts.subject, "title": facts.title, "detail": facts.detail, "competition": facts.competition,
+        "subject": facts.subject, "title": facts.title, "project": quoted(facts.title) if facts.title else "",
+        "detail": facts.detail, "competition": facts.competition,
         "issuer": facts.issuer, "issued_on": form_date(facts.issued_on),
         "issued_on_chinese": chinese_date(facts.issued_on), "serial": serial,
     })
@@ -357,6 +373,21 @@ class Subject:
     title: str
     detail: str
     intake_number: str = ""
+    issued: str = ""  # the serial of the valid document this subject already holds from this competition
+
+
+def _with_issued(s: Session, competition: Competition, doc_type: DocumentType, found: list[Subject]) -> list[Subject]:
+    """Each subject with the serial of the valid document of this type it already holds from this competition
+    (matched on the signed facts: competition, subject and project)."""
+    rows = s.execute(select(IssuedDocument.serial, IssuedDocument.payload)
+                     .where(IssuedDocument.doc_type == doc_type, IssuedDocument.voided.is_(False))
+                     .order_by(IssuedDocument.id))
+    held: dict[tuple[str, str], str] = {}
+    for serial, payload in rows:
+        facts = (payload or {}).get("facts", {})
+        if facts.get("c") == competition.name:
+            held[(facts.get("n", ""), facts.get("p", ""))] = serial
+    return [replace(p, issued=held.get((p.subject, p.title), "")) for p in found]
 
 
 def subjects(db: Database, competition_id: int, doc_type: DocumentType) -> list[Subject]:
@@ -366,8 +397,8 @@ def subjects(db: Database, competition_id: int, doc_type: DocumentType) -> list[
     kind = _kind(doc_type)
     parsed = _parsed(kind.doc_type, template(db, kind.doc_type))
     with db.read() as s:
-        _competition(s, competition_id)
-        return _SUBJECTS[kind.doc_type](s, competition_id, parsed)
+        competition = _competition(s, competition_id)
+        return _with_issued(s, competition, kind.doc_type, _SUBJECTS[kind.doc_type](s, competition_id, parsed))
 
 
 def _competition(s: Session, competition_id: int) -> Competition:
@@ -456,22 +487,32 @@ class _Batch:
 
 def make_batch(db: Database, competition_id: int, doc_type: DocumentType, out_dir: Path, *, combined: bool,
                progress: Progress | None = None, cancelled: Callable[[], bool] | None = None,
-               issued_on: dt.date | None = None, only: Collection[int] | None = None) -> BatchResult:
+               issued_on: dt.date | None = None, only: Collection[int] | None = None,
+               reissue: bool = False) -> BatchResult:
     """Issues a certificate to every subject (or to the subjects whose ref_id is in only) and writes them into
-    out_dir: one PDF each ("<serial> <subject>.pdf"), or all in one combined PDF to print. All or nothing."""
+    out_dir: one PDF each ("<serial> <subject>.pdf"), or all in one combined PDF to print. All or nothing.
+    Subjects already holding a valid one from this competition are left out, unless reissue: then the old one
+    is voided, its reason naming the new serial."""
     actor = access.require(db, Permission.DOCUMENTS_ISSUE)
     kind = _kind(doc_type)
     parsed = _parsed(kind.doc_type, template(db, kind.doc_type))
     with db.read() as s:
         competition = _competition(s, competition_id)
         name, issuer = competition.name, competition.organizer.strip()
-        people = [p for p in _SUBJECTS[kind.doc_type](s, competition_id, parsed) if only is None or p.ref_id in only]
+        people = [p for p in _with_issued(s, competition, kind.doc_type,
+                                          _SUBJECTS[kind.doc_type](s, competition_id, parsed))
+                  if only is None or p.ref_id in only]
     if not issuer:
         raise ValidationError(NO_ISSUER, name=name)
     if not people:
         raise ValidationError(NOBODY, name=name)
-    facts = [issuing.Facts(kind.doc_type, p.subject, p.title, p.detail, name, issuer, issued_on or audit.now().date())
-             for p in people]
+    holders = sum(1 for p in people if p.issued)
+    if not reissue:
+        people = [p for p in people if not p.issued]
+        if not people:
+            raise ValidationError(ALL_ISSUED, name=name, count=holders)
+    facts = [(issuing.Facts(kind.doc_type, p.subject, p.title, p.detail, name, issuer,
+                            issued_on or audit.now().date()), p.issued) for p in people]
     pictures, key = art(db), laptop_keys.private_key()  # before the hidden folder exists: nothing to clean up
     folder = Path(out_dir).absolute()
     made_folder = not folder.exists()
@@ -501,7 +542,7 @@ def _keep_copy(db: Database, pdf: bytes) -> Path | None:
     try:
         proposals.store_content(db, pdf)
     except OSError as exc:
-        raise ValidationError(CANNOT_KEEP, folder=path.parent, reason=exc.strerror or exc) from exc
+        raise ValidationError(CANNOT_KEEP, folder=path.parent, reason=os_reason(exc)) from exc
     return path
 
 
@@ -524,14 +565,15 @@ def issue_in(s: Session, competition_id: int, doc_type: DocumentType, who: acces
     return issued
 
 
-def _issue_all(db: Database, batch: _Batch, actor: access.Actor, facts: list[issuing.Facts],
+def _issue_all(db: Database, batch: _Batch, actor: access.Actor, facts: list[tuple[issuing.Facts, str]],
                progress: Progress | None, cancelled: Callable[[], bool] | None, combined: bool) -> list[str]:
-    """The one transaction: every certificate issued and staged, or (on cancel or any error) none."""
-    competition, issuer = facts[0].competition, facts[0].issuer
+    """The one transaction: every certificate issued and staged (each old one it replaces voided), or (on cancel
+    or any error) none."""
+    competition, issuer = facts[0][0].competition, facts[0][0].issuer
     if combined:
         batch.book = certificate.Book(batch.parsed, title=f"{_title(batch)} {competition}", author=issuer)
     with db.write() as s:
-        serials = [_issue_one(s, batch, actor, one, cancelled) for one in _reporting(facts, progress)]
+        serials = [_issue_one(s, batch, actor, one, old, cancelled) for one, old in _reporting(facts, progress)]
         if cancelled is not None and cancelled():
             raise Cancelled(CANCELLED)
         if batch.book is not None:
@@ -539,7 +581,8 @@ def _issue_all(db: Database, batch: _Batch, actor: access.Actor, facts: list[iss
     return serials
 
 
-def _reporting(facts: list[issuing.Facts], progress: Progress | None) -> Iterator[issuing.Facts]:
+def _reporting(facts: list[tuple[issuing.Facts, str]], progress: Progress | None
+               ) -> Iterator[tuple[issuing.Facts, str]]:
     """The certificates one by one; progress(done, total) before each and at the end (the first call says 0)."""
     total = len(facts)
     for done, one in enumerate(facts):
@@ -550,7 +593,7 @@ def _reporting(facts: list[issuing.Facts], progress: Progress | None) -> Iterato
         progress(total, total)
 
 
-def _issue_one(s: Session, batch: _Batch, actor: access.Actor, facts: issuing.Facts,
+def _issue_one(s: Session, batch: _Batch, actor: access.Actor, facts: issuing.Facts, replaces: str,
                cancelled: Callable[[], bool] | None) -> str:
     if cancelled is not None and cancelled():
         raise Cancelled(CANCELLED)
@@ -562,6 +605,8 @@ def _issue_one(s: Session, batch: _Batch, actor: access.Actor, facts: issuing.Fa
         return certificate.render(batch.parsed, values, code, batch.art, keywords=issuing.embed_keywords)
 
     issued = issuing.issue_in(s, facts, render, actor, key=batch.key)
+    if replaces:
+        issuing.void_in(s, replaces, REISSUED.format(serial=issued.serial), actor)
     batch.codes.append(issued.qr_text)
     kept = batch.keep(issued.pdf) if batch.keep is not None else None
     if kept is not None:
@@ -620,7 +665,7 @@ def _write(path: Path, data: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
     except OSError as exc:  # a full disk, a folder made read-only meanwhile
-        raise ValidationError(CANNOT_WRITE_FILE, path=path.parent.parent / path.name, reason=exc.strerror or exc) \
+        raise ValidationError(CANNOT_WRITE_FILE, path=path.parent.parent / path.name, reason=os_reason(exc)) \
             from exc
 
 
@@ -636,7 +681,7 @@ def _publish(batch: _Batch) -> list[Path]:
         kept = batch.staging.with_name(batch.staging.name.lstrip("."))
         with contextlib.suppress(OSError):
             batch.staging.rename(kept)
-        raise _Unpublished(NOT_MOVED, folder=batch.out_dir, reason=exc.strerror or exc, staging=kept) from exc
+        raise _Unpublished(NOT_MOVED, folder=batch.out_dir, reason=os_reason(exc), staging=kept) from exc
     return moved
 
 

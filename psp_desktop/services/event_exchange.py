@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from ..db import Database, open_database
 from ..enums import OrgType, ProposalStatus, RoundKind, ServiceDomain, SheetStatus
-from ..errors import QT_TRANSLATE_NOOP, PspError, ValidationError
+from ..errors import QT_TRANSLATE_NOOP, PspError, ValidationError, os_reason
 from ..models import (
     Assignment,
     Competition,
@@ -149,7 +149,7 @@ def _read(path: Path) -> bytes:
         return Path(path).read_bytes()
     except OSError as exc:
         raise _refuse(QT_TRANSLATE_NOOP("Errors", "Cannot read {path}: {reason}"), path=path,
-                      reason=exc.strerror or exc) from exc
+                      reason=os_reason(exc)) from exc
 
 
 def _sha256(data: bytes) -> str:

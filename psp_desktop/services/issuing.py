@@ -33,7 +33,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..enums import DocumentType
-from ..errors import QT_TRANSLATE_NOOP, ValidationError
+from ..errors import QT_TRANSLATE_NOOP, ValidationError, os_reason
 from ..models import IssuedDocument, Setting
 from . import access, audit, laptop_keys, proposals
 from .access import Permission
@@ -588,7 +588,7 @@ def _code_and_digest(text_or_path: str | os.PathLike[str]) -> tuple[str, str | N
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ValidationError(E_READ_PDF, path=path, reason=exc.strerror or exc) from exc
+        raise ValidationError(E_READ_PDF, path=path, reason=os_reason(exc)) from exc
     codes = [word for word in pdf_keywords(data).split() if word.startswith(PREFIX)]
     if not codes:
         raise ValidationError(E_NO_CODE_IN_PDF, path=path)

@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ..dbfile import fsync_folder
-from ..errors import QT_TRANSLATE_NOOP, ValidationError
+from ..errors import QT_TRANSLATE_NOOP, ValidationError, os_reason
 from ..paths import data_dir
 
 KEY_FILE = "laptop-key.pem"
@@ -212,5 +212,5 @@ def write_atomically(path: Path, data: bytes) -> Path:
         with contextlib.suppress(OSError):
             partial.unlink()
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Cannot write {path}: {reason}"), path=target,
-                              reason=exc.strerror or exc) from exc
+                              reason=os_reason(exc)) from exc
     return target

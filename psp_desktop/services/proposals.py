@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..db import Database
 from ..enums import BudgetCategory, CompetitionStatus, ProposalStatus, ServiceDomain
-from ..errors import QT_TRANSLATE_NOOP, ValidationError
+from ..errors import QT_TRANSLATE_NOOP, ValidationError, os_reason
 from ..models import Attachment, BudgetLine, CommunityNeed, Competition, Organization, Proposal
 from ..money import MAX_FEN
 from ..paths import data_dir
@@ -402,7 +402,7 @@ def add_attachment(db: Database, proposal_id: int, source: Path) -> int:
         content = source.read_bytes()
     except OSError as exc:
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Cannot read {path}: {reason}"), path=source,
-                              reason=exc.strerror or exc) from exc
+                              reason=os_reason(exc)) from exc
     digest = store_content(db, content)
     with db.write() as s:
         attachment = Attachment(proposal_id=proposal_id, filename=source.name, sha256=digest, size_bytes=len(content))

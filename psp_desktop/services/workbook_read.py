@@ -17,7 +17,7 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
-from ..errors import QT_TRANSLATE_NOOP, ValidationError
+from ..errors import QT_TRANSLATE_NOOP, ValidationError, os_reason
 from ..money import MAX_FEN, MoneyError, parse_yuan
 from .validation import Problem, Problems, parse_date
 from .workbook_columns import ALIASES, LABELS, NO, YES, Column, Kind, SheetSpec
@@ -63,7 +63,7 @@ def open_workbook(path: Path) -> CalamineWorkbook:
         with path.open("rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        raise ValidationError(CANNOT_READ, path=path, reason=exc.strerror or exc) from exc
+        raise ValidationError(CANNOT_READ, path=path, reason=os_reason(exc)) from exc
     if head.startswith(OLE2_MAGIC):
         encrypted = ENCRYPTED_STREAM in path.read_bytes()
         raise ValidationError(PASSWORD if encrypted else OLD_XLS, file=path.name)

@@ -8,6 +8,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QLocale
 
 from .. import enums as e
 from ..money import format_wan, format_yuan
+from ..wording import quoted  # noqa: F401  (the pages quote titles as the documents do)
 
 _SOURCES: tuple[tuple[Enum, str], ...] = (
     (e.ServiceDomain.ELDERLY, QT_TRANSLATE_NOOP("Labels", "Elderly care")),
@@ -137,9 +138,3 @@ def label(value: Enum | None) -> str:
         return ""
     source = LABELS.get((type(value), value.value))
     return QCoreApplication.translate("Labels", source) if source else str(value.value)
-
-
-def quoted(title: str) -> str:
-    """A project title in quotation marks; quotes inside it become single ones, as Chinese nesting requires
-    (“‘携手同行’无障碍出行助残服务计划”, never ““携手同行”…”)."""
-    return "“" + title.replace("“", "‘").replace("”", "’") + "”"

@@ -6,7 +6,6 @@ a moved field and re-renders its preview, and a read-only person sees no issuing
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -14,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from shots import extra_translator, shoot
 
 from psp_desktop import i18n
 from psp_desktop.db import Database, open_database
@@ -32,7 +32,6 @@ from psp_desktop.ui.dialogs.verify_dialog import VerifyDialog
 from psp_desktop.ui.pages.documents import DocumentsPage, VoidDialog
 
 translate = QCoreApplication.translate
-SHOTS = Path("/tmp/shots7")
 FUNDED = 3  # the demo's funded 2024 competition
 DEMO_DOCUMENTS = 13 + 14  # its award certificates and judges' letters, issued at the ceremony
 AWARD = DocumentType.AWARD_CERTIFICATE
@@ -43,14 +42,15 @@ AWARD = DocumentType.AWARD_CERTIFICATE
 
 @pytest.fixture
 def docs(tmp_path: Path, demo_file: Path) -> Iterator[tuple[Database, list[Path]]]:
-    """A copy of the demo with two award certificates issued (one PDF each, in tmp_path/issued)."""
+    """A copy of the demo with two award certificates issued again (one PDF each, in tmp_path/issued)."""
     path = tmp_path / "docs.db"
     shutil.copyfile(demo_file, path)
     db = open_database(path)
     first_two = {s.ref_id for s in certificates.subjects(db, FUNDED, AWARD)[:2]}
-    result = certificates.make_batch(db, FUNDED, AWARD, tmp_path / "issued", combined=False, only=first_two)
+    result = certificates.make_batch(db, FUNDED, AWARD, tmp_path / "issued", combined=False, only=first_two,
+                                     reissue=True)  # the demo's ceremony issued theirs: those two are voided
     i18n.install("zh_CN")
-    extra = _screenshot_translator()
+    extra = extra_translator()
     yield db, list(result.files)
     db.close()
     if extra is not None:
@@ -68,25 +68,6 @@ def questions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(QMessageBox, "question", question)
     return asked
-
-
-def _screenshot_translator() -> QTranslator | None:
-    """Strings not yet in the shipped translations, for screenshots (PSP_EXTRA_QM names a .qm); never needed."""
-    qm = os.environ.get("PSP_EXTRA_QM")
-    if not qm:
-        return None
-    translator = QTranslator(QApplication.instance())
-    if not translator.load(qm):
-        return None
-    QCoreApplication.installTranslator(translator)
-    return translator
-
-
-def shoot(widget: QWidget, name: str) -> None:
-    """Screenshots for people to look at; a test never depends on them."""
-    if SHOTS.is_dir():
-        QApplication.processEvents()
-        widget.grab().save(str(SHOTS / f"{name}.png"))
 
 
 def open_page(qtbot: Any, db: Database) -> DocumentsPage:
@@ -138,18 +119,19 @@ def test_the_register_lists_issued_documents_and_filters_them(qtbot, docs) -> No
     listed = rows(page)
     assert len(listed) == DEMO_DOCUMENTS + 2
     assert {r.serial for r in listed[:2]} == {f.name.split(" ")[0] for f in files}  # newest first
-    assert sum(r.voided for r in listed) == 1  # the demo's certificate of a project terminated in 2025
+    assert sum(r.voided for r in listed) == 3  # the two replaced, and the demo's of a project terminated in 2025
     cells = shown(page, 0)
     entry = page.register.model.row_at(page.register.proxy.mapToSource(page.register.proxy.index(0, 0)).row())
     assert cells[0] == translate("Labels", "Award certificate")
     assert cells[1] == entry.serial and cells[2] == entry.subject
-    assert cells[4] == entry.sha256[:12]
+    assert cells[3] == entry.title and cells[7] == entry.competition
+    assert cells[6] == entry.sha256[:12]
     assert cells[5] == translate("Documents", "Valid")  # in words, not a colour
     assert page.register.stack.currentIndex() == 0
     shoot(page, "documents_page")
 
     page.register.search.setText(entry.serial)
-    assert page.register.proxy.rowCount() == 1
+    assert page.register.proxy.rowCount() == 2  # it, and the one it replaced, whose void reason names it
     page.register.search.setText("")
 
     page.type_filter.setCurrentIndex(page.type_filter.findData(DocumentType.PARTICIPATION_CERTIFICATE.value))
@@ -180,7 +162,8 @@ def test_voiding_needs_a_reason_and_the_register_says_voided(qtbot, docs, monkey
     voided = next(r for r in rows(page) if r.serial == entry.serial)
     assert voided.voided and voided.void_reason == "证书上的项目名称有误，已重新颁发"
     assert page.selected().serial == entry.serial  # the selection stays on the document
-    assert shown(page, page.register.view.currentIndex().row())[5] == translate("Documents", "Voided")
+    assert shown(page, page.register.view.currentIndex().row())[5] == translate(
+        "Documents", "Voided: {reason}").format(reason="证书上的项目名称有误，已重新颁发")
     assert not page.void_button.isEnabled()  # voided once only
     assert entry.serial in page.notice.text()
     shoot(page, "documents_page_voided")
@@ -283,10 +266,14 @@ def test_a_batch_reports_progress_and_ends_with_the_files(qtbot, docs, tmp_path)
     qtbot.waitUntil(lambda: dialog.competition.count() > 0, timeout=10_000)
     dialog.select(FUNDED, DocumentType.APPOINTMENT_LETTER)
     qtbot.waitUntil(lambda: dialog.subject_count is not None, timeout=10_000)
-    total = dialog.subject_count
-    assert total and str(total) in dialog.subjects.text()
-    dialog.separate.setChecked(True)
     dialog.folder.setText(str(out))
+    assert dialog.subject_count == 0 and not dialog.make_button.isEnabled()  # the ceremony's letters: all held
+    assert dialog.reissue.isVisible() and "14" in dialog.subjects.text()
+    shoot(dialog, "batch_all_held")
+    dialog.reissue.setChecked(True)  # issued again: the old ones are voided
+    total = dialog.subject_count
+    assert total == 14 and dialog.make_button.isEnabled()
+    dialog.separate.setChecked(True)
     shoot(dialog, "batch_ready")
     seen: list[int] = []
     dialog.progress.valueChanged.connect(seen.append)
@@ -326,7 +313,8 @@ def test_a_cancelled_batch_issues_nothing_and_leaves_the_folder_empty(qtbot, doc
     dialog.show()
     qtbot.waitUntil(lambda: dialog.competition.count() > 0, timeout=10_000)
     dialog.select(FUNDED, AWARD)
-    qtbot.waitUntil(lambda: bool(dialog.subject_count), timeout=10_000)
+    qtbot.waitUntil(lambda: dialog.subject_count is not None, timeout=10_000)
+    dialog.reissue.setChecked(True)  # every funded project holds one from the demo's ceremony
     dialog.folder.setText(str(out))
     dialog.make_button.click()
     qtbot.waitUntil(lambda: dialog.progress.value() >= 2, timeout=30_000)
@@ -337,7 +325,7 @@ def test_a_cancelled_batch_issues_nothing_and_leaves_the_folder_empty(qtbot, doc
     assert dialog.status.text() == translate(
         "Documents", "Cancelled: nothing was issued and no file was left in the folder.")
     assert list(out.iterdir()) == []  # not even the hidden staging folder
-    assert len(issuing.entries(db)) == before
+    assert len(issuing.entries(db)) == before and sum(e.voided for e in issuing.entries(db)) == 3  # none voided
     assert dialog.make_button.isEnabled() and not dialog.banner.isVisible()
     shoot(dialog, "batch_cancelled")
 
@@ -381,7 +369,8 @@ def test_a_competition_without_subjects_says_why(qtbot, docs) -> None:  # type: 
 
 def test_the_preview_shows_every_page_and_prints_them(qtbot, docs, tmp_path) -> None:  # type: ignore[no-untyped-def]
     db, files = docs
-    combined = certificates.make_batch(db, FUNDED, AWARD, tmp_path / "all", combined=True).files[0]
+    combined = certificates.make_batch(db, FUNDED, AWARD, tmp_path / "all", combined=True,
+                                       reissue=True).files[0]
     pages = QPdfDocument(None)
     pages.load(str(combined))
     count = pages.pageCount()

@@ -160,7 +160,7 @@ def register_rows(db: Database) -> int:
 
 
 def stored_files(db: Database) -> list[str]:
-    """What the file store holds other than the office's images: the kept copies of issued PDFs."""
+    """Every file in the store (images, attachments and the kept copies of issued PDFs)."""
     store = proposals.attachment_store(db)
     return sorted(p.name for p in store.rglob("*") if p.is_file()) if store.exists() else []
 
@@ -258,7 +258,7 @@ def test_combined_or_one_file_each(database: Database, tmp_path: Path) -> None:
     assert new_files(tmp_path / "each") == sorted(f"PS2026-000{n} {name}.pdf" for n, name in
                                                  enumerate(["王建国", "李晓梅", "张磊", "赵敏", "陈志刚"], 1))
     assert all(issuing.verify(database, str(f)).status == issuing.GENUINE for f in each.files)
-    together = batch(database, competition, LETTER, tmp_path / "one", combined=True)
+    together = batch(database, competition, LETTER, tmp_path / "one", combined=True, reissue=True)
     assert together.serials == ("PS2026-0006", "PS2026-0007", "PS2026-0008", "PS2026-0009", "PS2026-0010")
     assert [f.name for f in together.files] == [f"聘书 {COMPETITION} PS2026-0006～PS2026-0010.pdf"]
     text = pdf_text(together.files[0])
@@ -273,6 +273,31 @@ def test_combined_or_one_file_each(database: Database, tmp_path: Path) -> None:
     for entry in issuing.entries(database):  # the office's copy of each, the very file the register fingerprints
         copy = issuing.archived_copy(database, entry.sha256)
         assert copy is not None and hashlib.sha256(copy.read_bytes()).hexdigest() == entry.sha256
+
+
+def test_those_who_hold_one_are_left_out_unless_issued_again(database: Database, tmp_path: Path) -> None:
+    competition = make_competition(database, awards=2)
+    first = batch(database, competition, AWARD, tmp_path / "first")
+    held = certificates.subjects(database, competition, AWARD)
+    assert [s.issued for s in held] == list(first.serials)
+    with pytest.raises(ValidationError, match=r"All 2 of these documents .* have been issued already"):
+        batch(database, competition, AWARD, tmp_path / "again")
+    assert not (tmp_path / "again").exists() and register_rows(database) == 2
+    again = batch(database, competition, AWARD, tmp_path / "again", reissue=True, only={held[0].ref_id})
+    old = {e.serial: e for e in issuing.entries(database)}[first.serials[0]]
+    assert old.voided and old.void_reason == f"重新颁发，由{again.serials[0]}取代"
+    assert [s.issued for s in certificates.subjects(database, competition, AWARD)] == [again.serials[0],
+                                                                                       first.serials[1]]
+    assert issuing.verify(database, str(again.files[0])).status == issuing.GENUINE
+    assert issuing.verify(database, str(first.files[0])).status == issuing.VOIDED
+
+
+def test_the_date_on_the_documents_is_chosen(database: Database, tmp_path: Path) -> None:
+    competition = make_competition(database, awards=1)
+    result = certificates.make_batch(database, competition, AWARD, tmp_path, combined=False,
+                                     issued_on=dt.date(2025, 1, 8))
+    assert result.serials == ("HJ2025-0001",)
+    assert "二〇二五年一月八日" in pdf_text(result.files[0])
 
 
 def test_a_second_batch_never_overwrites_a_file(database: Database, tmp_path: Path) -> None:
@@ -294,6 +319,7 @@ def test_cancelling_after_three_of_ten_leaves_no_file_and_no_register_row(databa
     out = tmp_path / "out"
     out.mkdir()
     (out / "kept.txt").write_text("already here")
+    stored = stored_files(database)  # on PostgreSQL the file store is the data folder other tests use too
     seen: list[tuple[int, int]] = []
     with pytest.raises(certificates.Cancelled):
         certificates.make_batch(database, competition, LETTER, out, combined=False, progress=lambda d, t:
@@ -301,7 +327,7 @@ def test_cancelling_after_three_of_ten_leaves_no_file_and_no_register_row(databa
     assert seen[-1] == (3, 10)
     assert new_files(out) == ["kept.txt"]
     assert register_rows(database) == 0 and issue_entries(database) == 0
-    assert stored_files(database) == []  # nor a copy in the file store
+    assert stored_files(database) == stored  # nor a copy in the file store
     with pytest.raises(certificates.Cancelled):  # combined: the same
         certificates.make_batch(database, competition, LETTER, out, combined=True, cancelled=lambda: True)
     assert new_files(out) == ["kept.txt"] and register_rows(database) == 0
@@ -340,8 +366,9 @@ def test_a_full_disk_is_a_clear_message_and_nothing_is_issued(database: Database
     monkeypatch.setattr(certificates.os, "fsync", full)
     out = tmp_path / "out"
     out.mkdir()
-    with pytest.raises(ValidationError, match=r"No space left on device\. Nothing was issued"):
+    with pytest.raises(ValidationError, match=r"the disk is full\. Nothing was issued") as caught:
         batch(database, competition, LETTER, out)
+    assert "磁盘已满" in caught.value.render(zh_translate())  # the system's words too, in Chinese
     assert new_files(out) == [] and register_rows(database) == 0
 
 
@@ -427,7 +454,8 @@ def test_a_seal_gone_from_the_store_stops_the_batch_naming_the_file(database: Da
     stored.unlink()
     with pytest.raises(ValidationError, match="seal image") as caught:
         batch(database, competition, AWARD, tmp_path / "out")
-    assert str(stored) in str(caught.value)
+    assert "Documents → Certificate design" in str(caught.value)  # where to mend it, not a file-store path
+    assert str(stored) not in str(caught.value)
     stored.write_bytes(b"\x89PNG\r\n\x1a\n damaged")
     with pytest.raises(ValidationError, match="missing or damaged"):
         batch(database, competition, AWARD, tmp_path / "out")
@@ -553,7 +581,7 @@ def test_the_longest_facts_the_database_holds_fit_every_template() -> None:
 def test_text_too_long_even_at_the_minimum_is_refused_naming_the_field() -> None:
     font = certificate.setup()
     f = _field(certificate.load(certificate.KINDS[AWARD]), "issuer")
-    with pytest.raises(ValidationError, match="“issuer” does not fit its box"):
+    with pytest.raises(ValidationError, match="“Issuing authority” does not fit its box"):
         certificate.layout(f, "临江区望江街道办事处" * 40, font, "award_certificate.json")
 
 

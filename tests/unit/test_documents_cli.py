@@ -67,10 +67,10 @@ def test_verify_a_genuine_code_prints_the_facts(register: tuple[Path, dict[str, 
     assert "Document: award certificate" in out and "Award or role: 一等奖" in out and "Issued on: 2026-11-27" in out
 
 
-def test_verify_says_voided_forged_and_unknown_and_exits_1(register: tuple[Path, dict[str, issuing.Issued]],
+def test_verify_says_voided_forged_and_unknown_by_exit_status(register: tuple[Path, dict[str, issuing.Issued]],
                                                            capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path, issued = register
-    assert run(path, "verify", issued["participation"].qr_text) == 1
+    assert run(path, "verify", issued["participation"].qr_text) == 3  # voided: not 1, which says forged
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "Voided" and "Reason for voiding: 机构名称有误" in out
     code = issued["letter"].qr_text
@@ -116,7 +116,7 @@ def test_list_filters_by_type_text_and_validity(register: tuple[Path, dict[str, 
     rows = listed()
     assert [r[0] for r in rows] == ["CY2026-0001", "PS2026-0001", "HJ2026-0001"]
     assert rows[0][-1] == "voided" and rows[2][-1] == "valid"
-    assert rows[2][1:6] == ["award_certificate", "2026-11-27", "望江街道阳光社会工作服务中心", "银龄互助项目",
+    assert rows[2][1:6] == ["award certificate", "2026-11-27", "望江街道阳光社会工作服务中心", "银龄互助项目",
                             issued["award"].sha256[:12]]
     assert [r[0] for r in listed("--type", "letter")] == ["PS2026-0001"]
     assert [r[0] for r in listed("--search", "四点半")] == ["CY2026-0001"]
@@ -128,7 +128,7 @@ def test_void_records_the_reason(register: tuple[Path, dict[str, issuing.Issued]
     path, issued = register
     assert run(path, "documents", "void", "HJ2026-0001", "--reason", "获奖等级录入错误") == 0
     assert capsys.readouterr().out.strip() == "voided: HJ2026-0001"
-    assert run(path, "verify", issued["award"].qr_text) == 1
+    assert run(path, "verify", issued["award"].qr_text) == 3
     assert "Reason for voiding: 获奖等级录入错误" in capsys.readouterr().out
     assert run(path, "documents", "void", "HJ2026-0001", "--reason", "再次") == 2
     assert "voided already" in capsys.readouterr().err

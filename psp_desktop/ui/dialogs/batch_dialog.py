@@ -7,11 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QTimer, QUrl, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -27,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...enums import DocumentType
-from ...errors import PspError
+from ...errors import PspError, os_reason_text
 from ..forms import ProblemBanner
 from ..pdf_actions import documents_folder
 from ..tasks import run_reporting, run_task
@@ -58,6 +60,7 @@ class BatchDialog(QDialog):
         self.made = False  # a batch for these choices went through: Make again would issue duplicates
         self._count_generation = 0
         self.subject_count: int | None = None
+        self.found: list[Any] = []  # the subjects of the chosen competition and kind (certificates.Subject)
         self.setWindowTitle(translate("Documents", "Make certificates"))
         self.banner = ProblemBanner(self)
         self._build_form()
@@ -86,6 +89,13 @@ class BatchDialog(QDialog):
         for doc_type, source in KINDS:
             self.kind.addItem(translate("Documents", source), doc_type)
         self.kind.currentIndexChanged.connect(lambda _i: self._count())
+        self.reissue = QCheckBox(translate("Documents", "Also issue again to those who already hold one (their old "
+                                                        "ones are voided)"))
+        self.reissue.hide()
+        self.reissue.toggled.connect(lambda _on: self._show_count())
+        self.issued_on = QDateEdit(QDate.currentDate())
+        self.issued_on.setCalendarPopup(True)
+        self.issued_on.setDisplayFormat("yyyy-MM-dd")
         self.subjects = QLabel()
         self.subjects.setStyleSheet("color: #555;")
         self.subjects.setWordWrap(True)
@@ -112,6 +122,8 @@ class BatchDialog(QDialog):
         self.form.addRow(translate("Documents", "Competition"), self.competition)
         self.form.addRow(translate("Documents", "Documents"), self.kind)
         self.form.addRow("", self.subjects)
+        self.form.addRow("", self.reissue)
+        self.form.addRow(translate("Documents", "Date on the documents"), self.issued_on)
         self.form.addRow(translate("Documents", "Files"), files)
         self.form.addRow(translate("Documents", "Folder"), folder_row)
         self.note = QLabel(translate(
@@ -197,6 +209,7 @@ class BatchDialog(QDialog):
         competition_id = self.competition.currentData()
         self.subject_count = None
         self.made = False
+        self._forget_result()
         self._count_generation += 1
         generation, db, doc_type = self._count_generation, self.db, self.doc_type
         self._update_buttons()
@@ -204,18 +217,44 @@ class BatchDialog(QDialog):
             self.subjects.setText(translate("Documents", "There are no competitions yet."))
             return
         self.subjects.setText(translate("Documents", "Counting…"))
-        run_task(lambda: len(certificates.subjects(db, competition_id, doc_type)),
-                 lambda count: self._counted(generation, count), lambda exc: self._not_counted(generation, exc))
+        run_task(lambda: certificates.subjects(db, competition_id, doc_type),
+                 lambda found: self._counted(generation, found), lambda exc: self._not_counted(generation, exc))
 
-    def _counted(self, generation: int, count: int) -> None:
+    def _forget_result(self) -> None:
+        """A new choice: the last batch's outcome no longer applies to what is shown."""
+        self.result_ = None
+        self.progress.hide()
+        self.status.clear()
+        self.open_folder_button.hide()
+        self.preview_button.hide()
+
+    def _counted(self, generation: int, found: list[Any]) -> None:
         if generation != self._count_generation:
             return
+        self.found = found
+        held = sum(1 for subject in found if subject.issued)
+        self.reissue.setVisible(held > 0)
+        if not held:
+            self.reissue.setChecked(False)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        held = sum(1 for subject in self.found if subject.issued)
+        count = len(self.found) if self.reissue.isChecked() else len(self.found) - held
         self.subject_count = count
-        self.subjects.setText(
-            translate("Documents", "{count} to issue in this competition.").format(count=count) if count
-            else translate("Documents", "Nobody in this competition gets this document yet: award certificates "
-                                        "go to funded projects, letters to the judges on its panels, "
-                                        "participation certificates to eligible projects that were not funded."))
+        if not self.found:
+            text = translate("Documents", "Nobody in this competition gets this document yet: award certificates "
+                                          "go to funded projects, letters to the judges on its panels, "
+                                          "participation certificates to eligible projects that were not funded.")
+        elif not count:
+            text = translate("Documents", "All {held} have been issued already. To replace them, tick the box below."
+                             ).format(held=held)
+        elif held:
+            text = translate("Documents", "{count} to issue in this competition; {held} already hold one.").format(
+                count=count, held=held)
+        else:
+            text = translate("Documents", "{count} to issue in this competition.").format(count=count)
+        self.subjects.setText(text)
         self._update_buttons()
 
     def _not_counted(self, generation: int, exc: BaseException) -> None:
@@ -225,6 +264,8 @@ class BatchDialog(QDialog):
         if not isinstance(exc, PspError):
             raise exc
         self.subject_count = 0
+        self.found = []
+        self.reissue.hide()
         self.subjects.setText(exc.render(translate))
         self._update_buttons()
 
@@ -240,7 +281,8 @@ class BatchDialog(QDialog):
                                     and bool(self.folder.text().strip()))
         self.cancel_button.setVisible(running)
         self.close_button.setVisible(not running)
-        for widget in (self.competition, self.kind, self.combined, self.separate, self.folder, self.browse):
+        for widget in (self.competition, self.kind, self.reissue, self.issued_on, self.combined, self.separate,
+                       self.folder, self.browse):
             widget.setEnabled(not running)
         QTimer.singleShot(0, self.fit_height)  # after the texts set alongside this call
 
@@ -251,6 +293,7 @@ class BatchDialog(QDialog):
 
         competition_id, doc_type = self.competition.currentData(), self.doc_type
         out_dir, combined, db = Path(self.folder.text().strip()), self.combined.isChecked(), self.db
+        reissue, issued_on = self.reissue.isChecked(), self.issued_on.date().toPython()
         if competition_id is None:
             return
         self.banner.clear()
@@ -264,7 +307,8 @@ class BatchDialog(QDialog):
 
         def work(report: Any, cancelled: Any) -> Any:
             return certificates.make_batch(db, competition_id, doc_type, out_dir, combined=combined,
-                                           progress=lambda done, total: report(done, total), cancelled=cancelled)
+                                           progress=lambda done, total: report(done, total), cancelled=cancelled,
+                                           issued_on=issued_on, reissue=reissue)
 
         self.job = run_reporting(work, self._progressed, self._finished, self._batch_failed)
         self._update_buttons()
@@ -299,8 +343,8 @@ class BatchDialog(QDialog):
         text = translate("Documents", "{count} documents issued and saved in {folder}.").format(
             count=len(serials), folder=str(self.folder.text().strip()))
         if len(serials) > 1:
-            text += " " + translate("Documents", "Serials {first} to {last}.").format(first=serials[0],
-                                                                                    last=serials[-1])
+            text += ("" if text.endswith("。") else " ") + translate(  # no space after a Chinese full stop
+                "Documents", "Serials {first} to {last}.").format(first=serials[0], last=serials[-1])
         return text
 
     def _show_cancelled(self) -> None:
@@ -324,7 +368,7 @@ class BatchDialog(QDialog):
             self.banner.show_error(exc)
         elif isinstance(exc, OSError):
             self.banner.setText(translate("Documents", "The files could not be written: {problem}").format(
-                problem=exc.strerror or str(exc)))
+                problem=os_reason_text(exc, translate)))
             self.banner.show()
         else:
             raise exc

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...documents.certificate import FIELD_NAMES
 from ...enums import DocumentType
 from ...errors import PspError
 from ..forms import ProblemBanner
@@ -49,16 +50,6 @@ DOC_TYPES = (DocumentType.AWARD_CERTIFICATE, DocumentType.APPOINTMENT_LETTER,
              DocumentType.PARTICIPATION_CERTIFICATE)
 IMAGES = (("seal", QT_TRANSLATE_NOOP("Designer", "Seal")),
           ("background", QT_TRANSLATE_NOOP("Designer", "Background")))
-FIELD_NAMES = {
-    "title": QT_TRANSLATE_NOOP("Designer", "Title"),
-    "addressee": QT_TRANSLATE_NOOP("Designer", "Addressee"),
-    "body": QT_TRANSLATE_NOOP("Designer", "Body text"),
-    "issuer": QT_TRANSLATE_NOOP("Designer", "Issuing authority"),
-    "date": QT_TRANSLATE_NOOP("Designer", "Date"),
-    "serial": QT_TRANSLATE_NOOP("Designer", "Serial number"),
-    "seal": QT_TRANSLATE_NOOP("Designer", "Seal"),
-    "qr": QT_TRANSLATE_NOOP("Designer", "QR code"),
-}
 HEADERS = (QT_TRANSLATE_NOOP("Designer", "Item"), QT_TRANSLATE_NOOP("Designer", "X (mm)"),
            QT_TRANSLATE_NOOP("Designer", "Y (mm)"), QT_TRANSLATE_NOOP("Designer", "Width (mm)"),
            QT_TRANSLATE_NOOP("Designer", "Height (mm)"), QT_TRANSLATE_NOOP("Designer", "Font size (pt)"))

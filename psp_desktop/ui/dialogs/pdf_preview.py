@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...errors import os_reason_text
 from ..forms import ProblemBanner
 from ..pdf_actions import documents_folder
 from ..tasks import run_reporting
@@ -222,7 +223,7 @@ class PdfPreviewDialog(QDialog):
                 shutil.copyfile(self.pdf, target)
         except OSError as exc:
             self.banner.setText(translate("Documents", "The PDF was not saved: {problem}").format(
-                problem=exc.strerror or str(exc)))
+                problem=os_reason_text(exc, translate)))
             self.banner.show()
             return
         self.status.setText(translate("Documents", "Saved as {path}.").format(path=str(target)))

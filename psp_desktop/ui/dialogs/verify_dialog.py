@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import PspError
+from ...errors import PspError, os_reason_text
 from ..labels import label
 from ..pdf_actions import documents_folder
 from ..tasks import run_task
@@ -99,6 +99,12 @@ class VerdictPanel(QFrame):
         self.reason.setText(_reason_text(verdict))
         self.reason.setVisible(bool(reason))
         self._show_facts(verdict)
+        from ...services.issuing import R_FILE_CHANGED
+
+        # a changed file still carries a signed code: its facts are what was issued, only the file is not
+        self.caveat.setText(translate("Documents", "What was issued, as signed (compare it with the paper):")
+                            if reason == R_FILE_CHANGED else
+                            translate("Documents", "What the code claims (not to be trusted):"))
         self.caveat.setVisible(verdict.status == "forged" and self.facts.rowCount() > 0)
         self.show()
 
@@ -243,4 +249,4 @@ class VerifyDialog(QDialog):
             raise exc
         self.source.setText(exc.render(translate) if isinstance(exc, PspError)
                             else translate("Documents", "The file could not be read: {problem}").format(
-                                problem=exc.strerror or str(exc)))
+                                problem=os_reason_text(exc, translate)))

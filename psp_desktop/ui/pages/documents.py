@@ -57,16 +57,22 @@ class VoidedColumn(Column):
     """Voided or valid in words (colour alone is not enough: printed lists, colour blindness)."""
 
     def text(self, row: Any) -> str:
-        return translate("Documents", "Voided") if self.raw(row) else translate("Documents", "Valid")
+        if not self.raw(row):
+            return translate("Documents", "Valid")
+        reason = getattr(row, "void_reason", "")
+        return translate("Documents", "Voided: {reason}").format(reason=reason) if reason else \
+            translate("Documents", "Voided")
 
 
 COLUMNS = (
     Column(QT_TRANSLATE_NOOP("Columns", "Document"), "doc_type"),
     Column(QT_TRANSLATE_NOOP("Columns", "Serial"), "serial"),
     Column(QT_TRANSLATE_NOOP("Columns", "Issued to"), "subject"),
+    Column(QT_TRANSLATE_NOOP("Columns", "Project"), "title"),
     Column(QT_TRANSLATE_NOOP("Columns", "Issued on"), "issued_on"),
-    HashColumn(QT_TRANSLATE_NOOP("Columns", "SHA-256"), "sha256"),
     VoidedColumn(QT_TRANSLATE_NOOP("Columns", "Status"), "voided"),
+    HashColumn(QT_TRANSLATE_NOOP("Columns", "SHA-256"), "sha256"),
+    Column(QT_TRANSLATE_NOOP("Columns", "Competition"), "competition"),
 )
 REGISTER = Section("", COLUMNS, lambda _db: [],
                    QT_TRANSLATE_NOOP("Pages", "No documents issued yet"),
