@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "Organizations, Competitions, Proposals, Judging, Results, Funding, Monitoring, "
                         "Documents, Settings")
     parser.add_argument("--size", default="1280x800", help="window size for --screenshot (default 1280x800)")
+    parser.add_argument("--wait", type=int, default=0, metavar="MS", help="with --screenshot: wait this long after "
+                        "the page has its data (charts drawn in the background, for instance)")
     parser.add_argument("--judge-mode", action="store_true", help="open judge mode full-screen (judges sign in "
                         "with their PIN and score) instead of the main window")
     parser.add_argument("--event", metavar="FILE", help="on a judge laptop: check an event package (.pspevent) "
@@ -77,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.bench_startup:
         window.probe = StartupProbe(window, PROCESS_START)  # type: ignore[attr-defined]
     if args.screenshot:
-        window.screenshot = Screenshot(window, Path(args.screenshot))  # type: ignore[attr-defined]
+        window.screenshot = Screenshot(window, Path(args.screenshot), args.wait)  # type: ignore[attr-defined]
     window.show()
     app.processEvents()  # paint the shell before building the first page and touching the database
     QTimer.singleShot(0, window.show_first_page)

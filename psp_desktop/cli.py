@@ -579,12 +579,24 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_funding import add_funding_commands  # funding allocate, sign, schedule, pay, report, ...
 
     add_funding_commands(sub)
+    from .cli_monitoring import add_monitoring_commands  # monitoring due, check, schedule, report, visit
+
+    add_monitoring_commands(sub)
+    from .cli_evaluations import add_evaluation_commands  # evaluations list, new, score, publish, object, ...
+
+    add_evaluation_commands(sub)
     from .cli_documents import add_document_commands  # verify, documents list, void
 
     add_document_commands(sub)
+    from .cli_needs import add_needs_commands  # needs list, import, template, coverage, add-community
+
+    add_needs_commands(sub)
     from .cli_certificates import add_certificate_commands  # certificates COMPETITION --out DIR
 
     add_certificate_commands(sub)
+    from .cli_capacity import add_capacity_commands  # organizations capacity ORG_ID
+
+    add_capacity_commands(sub)
     _add_users_command(sub)
     return parser
 

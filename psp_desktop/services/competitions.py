@@ -35,6 +35,7 @@ class ScreeningRules:
     max_proposals_per_org: int = 0
     management_fee_cap_percent: int = 0
     domain_in_themes: bool = True
+    no_failed_evaluation_years: int = 0  # 0: off (an active bar on applications is always checked)
     manual_checks: list[dict[str, str]] = field(default_factory=list)  # [{"code", "label"}]
 
     def as_rules(self, others: dict[str, Any]) -> dict[str, Any]:

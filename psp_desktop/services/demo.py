@@ -65,7 +65,7 @@ from ..models.enums import (
 )
 from ..models.proposal import proposal_need
 from . import demo_content as content
-from . import demo_files, demo_funding, demo_users, proposals, screening
+from . import demo_files, demo_funding, demo_needs, demo_users, proposals, screening
 from . import demo_names as names
 
 SEED = 2026
@@ -209,6 +209,7 @@ class _DemoBuilder:
         self._screening()
         experts, public = self._judging(competition)
         self.issued_pdfs = demo_funding.build_history(self, experts, public)
+        demo_needs.add(self)  # the needs the 2024 and 2025 projects answer, for the coverage report
 
     # --- registry -------------------------------------------------------------------------------------------
 

@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, object_session, selectinload
 
 from ..db import Database
 from ..enums import BudgetCategory, InspectionResult, ProposalStatus, Rating, ScreeningOutcome
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import Competition, EligibilityCheck, Organization, Proposal, ScreeningDecision
 from ..money import format_yuan
-from . import access, audit
+from . import access, audit, capacity
 from .access import Permission
 from .proposals import intake_before, intake_order
 
@@ -216,6 +216,51 @@ RULES: tuple[tuple[str, Rule], ...] = (
 )
 
 
+def _evaluation_record(f: _Facts) -> Verdict | None:
+    """"No failed evaluation in N years" (off unless the competition sets N); the failure is named, not hidden."""
+    years = f.rules.get("no_failed_evaluation_years")
+    if not years:
+        return None
+    evaluations = capacity.evaluations_in(object_session(f.proposal), f.organization.id)
+    failed = capacity.failed_within(evaluations, years, f.as_of)
+    params: dict[str, Any] = {"years": years, "as_of": f.as_of.isoformat()}
+    if not failed:
+        return True, QT_TRANSLATE_NOOP("Screening", "No failed evaluation in the {years} year(s) before {as_of}"), \
+            params
+    last = failed[0]
+    params.update(project=last.title, competition=last.competition, date=last.evaluated_on.isoformat(),
+                  count=len(failed))
+    message = {"midterm": QT_TRANSLATE_NOOP(
+        "Screening", "Mid-term evaluation of “{project}” ({competition}) graded Fail on {date}: {count} failed "
+                     "evaluation(s) in the {years} year(s) before {as_of}"),
+               "final": QT_TRANSLATE_NOOP(
+        "Screening", "Final evaluation of “{project}” ({competition}) graded Fail on {date}: {count} failed "
+                     "evaluation(s) in the {years} year(s) before {as_of}")}[last.kind.value]
+    return False, message, params
+
+
+def _bar(f: _Facts) -> Verdict | None:
+    """A bar on applications in force always makes a proposal ineligible; checked only if the organization has
+    ever been barred."""
+    bars = capacity.bars_in(object_session(f.proposal), f.organization.id, f.as_of)
+    if not bars:
+        return None
+    active = [b for b in bars if b.active]
+    if not active:
+        return True, QT_TRANSLATE_NOOP("Screening", "No bar on applications in force on {as_of} ({count} on record)"), \
+            {"as_of": f.as_of.isoformat(), "count": len(bars)}
+    bar = max(active, key=lambda b: b.until_date)
+    return False, QT_TRANSLATE_NOOP("Screening", "Barred from applying from {start} until {until}: {reason}"), \
+        {"start": bar.from_date.isoformat(), "until": bar.until_date.isoformat(), "reason": bar.reason}
+
+
+# Facts from the organization's record in earlier competitions (services.capacity), checked after the rules above.
+RECORD_RULES: tuple[tuple[str, Rule], ...] = (
+    ("evaluation_record", _evaluation_record),
+    ("organization_bar", _bar),
+)
+
+
 def _percent(part: int, whole: int, *, up: bool) -> str:
     """part/whole with two decimals, rounded away from the limit it is checked against, so a failing share
     never reads as the limit itself (10.004% over a 10% cap reads 10.01%)."""
@@ -245,7 +290,7 @@ def evaluate(s: Session, proposal: Proposal) -> list[CheckResult]:
     """The automatic checks of one proposal against its competition's rules (nothing is written)."""
     facts = _facts(s, proposal)
     results = []
-    for code, rule in RULES:
+    for code, rule in (*RULES, *RECORD_RULES):
         outcome = rule(facts)
         if outcome is not None:
             passed, message, params = outcome
@@ -330,7 +375,7 @@ def checks(db: Database, proposal_id: int) -> list[CheckResult]:
                                   id=proposal_id)
         stored = {c.rule_code: c for c in s.scalars(select(EligibilityCheck).where(
             EligibilityCheck.proposal_id == proposal_id))}
-        order = [code for code, _rule in RULES]
+        order = [code for code, _rule in (*RULES, *RECORD_RULES)]
         automatic = sorted((c for c in stored.values() if not c.manual),
                            key=lambda c: order.index(c.rule_code) if c.rule_code in order else len(order))
         results = [CheckResult(c.rule_code, False, c.passed, c.reason, dict(c.params or {})) for c in automatic]

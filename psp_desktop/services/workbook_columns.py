@@ -20,7 +20,7 @@ from ..enums import (
     Rating,
     ServiceDomain,
 )
-from ..models import BudgetLine, Organization, Proposal
+from ..models import BudgetLine, CommunityNeed, Organization, Proposal
 from ..models.base import Base
 
 
@@ -188,6 +188,18 @@ BUDGET = SheetSpec("预算明细", (
     col("金额（元）", "amount_fen", Kind.MONEY, 14, note="留空按单价×数量计算"),
     col("备注", "note", width=30, model=BudgetLine),
 ), note="每行一条预算，按项目序号对应到申报项目；一个项目可有多行。")
+
+NEEDS = SheetSpec("社区需求", (  # services.needs_workbook; the needs export uses it too, so an export imports again
+    col("社区", "community", width=14, required=True, note="必填，须是系统中已登记的社区名称"),
+    col("服务领域", "domain", Kind.ENUM, 14, required=True, enum=ServiceDomain, note="必填，从下拉列表选择"),
+    col("需求标题", "title", width=30, model=CommunityNeed, required=True, note="必填，一句话概括需求"),
+    col("需求描述", "description", width=48, note="需求的具体情况、涉及人群和依据"),
+    col("来源", "source", Kind.ENUM, 12, enum=NeedSource, note="从下拉列表选择；留空按其他"),
+    col("受益人数", "people_affected", Kind.INT, 10, note="需求涉及的人数，整数；留空按0"),
+    col("优先级", "priority", Kind.INT, 8, note="1（最高）至5（最低）的整数；留空按3"),
+    col("收集日期", "collected_on", Kind.DATE, 12, required=True, note="必填，如 2026-03-15，不能晚于今天"),
+    col("街道", "street", width=14, note="可选；系统中有同名社区时填写所属街道"),
+), note="每行一条社区需求。")
 
 NOTES_SHEET = "填写说明"
 ERRORS_HEADER = "错误说明"

@@ -11,11 +11,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..db import Database
-from ..enums import CompetitionMode, CompetitionStatus, NeedSource, ProposalStatus, ServiceDomain
+from ..enums import CompetitionMode, CompetitionStatus, ProposalStatus, ServiceDomain
 from ..models import Organization
 from . import lists
 from .organizations import FIELDS as ORGANIZATION_FIELDS
-from .workbook_columns import ORGANIZATIONS, Column, Kind, col
+from .workbook_columns import NEEDS, ORGANIZATIONS, Column, Kind, col
 from .workbook_write import close_workbook, new_workbook, write_sheet
 
 Rows = list[Mapping[str, object]]
@@ -42,6 +42,12 @@ def _proposals(db: Database) -> Rows:
     return _fields(lists.proposal_rows(db, lists.proposal_ids(db)))
 
 
+def _needs(db: Database) -> Rows:
+    from .needs import list_needs
+
+    return _fields(list_needs(db))
+
+
 def _fields(rows: list[object]) -> Rows:
     names = getattr(type(rows[0]), "__slots__", ()) if rows else ()
     return [{name: getattr(row, name) for name in names} for row in rows]
@@ -57,12 +63,7 @@ EXPORTS: dict[ExportKind, tuple[str, tuple[Column, ...], Callable[[Database], Ro
         col("总预算（元）", "total_budget_fen", Kind.MONEY, 14),
         col("状态", "status", Kind.ENUM, 10, enum=ProposalStatus), col("所属大赛", "competition", width=30),
     ), _proposals),
-    ExportKind.NEEDS: ("社区需求", (
-        col("街道", "street", width=14), col("社区", "community", width=14),
-        col("服务领域", "domain", Kind.ENUM, 12, enum=ServiceDomain), col("需求", "title", width=36),
-        col("涉及人数", "people_affected", Kind.INT, 10), col("优先级", "priority", Kind.INT, 8),
-        col("来源", "source", Kind.ENUM, 12, enum=NeedSource), col("收集日期", "collected_on", Kind.DATE, 12),
-    ), lambda db: _fields(lists.needs(db))),
+    ExportKind.NEEDS: (NEEDS.name, NEEDS.columns, _needs),  # the import template's columns: it imports again
     ExportKind.COMPETITIONS: ("大赛", (
         col("名称", "name", width=36), col("年度", "year", Kind.INT, 8),
         col("模式", "mode", Kind.ENUM, 12, enum=CompetitionMode),

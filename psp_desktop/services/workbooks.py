@@ -46,7 +46,7 @@ from .proposals import (
     submission_problems,
 )
 from .validation import Problem, Problems
-from .workbook_columns import BUDGET, ERRORS_HEADER, ORGANIZATIONS, PROPOSALS, SEQ, SheetSpec
+from .workbook_columns import BUDGET, ERRORS_HEADER, NEEDS, ORGANIZATIONS, PROPOSALS, SEQ, SheetSpec
 from .workbook_export import ExportKind, export_list
 from .workbook_read import MISSING, Flawed, Sheet, open_workbook, read_column, read_sheet
 from .workbook_write import write_error_workbook as _write_error_sheets
@@ -82,6 +82,7 @@ class TemplateKind(StrEnum):
     ORGANIZATIONS = "organizations"
     PROPOSALS = "proposals"
     SCORES = "scores"  # a round's score sheets: workbook_scores
+    NEEDS = "needs"  # community needs: needs_workbook
 
 
 NEW_ORGANIZATIONS_NOTE = ("可选。只填写尚未在系统中登记的申报机构（已登记的不要重复填写），"
@@ -90,6 +91,7 @@ TEMPLATE_SHEETS: dict[TemplateKind, list[tuple[SheetSpec, str]]] = {
     TemplateKind.ORGANIZATIONS: [(ORGANIZATIONS, ORGANIZATIONS.note)],
     TemplateKind.PROPOSALS: [(PROPOSALS, PROPOSALS.note), (BUDGET, BUDGET.note),
                              (ORGANIZATIONS, NEW_ORGANIZATIONS_NOTE)],
+    TemplateKind.NEEDS: [(NEEDS, NEEDS.note)],
 }
 
 
@@ -231,6 +233,7 @@ class ImportPreview:
     round_id: int | None = None  # scores: the round the workbook's rows belong to
     scores: list[Any] = field(default_factory=list)  # workbook_scores._ScoreRow
     by: str = ""  # scores: who imports them, for the change log
+    needs: list[Any] = field(default_factory=list)  # needs_workbook._NeedRow
 
     def _rows(self) -> Iterator[_Row]:
         """Every data row, in the order of the sheets."""
@@ -238,11 +241,13 @@ class ImportPreview:
         yield from self.budget_rows
         yield from (o.row for o in self.organizations)
         yield from (s.row for s in self.scores)
+        yield from (n.row for n in self.needs)
 
     @property
     def rows(self) -> list[PreviewRow]:
         labels = [*(p.data.title for p in self.proposals), *(str(r.values.get("item", "")) for r in self.budget_rows),
-                  *(o.data.name for o in self.organizations), *(s.label for s in self.scores)]
+                  *(o.data.name for o in self.organizations), *(s.label for s in self.scores),
+                  *(n.data.title for n in self.needs)]
         return [PreviewRow(row.sheet.name, row.number, label, tuple(row.cell_problems()))
                 for row, label in zip(self._rows(), labels, strict=True)]
 
@@ -265,6 +270,7 @@ class ImportResult:
     budget_lines: int
     intake_numbers: tuple[str, ...] = ()
     sheets: int = 0  # score sheets counted
+    needs: int = 0  # community needs registered
 
 
 # --- reading rows ----------------------------------------------------------------------------------------
@@ -525,7 +531,8 @@ def _preview_proposals(db: Database, preview: ImportPreview) -> ImportPreview:
 
 # what importing each kind needs; new organizations in a proposals workbook need REGISTRY_EDIT as well
 IMPORT_PERMISSION = {TemplateKind.ORGANIZATIONS: Permission.REGISTRY_EDIT,
-                     TemplateKind.PROPOSALS: Permission.INTAKE_EDIT, TemplateKind.SCORES: Permission.SCORES_KEY}
+                     TemplateKind.PROPOSALS: Permission.INTAKE_EDIT, TemplateKind.SCORES: Permission.SCORES_KEY,
+                     TemplateKind.NEEDS: Permission.REGISTRY_EDIT}
 
 
 def commit(db: Database, preview: ImportPreview) -> ImportResult:
@@ -534,6 +541,10 @@ def commit(db: Database, preview: ImportPreview) -> ImportResult:
         from .workbook_scores import commit_scores  # it builds on this module
 
         return commit_scores(db, preview)
+    if preview.kind is TemplateKind.NEEDS:
+        from .needs_workbook import commit_needs  # it builds on this module
+
+        return commit_needs(db, preview)
     actor = access.require(db, IMPORT_PERMISSION[preview.kind])
     if preview.organizations:
         access.require(db, Permission.REGISTRY_EDIT)
@@ -691,6 +702,10 @@ def import_workbook(db: Database, kind: TemplateKind | str, path: Path, *, compe
         from .workbook_scores import preview_scores  # it builds on this module
 
         preview = preview_scores(db, path, by=by)
+    elif TemplateKind(kind) is TemplateKind.NEEDS:
+        from .needs_workbook import preview_needs  # it builds on this module
+
+        preview = preview_needs(db, path)
     else:
         preview = preview_organizations(db, path)
     if not preview.ok:

@@ -71,10 +71,11 @@ class StartupProbe(QObject):
 class Screenshot(QObject):
     """Saves the window once the database is open and the shown page has its data, then quits."""
 
-    def __init__(self, window: MainWindow, path: Path) -> None:
+    def __init__(self, window: MainWindow, path: Path, wait_ms: int = 0) -> None:
         super().__init__(window)
         self.window = window
         self.path = path
+        self.wait_ms = wait_ms
         window.database_opened.connect(self.wait_for_page)
         window.database_failed.connect(self.failed)
 
@@ -87,7 +88,7 @@ class Screenshot(QObject):
             page.failed.connect(lambda exc: self.failed(str(exc)))
 
     def shoot(self) -> None:
-        QTimer.singleShot(100, self.save)  # let column widths settle
+        QTimer.singleShot(100 + self.wait_ms, self.save)  # let column widths settle
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -81,6 +81,14 @@ def make_page(name: str, window: MainWindow) -> Page:
         from .pages.results import ResultsPage
 
         return ResultsPage()
+    if name == "Needs":
+        from .pages.needs import NeedsPage
+
+        return NeedsPage()
+    if name == "Monitoring":
+        from .pages.monitoring import MonitoringPage
+
+        return MonitoringPage()
     if name == "Funding":
         from .pages.funding import FundingPage
 

@@ -636,6 +636,180 @@ The current database is replaced by it. A copy of the current file is kept first
     </message>
 </context>
 <context>
+    <name>Capacity</name>
+    <message>
+        <source>Mid-term</source>
+        <translation>中期评估</translation>
+    </message>
+    <message>
+        <source>Final</source>
+        <translation>终期评估</translation>
+    </message>
+    <message>
+        <source>Excellent</source>
+        <translation>优秀</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>良好</translation>
+    </message>
+    <message>
+        <source>Pass</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <source>Fail</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <source>{amount} yuan</source>
+        <translation>{amount}元</translation>
+    </message>
+    <message>
+        <source>{title} ({status})</source>
+        <translation>{title}（{status}）</translation>
+    </message>
+    <message>
+        <source>{level}{amount} ({status})</source>
+        <translation>{level}{amount}（{status}）</translation>
+    </message>
+    <message>
+        <source>, paid {amount}</source>
+        <translation>，已拨付{amount}</translation>
+    </message>
+    <message>
+        <source>{points} points</source>
+        <translation>{points}分</translation>
+    </message>
+    <message>
+        <source>{kind} {grade}{score} on {date}</source>
+        <translation>{kind}{grade}{score}（{date}）</translation>
+    </message>
+    <message>
+        <source>Report {seq} due {due}: not handed in ({days} days)</source>
+        <translation>第{seq}期（{due}到期）：未提交，已逾期{days}天</translation>
+    </message>
+    <message>
+        <source>Report {seq} due {due}: handed in {days} days late</source>
+        <translation>第{seq}期（{due}到期）：迟交{days}天</translation>
+    </message>
+    <message>
+        <source>, gate failed on {date}</source>
+        <translation>，{date}起暂停拨付</translation>
+    </message>
+    <message>
+        <source>{amount}: {reason}</source>
+        <translation>{amount}：{reason}</translation>
+    </message>
+    <message>
+        <source>(returned on {date})</source>
+        <translation>（{date}已退回）</translation>
+    </message>
+    <message>
+        <source>{start} to {until}: {reason}</source>
+        <translation>{start}至{until}：{reason}</translation>
+    </message>
+    <message>
+        <source>(in force)</source>
+        <translation>（生效中）</translation>
+    </message>
+    <message>
+        <source>No earlier competitions on record.</source>
+        <translation>此前没有参加大赛的记录。</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>{count} competition(s) in {years}</source>
+        <translation>{years}年共参加{count}届大赛</translation>
+    </message>
+    <message>
+        <source>{proposals} proposal(s), {funded} funded</source>
+        <translation>申报{proposals}项、获资助{funded}项</translation>
+    </message>
+    <message>
+        <source>granted {amount}</source>
+        <translation>资助金额{amount}</translation>
+    </message>
+    <message>
+        <source>{count} failed evaluation(s) in the last {years} year(s)</source>
+        <translation>近{years}年评估不合格{count}次</translation>
+    </message>
+    <message>
+        <source>no failed evaluation in the last {years} year(s)</source>
+        <translation>近{years}年无评估不合格</translation>
+    </message>
+    <message>
+        <source>{count} late report(s)</source>
+        <translation>迟交报告{count}次</translation>
+    </message>
+    <message>
+        <source>{count} clawback(s) of {amount}</source>
+        <translation>被追回资金{count}次共{amount}</translation>
+    </message>
+    <message>
+        <source>barred from applying until {until}: {reason}</source>
+        <translation>禁止申报至{until}：{reason}</translation>
+    </message>
+    <message>
+        <source> · </source>
+        <translation> · </translation>
+    </message>
+    <message>
+        <source>Reading the record…</source>
+        <translation>正在读取档案…</translation>
+    </message>
+    <message>
+        <source>Choose an organization to see its record.</source>
+        <translation>选择申报机构后显示其能力档案。</translation>
+    </message>
+    <message>
+        <source>Bars on applications: {bars}</source>
+        <translation>禁止申报记录：{bars}</translation>
+    </message>
+    <message>
+        <source>Capacity record:</source>
+        <translation>能力档案：</translation>
+    </message>
+    <message>
+        <source>Full record…</source>
+        <translation>完整档案…</translation>
+    </message>
+    <message>
+        <source>Capacity record: {name}</source>
+        <translation>能力档案：{name}</translation>
+    </message>
+</context>
+<context>
+    <name>Charts</name>
+    <message>
+        <source>Save the chart as a picture</source>
+        <translation>保存图表图片</translation>
+    </message>
+    <message>
+        <source>Export the chart&apos;s data</source>
+        <translation>导出图表数据</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>Saved to {file}.</source>
+        <translation>已保存到 {file}。</translation>
+    </message>
+    <message>
+        <source>Save picture…</source>
+        <translation>保存图片…</translation>
+    </message>
+    <message>
+        <source>Export data…</source>
+        <translation>导出数据…</translation>
+    </message>
+</context>
+<context>
     <name>Cli</name>
     <message>
         <source>User name: </source>
@@ -1110,8 +1284,124 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>奖项或职务</translation>
     </message>
     <message>
+        <source>{label}: {value}</source>
+        <translation>{label}：{value}</translation>
+    </message>
+    <message>
+        <source>valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>voided</source>
+        <translation>已作废</translation>
+    </message>
+    <message>
+        <source>check an issued document (证书, 聘书) by the code of its QR or by its PDF file; exit status 0 genuine, 3 voided, 1 forged or not in this register</source>
+        <translation>按二维码中的编码或 PDF 文件查验已颁发的文书（证书、聘书）；退出状态 0 为真实有效，3 为已作废，1 为伪造或本登记簿中没有</translation>
+    </message>
+    <message>
+        <source>mid-term</source>
+        <translation>中期</translation>
+    </message>
+    <message>
+        <source>final</source>
+        <translation>终期</translation>
+    </message>
+    <message>
+        <source>excellent</source>
+        <translation>优秀</translation>
+    </message>
+    <message>
+        <source>good</source>
+        <translation>良好</translation>
+    </message>
+    <message>
+        <source>pass</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <source>fail</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <source>{number} {title} ({status})</source>
+        <translation>{number} {title}（{status}）</translation>
+    </message>
+    <message>
+        <source>social organizations</source>
+        <translation>社会组织</translation>
+    </message>
+    <message>
+        <source>an organization&apos;s record across competitions: proposals, awards, evaluations, late reports, clawbacks and bars (机构能力档案)</source>
+        <translation>机构在历届大赛中的记录：申报、资助、评估、迟交报告、追回资金和禁止申报（机构能力档案）</translation>
+    </message>
+    <message>
+        <source>the organization&apos;s number</source>
+        <translation>机构编号</translation>
+    </message>
+    <message>
+        <source>count failed evaluations in the last N years (default: 3)</source>
+        <translation>统计近 N 年内的评估不合格次数（默认 3）</translation>
+    </message>
+    <message>
+        <source>the day the record is read for: bars in force, reports overdue (default: today)</source>
+        <translation>按哪一天读取档案：是否处于禁止申报期、报告是否逾期（默认今天）</translation>
+    </message>
+    <message>
+        <source>print the record as JSON (amounts in fen)</source>
+        <translation>以 JSON 输出档案（金额单位为分）</translation>
+    </message>
+    <message>
+        <source>{name} (organization {id}), as of {date}</source>
+        <translation>{name}（机构编号 {id}），截至 {date}</translation>
+    </message>
+    <message>
+        <source>No earlier competitions on record.</source>
+        <translation>此前没有参加大赛的记录。</translation>
+    </message>
+    <message>
+        <source>Years {years}: {proposals} proposal(s), {funded} funded, {granted} yuan granted, {paid} yuan paid; {failed} failed evaluation(s) in the last {recent} year(s); {late} late report(s); {clawbacks} clawback(s) of {clawed} yuan</source>
+        <translation>{years} 年：申报 {proposals} 项，获资助 {funded} 项，资助 {granted} 元，已拨付 {paid} 元；近 {recent} 年评估不合格 {failed} 次；迟交报告 {late} 次；被追回资金 {clawbacks} 次共 {clawed} 元</translation>
+    </message>
+    <message>
+        <source>Barred from applying until {until}: {reason}</source>
+        <translation>禁止申报至 {until}：{reason}</translation>
+    </message>
+    <message>
         <source>Competition</source>
         <translation>大赛</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <source>Proposals</source>
+        <translation>申报项目</translation>
+    </message>
+    <message>
+        <source>Funding</source>
+        <translation>资助</translation>
+    </message>
+    <message>
+        <source>Evaluations</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Late reports</source>
+        <translation>迟交报告</translation>
+    </message>
+    <message>
+        <source>Clawbacks</source>
+        <translation>追回资金</translation>
+    </message>
+    <message>
+        <source>Bars on applications:</source>
+        <translation>禁止申报记录：</translation>
+    </message>
+    <message>
+        <source>in force</source>
+        <translation>生效中</translation>
     </message>
     <message>
         <source>Issued by</source>
@@ -1127,7 +1417,7 @@ The current database is replaced by it. A copy of the current file is kept first
     </message>
     <message>
         <source>award certificate</source>
-        <translation>获奖证书</translation>
+        <translation>荣誉证书</translation>
     </message>
     <message>
         <source>appointment letter</source>
@@ -1140,10 +1430,6 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>voided: {serial}</source>
         <translation>已作废：{serial}</translation>
-    </message>
-    <message>
-        <source>check an issued document (证书, 聘书) by the code of its QR or by its PDF file</source>
-        <translation>用二维码中的验证码或 PDF 文件验证已签发的文书（证书、聘书）</translation>
     </message>
     <message>
         <source>the code text (PSP1.…) or the path of the PDF</source>
@@ -1178,8 +1464,212 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>作废原因（记入变更记录）</translation>
     </message>
     <message>
+        <source>not scored</source>
+        <translation>未评分</translation>
+    </message>
+    <message>
+        <source>scored</source>
+        <translation>已评分</translation>
+    </message>
+    <message>
+        <source>published</source>
+        <translation>公示中</translation>
+    </message>
+    <message>
         <source>Organization</source>
         <translation>机构名称</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Evaluator</source>
+        <translation>评估人员</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>总分</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Objections until</source>
+        <translation>异议期至</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Evaluation {id} created ({kind}, award {award}).</source>
+        <translation>已创建评估 {id}（{kind}，资助 {award}）。</translation>
+    </message>
+    <message>
+        <source>Evaluation {id}: {total} points, {grade}.</source>
+        <translation>评估 {id}：{total} 分，{grade}。</translation>
+    </message>
+    <message>
+        <source>Evaluation {id} published; objections until {date}.</source>
+        <translation>评估 {id} 已公示，异议期至 {date}。</translation>
+    </message>
+    <message>
+        <source>Evaluation {id}: objection recorded.</source>
+        <translation>评估 {id}：异议已登记。</translation>
+    </message>
+    <message>
+        <source>Evaluation {id} is final: {total} points, {grade}.</source>
+        <translation>评估 {id} 已定稿：{total} 分，{grade}。</translation>
+    </message>
+    <message>
+        <source>Evaluation {id} would become final: {total} points, {grade}.</source>
+        <translation>评估 {id} 定稿后：{total} 分，{grade}。</translation>
+    </message>
+    <message>
+        <source>Tranche {n} ({amount} yuan): {before} → {after}</source>
+        <translation>第{n}期（{amount} 元）：{before} → {after}</translation>
+    </message>
+    <message>
+        <source>Tranche {n} ({amount} yuan): stays {before}</source>
+        <translation>第{n}期（{amount} 元）：保持{before}</translation>
+    </message>
+    <message>
+        <source>Claw back {amount} yuan from tranche {n}</source>
+        <translation>追回第{n}期资金 {amount} 元</translation>
+    </message>
+    <message>
+        <source>{organization} barred from applying until {date}</source>
+        <translation>{organization}在 {date} 前不得申报</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Agency</source>
+        <translation>所属机构</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Conflicts of interest</source>
+        <translation>利益冲突</translation>
+    </message>
+    <message>
+        <source>mid-term and final evaluations by third parties (第三方评估); their results decide the tranches</source>
+        <translation>第三方中期和终期评估；评估结果决定后续资金拨付</translation>
+    </message>
+    <message>
+        <source>list the evaluations</source>
+        <translation>列出评估</translation>
+    </message>
+    <message>
+        <source>start the evaluation of a funded award</source>
+        <translation>为获资助项目新建评估</translation>
+    </message>
+    <message>
+        <source>mid-term or final</source>
+        <translation>中期或终期</translation>
+    </message>
+    <message>
+        <source>the evaluator&apos;s number (see `psp evaluations evaluators`)</source>
+        <translation>评估人员编号（见 `psp evaluations evaluators`）</translation>
+    </message>
+    <message>
+        <source>the indicator set&apos;s number (default: the shipped set of that kind)</source>
+        <translation>评估指标编号（默认：该类型的通用指标）</translation>
+    </message>
+    <message>
+        <source>publish the result; the objection window opens</source>
+        <translation>公示评估结果，进入异议期</translation>
+    </message>
+    <message>
+        <source>the day it is published (default: today)</source>
+        <translation>公示日期（默认：今天）</translation>
+    </message>
+    <message>
+        <source>record an objection raised in the window, and how it was resolved</source>
+        <translation>登记异议期内提出的异议及处理结果</translation>
+    </message>
+    <message>
+        <source>the day the objection was raised (default: today)</source>
+        <translation>提出异议的日期（默认：今天）</translation>
+    </message>
+    <message>
+        <source>the objection</source>
+        <translation>异议内容</translation>
+    </message>
+    <message>
+        <source>how it was resolved</source>
+        <translation>处理结果</translation>
+    </message>
+    <message>
+        <source>make the result final after the objection window; it decides the tranche</source>
+        <translation>异议期满后定稿；评估结果决定相应期次的拨付</translation>
+    </message>
+    <message>
+        <source>the day it becomes final (default: today)</source>
+        <translation>定稿日期（默认：今天）</translation>
+    </message>
+    <message>
+        <source>only show what it would do to the tranches and the organization</source>
+        <translation>只显示定稿对拨付期次和机构的影响，不写入</translation>
+    </message>
+    <message>
+        <source>save the evaluation report (评估报告) as PDF</source>
+        <translation>将评估报告保存为 PDF</translation>
+    </message>
+    <message>
+        <source>record the points and comment of every indicator, and the narrative</source>
+        <translation>登记每项指标的得分和评语，以及综合评价</translation>
+    </message>
+    <message>
+        <source>the day of the evaluation (default: today)</source>
+        <translation>评估日期（默认：今天）</translation>
+    </message>
+    <message>
+        <source>one indicator, repeatable, e.g. 项目实施=21.5:按计划推进; a penalty is negative (违规扣分=-2)</source>
+        <translation>一项指标，可重复，例如 项目实施=21.5:按计划推进；扣分项填负数（违规扣分=-2）</translation>
+    </message>
+    <message>
+        <source>the evaluator&apos;s overall assessment</source>
+        <translation>评估人员的综合评价</translation>
+    </message>
+    <message>
+        <source>list the evaluators; --add registers one</source>
+        <translation>列出评估人员；--add 新增</translation>
+    </message>
+    <message>
+        <source>register an evaluator: an agency, or a person with --agency</source>
+        <translation>新增评估人员：评估机构，或用 --agency 指明所属机构的个人</translation>
+    </message>
+    <message>
+        <source>the agency the person works for</source>
+        <translation>个人所属的评估机构</translation>
+    </message>
+    <message>
+        <source>a phone number</source>
+        <translation>电话号码</translation>
+    </message>
+    <message>
+        <source>an organization they declare a conflict of interest with (repeatable)</source>
+        <translation>申报存在利益冲突的机构编号（可重复）</translation>
+    </message>
+    <message>
+        <source>list the indicator sets</source>
+        <translation>列出评估指标</translation>
+    </message>
+    <message>
+        <source>add the shipped mid-term and final sets if they are missing</source>
+        <translation>如缺少，添加通用的中期和终期评估指标</translation>
     </message>
     <message>
         <source>Service domain</source>
@@ -1585,6 +2075,246 @@ The current database is replaced by it. A copy of the current file is kept first
         <source>one PDF with every page, to print, instead of one file each</source>
         <translation>所有页面合成一个 PDF 以便打印，而不是每份一个文件</translation>
     </message>
+    <message>
+        <source>the date printed on the documents (default: today)</source>
+        <translation>文书上印的日期（默认：今天）</translation>
+    </message>
+    <message>
+        <source>also issue again to those who already hold one from this competition; their old ones are voided</source>
+        <translation>已持有本大赛此类文书的也重新颁发，原文书作废</translation>
+    </message>
+    <message>
+        <source>upcoming</source>
+        <translation>未到期</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>逾期未交</translation>
+    </message>
+    <message>
+        <source>submitted</source>
+        <translation>已提交</translation>
+    </message>
+    <message>
+        <source>submitted late</source>
+        <translation>逾期提交</translation>
+    </message>
+    <message>
+        <source>Over budget (allowed, flagged): {category} spent {spent} yuan of a budget of {budget} yuan.</source>
+        <translation>超出预算（允许，已标记）：{category}累计支出 {spent} 元，预算 {budget} 元。</translation>
+    </message>
+    <message>
+        <source>No reports late.</source>
+        <translation>没有逾期的报告。</translation>
+    </message>
+    <message>
+        <source>No reports due.</source>
+        <translation>没有到期的报告。</translation>
+    </message>
+    <message>
+        <source>Report</source>
+        <translation>报告期次</translation>
+    </message>
+    <message>
+        <source>Due on</source>
+        <translation>应交日期</translation>
+    </message>
+    <message>
+        <source>Grace until</source>
+        <translation>宽限至</translation>
+    </message>
+    <message>
+        <source>Submitted on</source>
+        <translation>提交日期</translation>
+    </message>
+    <message>
+        <source>Days late</source>
+        <translation>逾期天数</translation>
+    </message>
+    <message>
+        <source>Gate failed on</source>
+        <translation>判定未通过日期</translation>
+    </message>
+    <message>
+        <source>Late reports: {count} tranches withheld (tranche numbers {ids}).</source>
+        <translation>逾期报告：已暂停 {count} 笔拨付（分期编号 {ids}）。</translation>
+    </message>
+    <message>
+        <source>No late report to act on: nothing was changed.</source>
+        <translation>没有需要处理的逾期报告：未作任何更改。</translation>
+    </message>
+    <message>
+        <source>Award {award}: {count} reports added to the schedule.</source>
+        <translation>资助 {award}：已在报告计划中添加 {count} 期报告。</translation>
+    </message>
+    <message>
+        <source>Report {seq} (due {due}) of award {award} recorded.</source>
+        <translation>资助 {award} 的第 {seq} 期报告（应交日期 {due}）已登记。</translation>
+    </message>
+    <message>
+        <source>It came in after the grace days: it counts as late.</source>
+        <translation>该报告在宽限期后提交，计为逾期。</translation>
+    </message>
+    <message>
+        <source>Site visit {id} to award {award} recorded.</source>
+        <translation>资助 {award} 的实地走访（编号 {id}）已登记。</translation>
+    </message>
+    <message>
+        <source>the day to count from (default: today)</source>
+        <translation>按哪一天计算（默认：今天）</translation>
+    </message>
+    <message>
+        <source>progress reports, site visits and the late-report rule of funded projects (项目监测)</source>
+        <translation>获资助项目的进度报告、实地走访和逾期报告规则（项目监测）</translation>
+    </message>
+    <message>
+        <source>progress reports due, or with --late the late ones</source>
+        <translation>到期的进度报告；加 --late 只列逾期的报告</translation>
+    </message>
+    <message>
+        <source>only reports not submitted by their due date plus the grace days</source>
+        <translation>只列在应交日期加宽限期后仍未按时提交的报告</translation>
+    </message>
+    <message>
+        <source>also the reports due in the next DAYS days (default: 30)</source>
+        <translation>同时列出今后 DAYS 天内到期的报告（默认：30）</translation>
+    </message>
+    <message>
+        <source>apply the late-report rule: each late report withholds its project&apos;s next evaluation tranche</source>
+        <translation>执行逾期报告规则：每份逾期报告暂停其项目的下一笔评估拨付</translation>
+    </message>
+    <message>
+        <source>make an award&apos;s progress report schedule from the competition&apos;s rules</source>
+        <translation>按大赛规则生成资助项目的进度报告计划</translation>
+    </message>
+    <message>
+        <source>record a progress report (进度报告)</source>
+        <translation>登记一份进度报告</translation>
+    </message>
+    <message>
+        <source>the day it was handed in</source>
+        <translation>提交日期</translation>
+    </message>
+    <message>
+        <source>the due date of the report (default: the earliest not yet submitted)</source>
+        <translation>报告的应交日期（默认：最早一期未交的报告）</translation>
+    </message>
+    <message>
+        <source>activities held</source>
+        <translation>开展活动场次</translation>
+    </message>
+    <message>
+        <source>people served</source>
+        <translation>服务人次</translation>
+    </message>
+    <message>
+        <source>what was done</source>
+        <translation>情况说明</translation>
+    </message>
+    <message>
+        <source>spending in a budget category, in yuan (repeat for each category)</source>
+        <translation>某预算类别的支出（元；每个类别写一次）</translation>
+    </message>
+    <message>
+        <source>a photo or document to keep with it (repeatable)</source>
+        <translation>随报告保存的照片或文件（可重复）</translation>
+    </message>
+    <message>
+        <source>record a site visit (实地走访)</source>
+        <translation>登记一次实地走访</translation>
+    </message>
+    <message>
+        <source>the day of the visit</source>
+        <translation>走访日期</translation>
+    </message>
+    <message>
+        <source>who visited</source>
+        <translation>走访人</translation>
+    </message>
+    <message>
+        <source>what was found</source>
+        <translation>发现情况</translation>
+    </message>
+    <message>
+        <source>what must be rectified (a rectification is then required)</source>
+        <translation>需要整改的内容（填写即表示需要整改）</translation>
+    </message>
+    <message>
+        <source>No project</source>
+        <translation>无项目</translation>
+    </message>
+    <message>
+        <source>Eligible project</source>
+        <translation>有合格项目</translation>
+    </message>
+    <message>
+        <source>Funded</source>
+        <translation>已资助</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>the community needs register (需求登记) and its coverage report (需求覆盖)</source>
+        <translation>社区需求登记及需求覆盖情况报告</translation>
+    </message>
+    <message>
+        <source>list the needs, newest first</source>
+        <translation>列出社区需求，最新的在前</translation>
+    </message>
+    <message>
+        <source>only this community&apos;s needs</source>
+        <translation>只列出该社区的需求</translation>
+    </message>
+    <message>
+        <source>only this service domain (elderly, children… or its Chinese name)</source>
+        <translation>只列出该服务领域（elderly、children… 或中文名称）</translation>
+    </message>
+    <message>
+        <source>only needs collected in this year</source>
+        <translation>只列出该年度收集的需求</translation>
+    </message>
+    <message>
+        <source>only needs from this source (survey, meeting, hotline, grid, other or its Chinese name)</source>
+        <translation>只列出该来源的需求（survey、meeting、hotline、grid、other 或中文名称）</translation>
+    </message>
+    <message>
+        <source>only needs of this priority</source>
+        <translation>只列出该优先级的需求</translation>
+    </message>
+    <message>
+        <source>only needs whose title, description or community has this text</source>
+        <translation>只列出标题、描述或社区中含有该文字的需求</translation>
+    </message>
+    <message>
+        <source>import the needs of a filled-in workbook (社区需求): every row, or none</source>
+        <translation>导入填好的社区需求工作簿（社区需求）：全部导入或一条不导入</translation>
+    </message>
+    <message>
+        <source>save the empty needs workbook (.xlsx) to fill in Excel or WPS</source>
+        <translation>保存空白的社区需求工作簿（.xlsx），用 Excel 或 WPS 填写</translation>
+    </message>
+    <message>
+        <source>which needs of a year have an eligible, funded or completed project, and which have none</source>
+        <translation>某年度的需求中，哪些有合格、已获资助或已完成的项目，哪些还没有项目</translation>
+    </message>
+    <message>
+        <source>only the communities of this district</source>
+        <translation>只统计该区的社区</translation>
+    </message>
+    <message>
+        <source>save the report as a workbook instead of printing it</source>
+        <translation>将报告保存为工作簿，而不是显示在屏幕上</translation>
+    </message>
+    <message>
+        <source>register a community (社区) so needs can be recorded in it</source>
+        <translation>登记一个社区，以便记录该社区的需求</translation>
+    </message>
+    <message>
+        <source>Needs with no project ({count}):</source>
+        <translation>无项目的需求（{count}条）：</translation>
+    </message>
 </context>
 <context>
     <name>Columns</name>
@@ -1769,8 +2499,28 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>已提交 / 应评</translation>
     </message>
     <message>
+        <source>Proposals sent in</source>
+        <translation>申报项目</translation>
+    </message>
+    <message>
+        <source>Award</source>
+        <translation>资助</translation>
+    </message>
+    <message>
         <source>Evaluations</source>
         <translation>评估等级</translation>
+    </message>
+    <message>
+        <source>Late reports</source>
+        <translation>迟交报告</translation>
+    </message>
+    <message>
+        <source>Clawbacks</source>
+        <translation>追回资金</translation>
+    </message>
+    <message>
+        <source>Bar on applications</source>
+        <translation>禁止申报</translation>
     </message>
     <message>
         <source>Role</source>
@@ -1809,6 +2559,10 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>街道</translation>
     </message>
     <message>
+        <source>Themes</source>
+        <translation>大赛主题数</translation>
+    </message>
+    <message>
         <source>Community</source>
         <translation>社区</translation>
     </message>
@@ -1819,6 +2573,14 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>People affected</source>
         <translation>涉及人数</translation>
+    </message>
+    <message>
+        <source>Projects</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <source>Targeted by themes</source>
+        <translation>对应大赛主题</translation>
     </message>
     <message>
         <source>Priority</source>
@@ -1982,7 +2744,7 @@ The current database is replaced by it. A copy of the current file is kept first
     </message>
     <message>
         <source>Issued on</source>
-        <translation>签发日期</translation>
+        <translation>颁发日期</translation>
     </message>
     <message>
         <source>Yes</source>
@@ -2188,6 +2950,161 @@ The current database is replaced by it. A copy of the current file is kept first
         <source>Reason for change</source>
         <translation>变更原因</translation>
     </message>
+    <message>
+        <source>Evaluator</source>
+        <translation>评估人员</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Evaluation kind</source>
+        <translation>评估类型</translation>
+    </message>
+    <message>
+        <source>Total points</source>
+        <translation>总分</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Objection window</source>
+        <translation>异议期</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Milestone</source>
+        <translation>里程碑</translation>
+    </message>
+    <message>
+        <source>Planned month</source>
+        <translation>计划月份</translation>
+    </message>
+    <message>
+        <source>Done on</source>
+        <translation>完成日期</translation>
+    </message>
+    <message>
+        <source>Report no.</source>
+        <translation>期次</translation>
+    </message>
+    <message>
+        <source>Due on</source>
+        <translation>应交日期</translation>
+    </message>
+    <message>
+        <source>Grace until</source>
+        <translation>宽限至</translation>
+    </message>
+    <message>
+        <source>Submitted on</source>
+        <translation>提交日期</translation>
+    </message>
+    <message>
+        <source>Activities</source>
+        <translation>活动场次</translation>
+    </message>
+    <message>
+        <source>People served</source>
+        <translation>服务人次</translation>
+    </message>
+    <message>
+        <source>Spent (yuan)</source>
+        <translation>支出（元）</translation>
+    </message>
+    <message>
+        <source>Budget check</source>
+        <translation>预算核对</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>附件</translation>
+    </message>
+    <message>
+        <source>Late-report rule</source>
+        <translation>逾期规则</translation>
+    </message>
+    <message>
+        <source>Budget category</source>
+        <translation>预算类别</translation>
+    </message>
+    <message>
+        <source>Approved budget (yuan)</source>
+        <translation>核定预算（元）</translation>
+    </message>
+    <message>
+        <source>Spent so far (yuan)</source>
+        <translation>累计支出（元）</translation>
+    </message>
+    <message>
+        <source>Budget use</source>
+        <translation>预算执行</translation>
+    </message>
+    <message>
+        <source>Visited on</source>
+        <translation>走访日期</translation>
+    </message>
+    <message>
+        <source>Visitor</source>
+        <translation>走访人</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>发现情况</translation>
+    </message>
+    <message>
+        <source>Rectification required</source>
+        <translation>整改要求</translation>
+    </message>
+    <message>
+        <source>Reports in</source>
+        <translation>已交报告</translation>
+    </message>
+    <message>
+        <source>Next report due</source>
+        <translation>下期报告</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>Milestones done</source>
+        <translation>里程碑</translation>
+    </message>
+    <message>
+        <source>Last visit</source>
+        <translation>最近走访</translation>
+    </message>
+    <message>
+        <source>Flags</source>
+        <translation>提示</translation>
+    </message>
+</context>
+<context>
+    <name>CommunityDialog</name>
+    <message>
+        <source>New community</source>
+        <translation>新增社区</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation>区</translation>
+    </message>
+    <message>
+        <source>Street</source>
+        <translation>街道</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
 </context>
 <context>
     <name>CompetitionDialog</name>
@@ -2234,6 +3151,10 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>Service domain among the competition&apos;s themes</source>
         <translation>服务领域属于大赛主题</translation>
+    </message>
+    <message>
+        <source>— : not checked. An organization under a bar on applications is always ineligible.</source>
+        <translation>—：不审查此项。处于禁止申报期内的机构一律审查不通过。</translation>
     </message>
     <message>
         <source>One item per line. Left empty: the standard two items (within the charter; materials complete).</source>
@@ -2332,6 +3253,10 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>管理费不超过</translation>
     </message>
     <message>
+        <source>No failed evaluation in the last (years)</source>
+        <translation>近几年内无评估不合格（年）</translation>
+    </message>
+    <message>
         <source>Manual checklist</source>
         <translation>人工核查清单</translation>
     </message>
@@ -2369,6 +3294,249 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>Choose the organization from the list.</source>
         <translation>请从列表中选择机构。</translation>
+    </message>
+</context>
+<context>
+    <name>Dashboard</name>
+    <message>
+        <source>No project</source>
+        <translation>无项目</translation>
+    </message>
+    <message>
+        <source>Eligible project</source>
+        <translation>有合格项目</translation>
+    </message>
+    <message>
+        <source>Funded</source>
+        <translation>已资助</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Excellent</source>
+        <translation>优秀</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>良好</translation>
+    </message>
+    <message>
+        <source>Pass</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <source>Fail</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <source>Loading the charts…</source>
+        <translation>正在加载图表…</translation>
+    </message>
+    <message>
+        <source>The charts could not be loaded.</source>
+        <translation>图表未能加载。</translation>
+    </message>
+    <message>
+        <source>By service domain</source>
+        <translation>按服务领域</translation>
+    </message>
+    <message>
+        <source>By community</source>
+        <translation>按社区</translation>
+    </message>
+    <message>
+        <source>{width}-point bins</source>
+        <translation>每{width}分一组</translation>
+    </message>
+    <message>
+        <source>All years</source>
+        <translation>全部年度</translation>
+    </message>
+    <message>
+        <source>{year} (every competition)</source>
+        <translation>{year}年（全部大赛）</translation>
+    </message>
+    <message>
+        <source>{year}: {round}</source>
+        <translation>{year}年 {round}</translation>
+    </message>
+    <message>
+        <source>Funds by service domain</source>
+        <translation>资金投向（按服务领域）</translation>
+    </message>
+    <message>
+        <source>Service domain</source>
+        <translation>服务领域</translation>
+    </message>
+    <message>
+        <source>Funds by community</source>
+        <translation>资金投向（按社区）</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <source>(no community given)</source>
+        <translation>（未填写社区）</translation>
+    </message>
+    <message>
+        <source>Funded projects</source>
+        <translation>资助项目数</translation>
+    </message>
+    <message>
+        <source>Committed (yuan)</source>
+        <translation>已承诺（元）</translation>
+    </message>
+    <message>
+        <source>Paid (yuan)</source>
+        <translation>已拨付（元）</translation>
+    </message>
+    <message>
+        <source>Money appears here once awards are committed (Funding page).</source>
+        <translation>资助确定后（资金管理页）在此显示资金投向。</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Committed</source>
+        <translation>已承诺</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>已拨付</translation>
+    </message>
+    <message>
+        <source>10,000 yuan</source>
+        <translation>万元</translation>
+    </message>
+    <message>
+        <source>{category} · {series}: {amount} yuan</source>
+        <translation>{category} · {series}：{amount}元</translation>
+    </message>
+    <message>
+        <source>Needs coverage ({year})</source>
+        <translation>需求覆盖（{year}年）</translation>
+    </message>
+    <message>
+        <source>Needs coverage</source>
+        <translation>需求覆盖</translation>
+    </message>
+    <message>
+        <source>No community needs are recorded for this year: collect them on the Needs page.</source>
+        <translation>本年度尚未登记社区需求，请在“社区需求”页采集。</translation>
+    </message>
+    <message>
+        <source>Needs</source>
+        <translation>需求数</translation>
+    </message>
+    <message>
+        <source>{category} · {series}: {count}</source>
+        <translation>{category} · {series}：{count}</translation>
+    </message>
+    <message>
+        <source>Score distribution</source>
+        <translation>评分分布</translation>
+    </message>
+    <message>
+        <source>No review round in this selection has frozen results yet.</source>
+        <translation>所选范围内还没有已锁定结果的评审轮次。</translation>
+    </message>
+    <message>
+        <source>Score distribution: {round}</source>
+        <translation>评分分布：{round}</translation>
+    </message>
+    <message>
+        <source>Score band</source>
+        <translation>分数段</translation>
+    </message>
+    <message>
+        <source>From (included)</source>
+        <translation>下限（含）</translation>
+    </message>
+    <message>
+        <source>To (excluded)</source>
+        <translation>上限（不含）</translation>
+    </message>
+    <message>
+        <source>Proposals</source>
+        <translation>项目数</translation>
+    </message>
+    <message>
+        <source>Published total (points)</source>
+        <translation>公布总分（分）</translation>
+    </message>
+    <message>
+        <source>Evaluation grades</source>
+        <translation>评估等级</translation>
+    </message>
+    <message>
+        <source>No evaluation is final yet (after its objection period) in this selection.</source>
+        <translation>所选范围内还没有已定稿（异议期满）的评估。</translation>
+    </message>
+    <message>
+        <source>Grade</source>
+        <translation>等级</translation>
+    </message>
+    <message>
+        <source>Mid-term evaluations</source>
+        <translation>中期评估</translation>
+    </message>
+    <message>
+        <source>Final evaluations</source>
+        <translation>终期评估</translation>
+    </message>
+    <message>
+        <source>Mid-term</source>
+        <translation>中期评估</translation>
+    </message>
+    <message>
+        <source>Final</source>
+        <translation>终期评估</translation>
+    </message>
+    <message>
+        <source>Evaluations</source>
+        <translation>评估数</translation>
+    </message>
+    <message>
+        <source>Tranche status</source>
+        <translation>拨付状态</translation>
+    </message>
+    <message>
+        <source>No tranche is scheduled in this selection yet.</source>
+        <translation>所选范围内还没有拨付计划。</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Tranches</source>
+        <translation>笔数</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>{status}: {count} · {share}</source>
+        <translation>{status}：{count}笔 · {share}</translation>
+    </message>
+    <message>
+        <source>{status}: {count} · {amount} yuan</source>
+        <translation>{status}：{count}笔 · {amount}元</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation>图表</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>范围：</translation>
     </message>
 </context>
 <context>
@@ -2545,6 +3713,10 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>制作证书</translation>
     </message>
     <message>
+        <source>Also issue again to those who already hold one (their old ones are voided)</source>
+        <translation>已颁发过的也重新颁发（原文书作废）</translation>
+    </message>
+    <message>
         <source>One combined PDF (for printing)</source>
         <translation>合并为一个 PDF（便于打印）</translation>
     </message>
@@ -2563,6 +3735,10 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>Documents</source>
         <translation>文书</translation>
+    </message>
+    <message>
+        <source>Date on the documents</source>
+        <translation>颁发日期</translation>
     </message>
     <message>
         <source>Files</source>
@@ -2601,12 +3777,20 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>正在统计…</translation>
     </message>
     <message>
+        <source>All {held} have been issued already. To replace them, tick the box below.</source>
+        <translation>这 {held} 份已全部颁发。如需替换，请勾选下方的“重新颁发”。</translation>
+    </message>
+    <message>
+        <source>{count} to issue in this competition; {held} already hold one.</source>
+        <translation>本大赛可颁发 {count} 份；另有 {held} 份已颁发。</translation>
+    </message>
+    <message>
         <source>{count} to issue in this competition.</source>
         <translation>本大赛可颁发 {count} 份。</translation>
     </message>
     <message>
         <source>Nobody in this competition gets this document yet: award certificates go to funded projects, letters to the judges on its panels, participation certificates to eligible projects that were not funded.</source>
-        <translation>本大赛目前没有人可获此类文书：获奖证书颁给获资助的项目，聘书颁给评审组中的评委，参与证书颁给通过资格审查但未获资助的项目。</translation>
+        <translation>本大赛目前没有人可获此类文书：荣誉证书颁给获资助的项目，聘书颁给评审组中的评委，参与证书颁给通过资格审查但未获资助的项目。</translation>
     </message>
     <message>
         <source>Folder for the PDF files</source>
@@ -2749,6 +3933,10 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>编码中声称的内容（不可采信）：</translation>
     </message>
     <message>
+        <source>What was issued, as signed (compare it with the paper):</source>
+        <translation>签发时登记的内容（请与纸面核对）：</translation>
+    </message>
+    <message>
         <source>Verify a document</source>
         <translation>查验文书真伪</translation>
     </message>
@@ -2791,6 +3979,10 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>Valid</source>
         <translation>有效</translation>
+    </message>
+    <message>
+        <source>Voided: {reason}</source>
+        <translation>已作废：{reason}</translation>
     </message>
     <message>
         <source>Void a document</source>
@@ -3068,8 +4260,120 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>没有编号为 {id} 的附件。</translation>
     </message>
     <message>
+        <source>The award {id} was cancelled: the project is no longer monitored.</source>
+        <translation>资助 {id} 已撤销：该项目不再监测。</translation>
+    </message>
+    <message>
+        <source>The award {id} was never funded (it is proposed or on the reserve list): a project is monitored only once it is funded.</source>
+        <translation>资助 {id} 从未获得资助（仅为拟资助或在候补名单上）：项目获得资助后才进行监测。</translation>
+    </message>
+    <message>
+        <source>Give the milestone a title.</source>
+        <translation>请填写里程碑名称。</translation>
+    </message>
+    <message>
+        <source>The milestone title is longer than {n} characters.</source>
+        <translation>里程碑名称超过 {n} 个字。</translation>
+    </message>
+    <message>
+        <source>There is no milestone with number {id}.</source>
+        <translation>没有编号为 {id} 的里程碑。</translation>
+    </message>
+    <message>
+        <source>This milestone&apos;s project was never funded: there is nothing to monitor.</source>
+        <translation>该里程碑所属项目未获资助：无需监测。</translation>
+    </message>
+    <message>
+        <source>The completion date {date} is in the future.</source>
+        <translation>完成日期 {date} 晚于今天。</translation>
+    </message>
+    <message>
+        <source>This project has milestones already: edit them, or delete them all before filling them in from the proposal again.</source>
+        <translation>该项目已有里程碑：请直接修改，或全部删除后再从申报书重新生成。</translation>
+    </message>
+    <message>
+        <source>The proposal&apos;s activity plan is empty: there is nothing to draft milestones from.</source>
+        <translation>申报书的活动计划为空：无法生成里程碑。</translation>
+    </message>
+    <message>
+        <source>The number of activities held must be a whole number, not negative: {value}.</source>
+        <translation>开展活动场次必须是不小于 0 的整数：{value}。</translation>
+    </message>
+    <message>
+        <source>The number of people served must be a whole number, not negative: {value}.</source>
+        <translation>服务人次必须是不小于 0 的整数：{value}。</translation>
+    </message>
+    <message>
+        <source>The submission date {date} is in the future.</source>
+        <translation>提交日期 {date} 晚于今天。</translation>
+    </message>
+    <message>
+        <source>The narrative is longer than {n} characters.</source>
+        <translation>情况说明超过 {n} 个字。</translation>
+    </message>
+    <message>
+        <source>{category} is not a budget category.</source>
+        <translation>{category} 不是预算类别。</translation>
+    </message>
+    <message>
+        <source>Spending on {category} must be an amount of zero or more: {amount}.</source>
+        <translation>{category}支出必须是不小于 0 的金额：{amount}。</translation>
+    </message>
+    <message>
+        <source>The file name {name} is longer than {n} characters.</source>
+        <translation>文件名 {name} 超过 {n} 个字符。</translation>
+    </message>
+    <message>
+        <source>Every scheduled report of this project is in: give the due date of the report.</source>
+        <translation>该项目计划内的报告已全部提交：请填写这份报告的应交日期。</translation>
+    </message>
+    <message>
+        <source>The due date {date} is outside the project period ({start} to {end}).</source>
+        <translation>应交日期 {date} 不在项目执行期内（{start} 至 {end}）。</translation>
+    </message>
+    <message>
+        <source>There is no report file with number {id}.</source>
+        <translation>没有编号为 {id} 的报告附件。</translation>
+    </message>
+    <message>
         <source>The stored copy of {name} is missing or damaged.</source>
         <translation>附件“{name}”的存档副本缺失或已损坏。</translation>
+    </message>
+    <message>
+        <source>The visit date {date} is in the future.</source>
+        <translation>走访日期 {date} 晚于今天。</translation>
+    </message>
+    <message>
+        <source>Give the name of the visitor.</source>
+        <translation>请填写走访人。</translation>
+    </message>
+    <message>
+        <source>The visitor&apos;s name is longer than {n} characters.</source>
+        <translation>走访人姓名超过 {n} 个字。</translation>
+    </message>
+    <message>
+        <source>Say what must be rectified.</source>
+        <translation>请写明需要整改的内容。</translation>
+    </message>
+    <message>
+        <source>There is no site visit with number {id}.</source>
+        <translation>没有编号为 {id} 的实地走访记录。</translation>
+    </message>
+    <message>
+        <source>The rectification on {date} cannot come before the visit.</source>
+        <translation>整改日期 {date} 不能早于走访日期。</translation>
+    </message>
+    <message>
+        <source>This visit asked for no rectification.</source>
+        <translation>这次走访没有提出整改要求。</translation>
+    </message>
+    <message>
+        <source>This rectification was already recorded on {date}.</source>
+        <translation>该整改已于 {date} 登记完成。</translation>
+    </message>
+    <message>
+        <source>The rectification date {date} is in the future.</source>
+        <translation>整改日期 {date} 晚于今天。</translation>
     </message>
     <message>
         <source>Only submitted proposals can be screened; {title} is not submitted.</source>
@@ -3118,6 +4422,42 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>{field} is required</source>
         <translation>{field}为必填项</translation>
+    </message>
+    <message>
+        <source>{field} must be a whole number from 1 (highest) to 5 (lowest)</source>
+        <translation>{field}须为1（最高）至5（最低）的整数</translation>
+    </message>
+    <message>
+        <source>{field}: {date} is too long ago</source>
+        <translation>{field}：{date}过早，请核对</translation>
+    </message>
+    <message>
+        <source>There is no community need with number {id}.</source>
+        <translation>没有编号为 {id} 的社区需求。</translation>
+    </message>
+    <message>
+        <source>There is no community with number {id}.</source>
+        <translation>没有编号为 {id} 的社区。</translation>
+    </message>
+    <message>
+        <source>There is no competition theme with number {id}.</source>
+        <translation>没有编号为 {id} 的大赛主题。</translation>
+    </message>
+    <message>
+        <source>“{title}” cannot be deleted: the proposals {names} answer it. Unlink it from them first.</source>
+        <translation>“{title}”不能删除：申报项目{names}关联了该需求。请先取消关联。</translation>
+    </message>
+    <message>
+        <source>“{title}” cannot be deleted: the competition themes {names} target it. Unlink it from them first.</source>
+        <translation>“{title}”不能删除：大赛主题{names}关联了该需求。请先取消关联。</translation>
+    </message>
+    <message>
+        <source>“{title}” cannot be deleted: the tender projects {names} answer it. Unlink it from them first.</source>
+        <translation>“{title}”不能删除：招标项目{names}关联了该需求。请先取消关联。</translation>
+    </message>
+    <message>
+        <source>{district} {street} {name} is registered already.</source>
+        <translation>{district}{street}{name}已登记。</translation>
     </message>
     <message>
         <source>{field} is longer than {limit} characters</source>
@@ -3250,6 +4590,10 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>{value} is not one of: {choices}</source>
         <translation>{value} 不在可选项中：{choices}</translation>
+    </message>
+    <message>
+        <source>no community called {name} is registered</source>
+        <translation>系统中没有登记名为{name}的社区</translation>
     </message>
     <message>
         <source>Cannot write {path}: {reason}</source>
@@ -3538,6 +4882,10 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>Round “{later}” already has score sheets based on these results; it cannot be reopened.</source>
         <translation>“{later}”已依据该结果开始评分，本轮不能重新开放。</translation>
+    </message>
+    <message>
+        <source>Score bins are {widths} points wide, not {width}.</source>
+        <translation>分数段宽度只能是 {widths} 分，不能是 {width} 分。</translation>
     </message>
     <message>
         <source>This round has no frozen results.</source>
@@ -4220,8 +5568,140 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>请填写资金来源（不超过120个字符）。</translation>
     </message>
     <message>
+        <source>Award {id} was never funded (it is proposed, on the reserve list or cancelled): there is no project to evaluate.</source>
+        <translation>资助 {id} 未获资助（拟资助、候补或已取消），没有可评估的项目。</translation>
+    </message>
+    <message>
+        <source>{evaluator} has declared a conflict of interest with {organization} and cannot evaluate its project. Choose another evaluator.</source>
+        <translation>{evaluator}已申报与{organization}存在利益冲突，须回避，不能评估该项目。请选择其他评估人员。</translation>
+    </message>
+    <message>
+        <source>This evaluation is final: it can no longer change.</source>
+        <translation>该评估已定稿，不能再修改。</translation>
+    </message>
+    <message>
+        <source>The indicator set “{name}” is used by {count} evaluations and cannot change: copy it and edit the copy.</source>
+        <translation>评估指标“{name}”已用于 {count} 项评估，不能修改；请复制后修改副本。</translation>
+    </message>
+    <message>
+        <source>There is already an indicator set named “{name}”.</source>
+        <translation>已有名为“{name}”的评估指标。</translation>
+    </message>
+    <message>
+        <source>There is no indicator set with number {id}.</source>
+        <translation>没有编号为 {id} 的评估指标。</translation>
+    </message>
+    <message>
+        <source>Give the evaluator&apos;s name (at most 60 characters).</source>
+        <translation>请填写评估人员名称（不超过 60 个字）。</translation>
+    </message>
+    <message>
+        <source>The agency&apos;s name is longer than 120 characters.</source>
+        <translation>所属机构名称超过 120 个字。</translation>
+    </message>
+    <message>
+        <source>The phone number is longer than 20 characters.</source>
+        <translation>电话号码超过 20 个字符。</translation>
+    </message>
+    <message>
+        <source>There is no evaluator with number {id}.</source>
+        <translation>没有编号为 {id} 的评估人员。</translation>
+    </message>
+    <message>
+        <source>The indicator set “{name}” is for another kind of evaluation.</source>
+        <translation>评估指标“{name}”用于另一类评估。</translation>
+    </message>
+    <message>
+        <source>This project already has a {kind} evaluation.</source>
+        <translation>该项目已有{kind}评估。</translation>
+    </message>
+    <message>
+        <source>The evaluation date {date} is in the future.</source>
+        <translation>评估日期 {date} 晚于今天。</translation>
+    </message>
+    <message>
+        <source>The narrative is longer than 5000 characters.</source>
+        <translation>综合评价超过 5000 个字。</translation>
+    </message>
+    <message>
+        <source>“{name}” is not an indicator of this evaluation&apos;s set.</source>
+        <translation>“{name}”不是本次评估所用指标体系中的指标。</translation>
+    </message>
+    <message>
+        <source>“{name}” is scored twice.</source>
+        <translation>“{name}”重复评分。</translation>
+    </message>
+    <message>
+        <source>The comment on “{name}” is longer than 500 characters.</source>
+        <translation>“{name}”的评语超过 500 个字。</translation>
+    </message>
+    <message>
+        <source>Score every indicator: “{name}” has no score.</source>
+        <translation>请为每项指标评分：“{name}”尚未评分。</translation>
+    </message>
+    <message>
+        <source>This evaluation has no indicator set.</source>
+        <translation>该评估没有指定评估指标。</translation>
+    </message>
+    <message>
+        <source>Score the evaluation before publishing it.</source>
+        <translation>请先评分再公示。</translation>
+    </message>
+    <message>
+        <source>This evaluation was published already; its objection window ends on {date}.</source>
+        <translation>该评估已公示，异议期至 {date}。</translation>
+    </message>
+    <message>
+        <source>The publication date {date} is before the evaluation on {evaluated}.</source>
+        <translation>公示日期 {date} 早于评估日期 {evaluated}。</translation>
+    </message>
+    <message>
+        <source>Write down the objection.</source>
+        <translation>请填写异议内容。</translation>
+    </message>
+    <message>
+        <source>The evaluation is not published yet: there is no objection window.</source>
+        <translation>该评估尚未公示，没有异议期。</translation>
+    </message>
+    <message>
+        <source>The objection window ended on {date}: an objection can no longer be recorded.</source>
+        <translation>异议期已于 {date} 截止，不能再登记异议。</translation>
+    </message>
+    <message>
+        <source>Write down how the objection was resolved.</source>
+        <translation>请填写异议的处理结果。</translation>
+    </message>
+    <message>
+        <source>No objection has been recorded on this evaluation.</source>
+        <translation>该评估没有登记异议。</translation>
+    </message>
+    <message>
+        <source>Publish the evaluation first: it becomes final after its objection window.</source>
+        <translation>请先公示评估结果，异议期满后方可定稿。</translation>
+    </message>
+    <message>
+        <source>The objection window is open until {date}: the evaluation can be made final from the day after.</source>
+        <translation>异议期至 {date}，次日起方可定稿。</translation>
+    </message>
+    <message>
+        <source>An objection was raised and has no resolution yet: record how it was resolved first.</source>
+        <translation>已有异议尚未处理，请先登记处理结果。</translation>
+    </message>
+    <message>
+        <source>The evaluation has not been scored yet: there is no report to print.</source>
+        <translation>该评估尚未评分，没有可打印的评估报告。</translation>
+    </message>
+    <message>
+        <source>There is no evaluation with number {id}.</source>
+        <translation>没有编号为 {id} 的评估。</translation>
+    </message>
+    <message>
         <source>The date {date} is in the future.</source>
         <translation>日期 {date} 晚于今天。</translation>
+    </message>
+    <message>
+        <source>The text is longer than 2000 characters.</source>
+        <translation>内容超过 2000 个字。</translation>
     </message>
     <message>
         <source>This award is not funded (reserve list or cancelled): no money moves on it.</source>
@@ -4500,12 +5980,12 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>{path} 不是可读取的 PNG 或 JPEG 图片：{reason}</translation>
     </message>
     <message>
-        <source>The seal image for certificates ({path}) is missing or damaged: {reason}. Choose the seal image again in Settings, or remove it.</source>
-        <translation>证书用的印章图片（{path}）缺失或已损坏：{reason}。请在“设置”中重新选择印章图片，或将其移除。</translation>
+        <source>The seal image for certificates is missing or damaged ({reason}). Choose the seal image again in Documents → Certificate design…, or remove it there.</source>
+        <translation>证书用的公章图片缺失或已损坏（{reason}）。请在“文书证书 → 证书样式…”中重新选择公章图片，或将其移除。</translation>
     </message>
     <message>
-        <source>The background image for certificates ({path}) is missing or damaged: {reason}. Choose the background image again in Settings, or remove it.</source>
-        <translation>证书用的底纹图片（{path}）缺失或已损坏：{reason}。请在“设置”中重新选择底纹图片，或将其移除。</translation>
+        <source>The background image for certificates is missing or damaged ({reason}). Choose the background image again in Documents → Certificate design…, or remove it there.</source>
+        <translation>证书用的背景图片缺失或已损坏（{reason}）。请在“文书证书 → 证书样式…”中重新选择背景图片，或将其移除。</translation>
     </message>
     <message>
         <source>Cannot write {path}: {reason}. Nothing was issued.</source>
@@ -4514,6 +5994,10 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>Cannot keep the office&apos;s copy of the certificates in {folder}: {reason}. Nothing was issued.</source>
         <translation>无法在 {folder} 中保存证书的存档副本：{reason}。未颁发任何证书。</translation>
+    </message>
+    <message>
+        <source>All {count} of these documents for the competition “{name}” have been issued already. To replace them, issue them again: the old ones are voided.</source>
+        <translation>大赛“{name}”的这 {count} 份文书都已颁发过。如需替换，请选择重新颁发，原文书将作废。</translation>
     </message>
     <message>
         <source>Cancelled: no certificate was issued and no file was written.</source>
@@ -4610,6 +6094,543 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>The reason for voiding is longer than {max} characters.</source>
         <translation>作废原因超过 {max} 个字符。</translation>
+    </message>
+    <message>
+        <source>“{text}”: write an indicator&apos;s score as NAME=POINTS or NAME=POINTS:COMMENT, e.g. 项目实施=21.5:按计划推进.</source>
+        <translation>“{text}”：指标得分请写作 指标=分数 或 指标=分数:评语，例如 项目实施=21.5:按计划推进。</translation>
+    </message>
+    <message>
+        <source>Give the objection (--text), its resolution (--resolution), or both.</source>
+        <translation>请给出异议内容（--text）、处理结果（--resolution），或两者都给出。</translation>
+    </message>
+    <message>
+        <source>Spending “{text}”: write CATEGORY=AMOUNT, e.g. activity=12000 or 宣传费=3000; the categories are {categories}.</source>
+        <translation>支出“{text}”：请写成 类别=金额，例如 activity=12000 或 宣传费=3000；类别有 {categories}。</translation>
+    </message>
+    <message>
+        <source>the disk is full</source>
+        <translation>磁盘已满</translation>
+    </message>
+    <message>
+        <source>no permission to write there, or the file is open in another program</source>
+        <translation>没有写入权限，或文件正被其他程序打开</translation>
+    </message>
+    <message>
+        <source>the disk is read-only</source>
+        <translation>磁盘为只读</translation>
+    </message>
+    <message>
+        <source>the file or folder does not exist</source>
+        <translation>文件或文件夹不存在</translation>
+    </message>
+    <message>
+        <source>it is a folder, not a file</source>
+        <translation>这是文件夹而不是文件</translation>
+    </message>
+    <message>
+        <source>the name is too long</source>
+        <translation>名称过长</translation>
+    </message>
+    <message>
+        <source>Give the indicator set a name of at most 60 characters.</source>
+        <translation>请为评估指标命名（不超过 60 个字）。</translation>
+    </message>
+    <message>
+        <source>An indicator set needs at least one indicator.</source>
+        <translation>评估指标体系至少需要一项指标。</translation>
+    </message>
+    <message>
+        <source>Indicator {n}: give it a name of at most 60 characters.</source>
+        <translation>第 {n} 项指标：请填写名称（不超过 60 个字）。</translation>
+    </message>
+    <message>
+        <source>The indicator “{name}” appears twice; each indicator needs its own name.</source>
+        <translation>指标“{name}”出现了两次，每项指标的名称应各不相同。</translation>
+    </message>
+    <message>
+        <source>Indicator “{name}”: its points must be more than 0 and at most 100.</source>
+        <translation>指标“{name}”：分值应大于 0 且不超过 100。</translation>
+    </message>
+    <message>
+        <source>The regular indicators add up to {total} points, not 100 (bonus and penalty items are counted apart).</source>
+        <translation>常规指标合计 {total} 分，不是 100 分（加分项和扣分项另计）。</translation>
+    </message>
+    <message>
+        <source>“{name}” is a penalty item: write the deduction as a negative number from 0 down to -{max} points, not {points}.</source>
+        <translation>“{name}”是扣分项：扣分请填 0 至 -{max} 之间的负数，不能填 {points}。</translation>
+    </message>
+    <message>
+        <source>“{name}” is worth at most {max} points: {points} is not allowed.</source>
+        <translation>“{name}”最高 {max} 分，不能给 {points} 分。</translation>
+    </message>
+    <message>
+        <source>The competition&apos;s evaluation rules are not valid: {key} = {value}.</source>
+        <translation>大赛的评估规则设置有误：{key} = {value}。</translation>
+    </message>
+    <message>
+        <source>no community called {name} is registered in {street}</source>
+        <translation>{street}没有登记名为{name}的社区</translation>
+    </message>
+    <message>
+        <source>communities called {name} are registered in {streets}: fill in the column {column}</source>
+        <translation>{streets}都登记有名为{name}的社区：请填写“{column}”列</translation>
+    </message>
+    <message>
+        <source>this need is registered already (same community, title and date)</source>
+        <translation>该需求已登记（社区、需求标题和收集日期相同）</translation>
+    </message>
+    <message>
+        <source>Give the date of the evaluation.</source>
+        <translation>请填写评估日期。</translation>
+    </message>
+    <message>
+        <source>There is no funded project to evaluate.</source>
+        <translation>没有可评估的资助项目。</translation>
+    </message>
+    <message>
+        <source>Choose an evaluator without a conflict of interest (add one under Evaluators…).</source>
+        <translation>请选择无利益冲突的评估人员（可在“评估人员…”中添加）。</translation>
+    </message>
+</context>
+<context>
+    <name>Evaluations</name>
+    <message>
+        <source>Excellent</source>
+        <translation>优秀</translation>
+    </message>
+    <message>
+        <source>Good</source>
+        <translation>良好</translation>
+    </message>
+    <message>
+        <source>Pass</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <source>Fail</source>
+        <translation>不合格</translation>
+    </message>
+    <message>
+        <source>Mid-term</source>
+        <translation>中期</translation>
+    </message>
+    <message>
+        <source>Final</source>
+        <translation>终期</translation>
+    </message>
+    <message>
+        <source>Regular item</source>
+        <translation>常规指标</translation>
+    </message>
+    <message>
+        <source>Bonus item</source>
+        <translation>加分项</translation>
+    </message>
+    <message>
+        <source>Penalty item</source>
+        <translation>扣分项</translation>
+    </message>
+    <message>
+        <source>Score the evaluation</source>
+        <translation>评估评分</translation>
+    </message>
+    <message>
+        <source>{organization} — {title}
+{kind} evaluation by {evaluator} ({agency}), indicator set: {set}</source>
+        <translation>{organization} — {title}
+{kind}评估&#x3000;评估人员：{evaluator}（{agency}）&#x3000;评估指标：{set}</translation>
+    </message>
+    <message>
+        <source>Indicator</source>
+        <translation>评估指标</translation>
+    </message>
+    <message>
+        <source>Points</source>
+        <translation>分值</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>评语</translation>
+    </message>
+    <message>
+        <source>The evaluator&apos;s overall assessment: what went well, what must change.</source>
+        <translation>评估人员的综合评价：做得好的方面和需要改进的方面。</translation>
+    </message>
+    <message>
+        <source>Narrative:</source>
+        <translation>综合评价：</translation>
+    </message>
+    <message>
+        <source>Evaluated on:</source>
+        <translation>评估日期：</translation>
+    </message>
+    <message>
+        <source>deduct up to {max}</source>
+        <translation>最多扣 {max}</translation>
+    </message>
+    <message>
+        <source>bonus up to {max}</source>
+        <translation>最多加 {max}</translation>
+    </message>
+    <message>
+        <source>Total: {total} points — {grade}</source>
+        <translation>总分：{total} 分 — {grade}</translation>
+    </message>
+    <message>
+        <source>New evaluation</source>
+        <translation>新建评估</translation>
+    </message>
+    <message>
+        <source>Project:</source>
+        <translation>项目：</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <source>Evaluator:</source>
+        <translation>评估人员：</translation>
+    </message>
+    <message>
+        <source>Indicator set:</source>
+        <translation>评估指标：</translation>
+    </message>
+    <message>
+        <source>{name} — conflict of interest</source>
+        <translation>{name} — 需回避</translation>
+    </message>
+    <message>
+        <source>Already evaluated: {kinds}.</source>
+        <translation>已有评估：{kinds}。</translation>
+    </message>
+    <message>
+        <source>The shipped set for this kind</source>
+        <translation>该类型的通用指标</translation>
+    </message>
+    <message>
+        <source>{organization} — {title}
+{kind} evaluation: {total} points, {grade}.</source>
+        <translation>{organization} — {title}
+{kind}评估：{total} 分，{grade}。</translation>
+    </message>
+    <message>
+        <source>Making it final will:</source>
+        <translation>定稿后将：</translation>
+    </message>
+    <message>
+        <source>• tranche {n} ({amount} yuan): {before} → {after}</source>
+        <translation>• 第{n}期（{amount} 元）：{before} → {after}</translation>
+    </message>
+    <message>
+        <source>• tranche {n} ({amount} yuan): stays {state}</source>
+        <translation>• 第{n}期（{amount} 元）：保持{state}</translation>
+    </message>
+    <message>
+        <source>• no tranche waits for this evaluation</source>
+        <translation>• 没有拨付期次以本次评估为条件</translation>
+    </message>
+    <message>
+        <source>• claw back {amount} yuan paid in tranche {n}</source>
+        <translation>• 追回第{n}期已拨付资金 {amount} 元</translation>
+    </message>
+    <message>
+        <source>• bar {organization} from applying until {date}</source>
+        <translation>• {organization}在 {date} 前不得申报</translation>
+    </message>
+    <message>
+        <source>This cannot be undone.</source>
+        <translation>此操作无法撤销。</translation>
+    </message>
+    <message>
+        <source>Evaluators</source>
+        <translation>评估人员</translation>
+    </message>
+    <message>
+        <source>New evaluator</source>
+        <translation>新增评估人员</translation>
+    </message>
+    <message>
+        <source>a person, or the agency itself</source>
+        <translation>个人姓名，或评估机构名称</translation>
+    </message>
+    <message>
+        <source>blank for an agency</source>
+        <translation>评估机构本身留空</translation>
+    </message>
+    <message>
+        <source>Find an organization…</source>
+        <translation>查找机构…</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名称：</translation>
+    </message>
+    <message>
+        <source>Agency:</source>
+        <translation>所属机构：</translation>
+    </message>
+    <message>
+        <source>Phone:</source>
+        <translation>电话：</translation>
+    </message>
+    <message>
+        <source>Conflicts of interest: organizations this evaluator must not evaluate</source>
+        <translation>利益冲突申报：该评估人员须回避的机构</translation>
+    </message>
+    <message>
+        <source>{count} declared</source>
+        <translation>已申报 {count} 家</translation>
+    </message>
+    <message>
+        <source>Saved: {name}.</source>
+        <translation>已保存：{name}。</translation>
+    </message>
+    <message>
+        <source>Remove this indicator</source>
+        <translation>删除此指标</translation>
+    </message>
+    <message>
+        <source>Indicator sets</source>
+        <translation>评估指标体系</translation>
+    </message>
+    <message>
+        <source>New {kind} set</source>
+        <translation>新建{kind}指标</translation>
+    </message>
+    <message>
+        <source>Copy…</source>
+        <translation>复制…</translation>
+    </message>
+    <message>
+        <source>Add indicator</source>
+        <translation>添加指标</translation>
+    </message>
+    <message>
+        <source>used by {count}</source>
+        <translation>已用于 {count} 项评估</translation>
+    </message>
+    <message>
+        <source>Used by {count} evaluations: it cannot change. Copy it and edit the copy.</source>
+        <translation>已用于 {count} 项评估，不能修改。请复制后修改副本。</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>What the evaluator looks at</source>
+        <translation>评估要点</translation>
+    </message>
+    <message>
+        <source>Regular items: {total} of 100 points</source>
+        <translation>常规指标合计：{total} / 100 分</translation>
+    </message>
+    <message>
+        <source>{name} (new)</source>
+        <translation>{name}（新）</translation>
+    </message>
+    <message>
+        <source>Copy the indicator set</source>
+        <translation>复制评估指标</translation>
+    </message>
+    <message>
+        <source>Name of the copy:</source>
+        <translation>副本名称：</translation>
+    </message>
+    <message>
+        <source>{name} (copy)</source>
+        <translation>{name}（副本）</translation>
+    </message>
+    <message>
+        <source>Copied as {name}.</source>
+        <translation>已复制为：{name}。</translation>
+    </message>
+    <message>
+        <source>ended {date}</source>
+        <translation>{date} 已截止</translation>
+    </message>
+    <message>
+        <source>open until {date}</source>
+        <translation>至 {date}</translation>
+    </message>
+    <message>
+        <source>; objection resolved</source>
+        <translation>；异议已处理</translation>
+    </message>
+    <message>
+        <source>; objection raised</source>
+        <translation>；有异议待处理</translation>
+    </message>
+    <message>
+        <source>Made final</source>
+        <translation>已定稿</translation>
+    </message>
+    <message>
+        <source>Objection to resolve</source>
+        <translation>异议待处理</translation>
+    </message>
+    <message>
+        <source>Ready to make final</source>
+        <translation>可定稿</translation>
+    </message>
+    <message>
+        <source>Published</source>
+        <translation>公示中</translation>
+    </message>
+    <message>
+        <source>Scored</source>
+        <translation>已评分</translation>
+    </message>
+    <message>
+        <source>Not scored</source>
+        <translation>未评分</translation>
+    </message>
+    <message>
+        <source>New…</source>
+        <translation>新建评估…</translation>
+    </message>
+    <message>
+        <source>Score…</source>
+        <translation>评分…</translation>
+    </message>
+    <message>
+        <source>Publish</source>
+        <translation>公示</translation>
+    </message>
+    <message>
+        <source>Record objection…</source>
+        <translation>登记异议…</translation>
+    </message>
+    <message>
+        <source>Finalize…</source>
+        <translation>定稿…</translation>
+    </message>
+    <message>
+        <source>Report PDF…</source>
+        <translation>评估报告 PDF…</translation>
+    </message>
+    <message>
+        <source>Evaluators…</source>
+        <translation>评估人员…</translation>
+    </message>
+    <message>
+        <source>Indicator sets…</source>
+        <translation>评估指标…</translation>
+    </message>
+    <message>
+        <source>{count} evaluations, {failed} failed</source>
+        <translation>共 {count} 项评估，{failed} 项不合格</translation>
+    </message>
+    <message>
+        <source>Objection: {text}</source>
+        <translation>异议：{text}</translation>
+    </message>
+    <message>
+        <source>Resolution: {text}</source>
+        <translation>处理结果：{text}</translation>
+    </message>
+    <message>
+        <source>Select an evaluation in the list first.</source>
+        <translation>请先在列表中选择一项评估。</translation>
+    </message>
+    <message>
+        <source>{organization} — {title}
+{kind} evaluation</source>
+        <translation>{organization} — {title}
+{kind}评估</translation>
+    </message>
+    <message>
+        <source>No funded project to evaluate in this competition.</source>
+        <translation>本大赛没有可评估的资助项目。</translation>
+    </message>
+    <message>
+        <source>Evaluation created: score it next.</source>
+        <translation>评估已创建，请继续评分。</translation>
+    </message>
+    <message>
+        <source>Scores saved: {title}.</source>
+        <translation>评分已保存：{title}。</translation>
+    </message>
+    <message>
+        <source>Publish the result of this evaluation?
+
+{what}: {total} points, {grade}.
+
+The objection window of {days} days opens today.</source>
+        <translation>公示本次评估结果？
+
+{what}：{total} 分，{grade}。
+
+自今日起进入 {days} 天的异议期。</translation>
+    </message>
+    <message>
+        <source>Published: objections until {date}.</source>
+        <translation>已公示，异议期至 {date}。</translation>
+    </message>
+    <message>
+        <source>An objection can be recorded until {date}. It must be resolved (re-score if it is upheld) before the evaluation is made final.</source>
+        <translation>异议可登记至 {date}。定稿前须处理异议（异议成立的应重新评分）。</translation>
+    </message>
+    <message>
+        <source>Record objection</source>
+        <translation>登记异议</translation>
+    </message>
+    <message>
+        <source>Objection:</source>
+        <translation>异议内容：</translation>
+    </message>
+    <message>
+        <source>who objects, and to what</source>
+        <translation>谁提出异议，对哪一项有异议</translation>
+    </message>
+    <message>
+        <source>Raised on:</source>
+        <translation>提出日期：</translation>
+    </message>
+    <message>
+        <source>Resolution:</source>
+        <translation>处理结果：</translation>
+    </message>
+    <message>
+        <source>how it was resolved (may be written later)</source>
+        <translation>如何处理（可稍后填写）</translation>
+    </message>
+    <message>
+        <source>Objection recorded.</source>
+        <translation>异议已登记。</translation>
+    </message>
+    <message>
+        <source>Make the evaluation final</source>
+        <translation>评估定稿</translation>
+    </message>
+    <message>
+        <source>Final: {grade}. The tranche follows the result; Funding shows it.</source>
+        <translation>已定稿：{grade}。拨付期次已按评估结果处理，可在资金管理中查看。</translation>
+    </message>
+    <message>
+        <source>Evaluation report {organization} {kind}.pdf</source>
+        <translation>评估报告 {organization} {kind}.pdf</translation>
+    </message>
+    <message>
+        <source>Competition:</source>
+        <translation>大赛：</translation>
+    </message>
+    <message>
+        <source>All competitions</source>
+        <translation>全部大赛</translation>
+    </message>
+    <message>
+        <source>Search…</source>
+        <translation>搜索…</translation>
     </message>
 </context>
 <context>
@@ -4858,8 +6879,44 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>主办单位</translation>
     </message>
     <message>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <source>Service domain</source>
+        <translation>服务领域</translation>
+    </message>
+    <message>
+        <source>Need</source>
+        <translation>需求标题</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>需求描述</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>People affected</source>
+        <translation>受益人数</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Collected on</source>
+        <translation>收集日期</translation>
+    </message>
+    <message>
         <source>District</source>
         <translation>所在区</translation>
+    </message>
+    <message>
+        <source>Street</source>
+        <translation>街道</translation>
     </message>
     <message>
         <source>Intake number pattern</source>
@@ -6502,6 +8559,751 @@ Committed: {committed} yuan; received so far: {received} yuan.</source>
     </message>
 </context>
 <context>
+    <name>Monitoring</name>
+    <message>
+        <source>Edit progress report</source>
+        <translation>修改进度报告</translation>
+    </message>
+    <message>
+        <source>Submit progress report</source>
+        <translation>提交进度报告</translation>
+    </message>
+    <message>
+        <source>Submitted on:</source>
+        <translation>提交日期：</translation>
+    </message>
+    <message>
+        <source>Activities held:</source>
+        <translation>开展活动（场）：</translation>
+    </message>
+    <message>
+        <source>People served (person-times):</source>
+        <translation>服务人次：</translation>
+    </message>
+    <message>
+        <source>What was done this period, for whom, and what came of it</source>
+        <translation>本期开展了哪些服务、服务了谁、取得了什么成效</translation>
+    </message>
+    <message>
+        <source>Narrative:</source>
+        <translation>情况说明：</translation>
+    </message>
+    <message>
+        <source>Report {n}, due {date}</source>
+        <translation>第 {n} 期报告，应交日期 {date}</translation>
+    </message>
+    <message>
+        <source>Another due date…</source>
+        <translation>其他应交日期…</translation>
+    </message>
+    <message>
+        <source>Report:</source>
+        <translation>报告：</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Spent this period (yuan)</source>
+        <translation>本期支出（元）</translation>
+    </message>
+    <message>
+        <source>Budget</source>
+        <translation>预算</translation>
+    </message>
+    <message>
+        <source>Spent in earlier reports</source>
+        <translation>此前报告累计支出</translation>
+    </message>
+    <message>
+        <source>Spending:</source>
+        <translation>支出：</translation>
+    </message>
+    <message>
+        <source>Over budget by {amount} yuan (allowed, flagged)</source>
+        <translation>超出预算 {amount} 元（允许，将标记）</translation>
+    </message>
+    <message>
+        <source>{name} (kept)</source>
+        <translation>{name}（已保存）</translation>
+    </message>
+    <message>
+        <source>Add files…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <source>Photos and documents:</source>
+        <translation>照片和文件：</translation>
+    </message>
+    <message>
+        <source>Photos and documents</source>
+        <translation>照片和文件</translation>
+    </message>
+    <message>
+        <source>Photos and documents (*.jpg *.jpeg *.png *.pdf *.doc *.docx *.xls *.xlsx);;All files (*)</source>
+        <translation>照片和文件 (*.jpg *.jpeg *.png *.pdf *.doc *.docx *.xls *.xlsx);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Handed in after the grace days (until {date}): it counts as late.</source>
+        <translation>在宽限期（至 {date}）之后提交，计为逾期。</translation>
+    </message>
+    <message>
+        <source>Give the due date of the report.</source>
+        <translation>请填写报告的应交日期。</translation>
+    </message>
+    <message>
+        <source>“{text}” is not an amount in yuan ({category}).</source>
+        <translation>“{text}”不是以元为单位的金额（{category}）。</translation>
+    </message>
+    <message>
+        <source>Edit site visit</source>
+        <translation>修改实地走访</translation>
+    </message>
+    <message>
+        <source>Record a site visit</source>
+        <translation>登记实地走访</translation>
+    </message>
+    <message>
+        <source>Visited on:</source>
+        <translation>走访日期：</translation>
+    </message>
+    <message>
+        <source>Visitor:</source>
+        <translation>走访人：</translation>
+    </message>
+    <message>
+        <source>who visited (name, or names)</source>
+        <translation>走访人员姓名（可填多人）</translation>
+    </message>
+    <message>
+        <source>Findings:</source>
+        <translation>发现情况：</translation>
+    </message>
+    <message>
+        <source>what was seen, checked and heard</source>
+        <translation>现场看到、核查和听到的情况</translation>
+    </message>
+    <message>
+        <source>Rectification required</source>
+        <translation>需要整改</translation>
+    </message>
+    <message>
+        <source>To rectify:</source>
+        <translation>整改要求：</translation>
+    </message>
+    <message>
+        <source>what must be put right, and by when</source>
+        <translation>需要整改的内容及完成期限</translation>
+    </message>
+    <message>
+        <source>Upcoming</source>
+        <translation>未到期</translation>
+    </message>
+    <message>
+        <source>Due {days} days ago (grace until {date})</source>
+        <translation>已到期 {days} 天（宽限至 {date}）</translation>
+    </message>
+    <message>
+        <source>Overdue {days} days</source>
+        <translation>逾期 {days} 天</translation>
+    </message>
+    <message>
+        <source>Submitted {days} days late</source>
+        <translation>逾期 {days} 天提交</translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation>已按时提交</translation>
+    </message>
+    <message>
+        <source>{category} ({amount} yuan over)</source>
+        <translation>{category}（超出 {amount} 元）</translation>
+    </message>
+    <message>
+        <source>Over budget: {categories}</source>
+        <translation>超支：{categories}</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>Add milestone…</source>
+        <translation>添加里程碑…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>修改…</translation>
+    </message>
+    <message>
+        <source>Mark done…</source>
+        <translation>标记完成…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Fill in from the proposal</source>
+        <translation>从申报书生成</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Behind plan</source>
+        <translation>滞后于计划</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>计划中</translation>
+    </message>
+    <message>
+        <source>{done} of {total} done</source>
+        <translation>已完成 {done} / {total}</translation>
+    </message>
+    <message>
+        <source>Milestone:</source>
+        <translation>里程碑：</translation>
+    </message>
+    <message>
+        <source>e.g. 组建楼栋志愿服务队</source>
+        <translation>例如：组建楼栋志愿服务队</translation>
+    </message>
+    <message>
+        <source>Planned month:</source>
+        <translation>计划月份：</translation>
+    </message>
+    <message>
+        <source>Add milestone</source>
+        <translation>添加里程碑</translation>
+    </message>
+    <message>
+        <source>Edit milestone</source>
+        <translation>修改里程碑</translation>
+    </message>
+    <message>
+        <source>Done on:</source>
+        <translation>完成日期：</translation>
+    </message>
+    <message>
+        <source>Mark milestone done</source>
+        <translation>标记里程碑完成</translation>
+    </message>
+    <message>
+        <source>Delete the milestone “{title}”?</source>
+        <translation>删除里程碑“{title}”？</translation>
+    </message>
+    <message>
+        <source>Delete milestone</source>
+        <translation>删除里程碑</translation>
+    </message>
+    <message>
+        <source>Milestones drafted from the proposal&apos;s activity plan: check their titles and months.</source>
+        <translation>已根据申报书的活动计划生成里程碑草稿，请核对标题和计划月份。</translation>
+    </message>
+    <message>
+        <source>Make report schedule</source>
+        <translation>生成报告计划</translation>
+    </message>
+    <message>
+        <source>Submit report…</source>
+        <translation>提交报告…</translation>
+    </message>
+    <message>
+        <source>Edit report…</source>
+        <translation>修改报告…</translation>
+    </message>
+    <message>
+        <source>Applied on {date}</source>
+        <translation>{date} 已按规则处理</translation>
+    </message>
+    <message>
+        <source>A report every {months} months, {days} grace days; a late report {effect}.</source>
+        <translation>每 {months} 个月提交一次报告，宽限 {days} 天；逾期报告{effect}。</translation>
+    </message>
+    <message>
+        <source>withholds the next evaluation tranche</source>
+        <translation>将暂停下一笔评估拨付</translation>
+    </message>
+    <message>
+        <source>is only flagged</source>
+        <translation>仅作标记</translation>
+    </message>
+    <message>
+        <source>Select a report to read what was done.</source>
+        <translation>选择一份报告，查看开展情况。</translation>
+    </message>
+    <message>
+        <source>(no narrative)</source>
+        <translation>（无文字说明）</translation>
+    </message>
+    <message>
+        <source>Spending: {items}</source>
+        <translation>支出：{items}</translation>
+    </message>
+    <message>
+        <source>Files: {names}</source>
+        <translation>附件：{names}</translation>
+    </message>
+    <message>
+        <source>{count} reports added to the schedule.</source>
+        <translation>已在报告计划中添加 {count} 期报告。</translation>
+    </message>
+    <message>
+        <source>The schedule was complete already: nothing was added.</source>
+        <translation>报告计划已完整，未添加任何报告。</translation>
+    </message>
+    <message>
+        <source>Report {n} recorded.</source>
+        <translation>第 {n} 期报告已登记。</translation>
+    </message>
+    <message>
+        <source> It came in after the grace days: it counts as late.</source>
+        <translation>该报告在宽限期后提交，计为逾期。</translation>
+    </message>
+    <message>
+        <source> {over} — allowed, but flagged.</source>
+        <translation>{over}——允许登记，但已标记。</translation>
+    </message>
+    <message>
+        <source>Open files</source>
+        <translation>打开附件</translation>
+    </message>
+    <message>
+        <source>Over budget by {amount} yuan</source>
+        <translation>超出预算 {amount} 元</translation>
+    </message>
+    <message>
+        <source>{percent}% used</source>
+        <translation>已使用 {percent}%</translation>
+    </message>
+    <message>
+        <source>Spending against the approved budget</source>
+        <translation>支出与核定预算对照</translation>
+    </message>
+    <message>
+        <source>Add visit…</source>
+        <translation>添加走访…</translation>
+    </message>
+    <message>
+        <source>Rectified…</source>
+        <translation>整改完成…</translation>
+    </message>
+    <message>
+        <source>No rectification needed</source>
+        <translation>无需整改</translation>
+    </message>
+    <message>
+        <source>Rectification open</source>
+        <translation>整改未完成</translation>
+    </message>
+    <message>
+        <source>Rectified on {date}</source>
+        <translation>已于 {date} 整改</translation>
+    </message>
+    <message>
+        <source>Site visit recorded.</source>
+        <translation>实地走访已登记。</translation>
+    </message>
+    <message>
+        <source>Rectification done</source>
+        <translation>整改完成</translation>
+    </message>
+    <message>
+        <source>Required: {what}</source>
+        <translation>整改要求：{what}</translation>
+    </message>
+    <message>
+        <source>Rectified on:</source>
+        <translation>整改完成日期：</translation>
+    </message>
+    <message>
+        <source>Milestones</source>
+        <translation>里程碑</translation>
+    </message>
+    <message>
+        <source>Progress reports</source>
+        <translation>进度报告</translation>
+    </message>
+    <message>
+        <source>Site visits</source>
+        <translation>实地走访</translation>
+    </message>
+    <message>
+        <source>Select a project above to see its milestones, reports and visits.</source>
+        <translation>在上方选择一个项目，查看其里程碑、进度报告和实地走访。</translation>
+    </message>
+    <message>
+        <source>{organization} — {title} ({start} to {end})</source>
+        <translation>{organization} — {title}（{start} 至 {end}）</translation>
+    </message>
+    <message>
+        <source>Due, in the grace days</source>
+        <translation>已到期，在宽限期内</translation>
+    </message>
+    <message>
+        <source>All reports in</source>
+        <translation>报告已全部提交</translation>
+    </message>
+    <message>
+        <source>No schedule yet</source>
+        <translation>尚未生成报告计划</translation>
+    </message>
+    <message>
+        <source>Late report: tranche withheld</source>
+        <translation>报告逾期：已暂停拨付</translation>
+    </message>
+    <message>
+        <source>No report schedule</source>
+        <translation>无报告计划</translation>
+    </message>
+    <message>
+        <source>; </source>
+        <translation>；</translation>
+    </message>
+    <message>
+        <source>The late-report rule withheld {count} tranches today: finance sees them under Funding → Tranches, with the late report named.</source>
+        <translation>按逾期报告规则，今天暂停了 {count} 笔拨付：财务可在“资金管理 → 分期拨付”中查看，原因中写明了逾期的报告。</translation>
+    </message>
+    <message>
+        <source>All competitions</source>
+        <translation>全部大赛</translation>
+    </message>
+    <message>
+        <source>{shown} of {total} projects</source>
+        <translation>显示 {shown} / 共 {total} 个项目</translation>
+    </message>
+    <message>
+        <source>{total} projects</source>
+        <translation>共 {total} 个项目</translation>
+    </message>
+    <message>
+        <source>, {count} with overdue reports</source>
+        <translation>，其中 {count} 个有逾期报告</translation>
+    </message>
+    <message>
+        <source>Unexpected error: {error}</source>
+        <translation>意外错误：{error}</translation>
+    </message>
+    <message>
+        <source>Project monitoring</source>
+        <translation>项目监测</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Evaluations are not available yet.</source>
+        <translation>评估功能暂不可用。</translation>
+    </message>
+    <message>
+        <source>Competition</source>
+        <translation>大赛</translation>
+    </message>
+    <message>
+        <source>Search…</source>
+        <translation>搜索…</translation>
+    </message>
+    <message>
+        <source>Once awards are committed (Funding), each funded project is listed here with its milestones, progress reports and site visits.</source>
+        <translation>资助确定后（资金管理），每个获资助项目都会列在这里，附带其里程碑、进度报告和实地走访记录。</translation>
+    </message>
+</context>
+<context>
+    <name>NeedDialog</name>
+    <message>
+        <source>The need</source>
+        <translation>需求信息</translation>
+    </message>
+    <message>
+        <source>Themes and proposals</source>
+        <translation>大赛主题与申报项目</translation>
+    </message>
+    <message>
+        <source>Record a community need</source>
+        <translation>登记社区需求</translation>
+    </message>
+    <message>
+        <source>Community need: {title}</source>
+        <translation>社区需求：{title}</translation>
+    </message>
+    <message>
+        <source>1 (highest)</source>
+        <translation>1（最高）</translation>
+    </message>
+    <message>
+        <source>5 (lowest)</source>
+        <translation>5（最低）</translation>
+    </message>
+    <message>
+        <source>New community…</source>
+        <translation>新增社区…</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <source>Service domain</source>
+        <translation>服务领域</translation>
+    </message>
+    <message>
+        <source>Need</source>
+        <translation>需求标题</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>需求描述</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>People affected</source>
+        <translation>受益人数</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>优先级</translation>
+    </message>
+    <message>
+        <source>Collected on</source>
+        <translation>收集日期</translation>
+    </message>
+    <message>
+        <source>Search proposals…</source>
+        <translation>搜索申报项目…</translation>
+    </message>
+    <message>
+        <source>Competition themes that target this need (set when the themes are chosen).</source>
+        <translation>关联该需求的大赛主题（在确定大赛主题时勾选）。</translation>
+    </message>
+    <message>
+        <source>Proposals that answer this need: the coverage report counts these. Proposals of the need&apos;s service domain and those already linked are listed.</source>
+        <translation>回应该需求的申报项目，需求覆盖报告据此统计。列出与该需求服务领域相同的项目和已关联的项目。</translation>
+    </message>
+    <message>
+        <source>draft</source>
+        <translation>草稿</translation>
+    </message>
+</context>
+<context>
+    <name>Needs</name>
+    <message>
+        <source>No project</source>
+        <translation>无项目</translation>
+    </message>
+    <message>
+        <source>Eligible project</source>
+        <translation>有合格项目</translation>
+    </message>
+    <message>
+        <source>Funded</source>
+        <translation>已资助</translation>
+    </message>
+    <message>
+        <source>Completed</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>No project answers this need, though a theme targets it.</source>
+        <translation>已有大赛主题关联该需求，但还没有项目回应。</translation>
+    </message>
+    <message>
+        <source>No project answers this need and no theme targets it.</source>
+        <translation>没有项目回应该需求，也没有大赛主题关联该需求。</translation>
+    </message>
+    <message>
+        <source>All districts</source>
+        <translation>全部辖区</translation>
+    </message>
+    <message>
+        <source>No needs were collected up to this year.</source>
+        <translation>截至该年度没有收集到需求。</translation>
+    </message>
+    <message>
+        <source>{total} needs: {completed} completed, {funded} funded, {eligible} with an eligible project, {none} with no project.</source>
+        <translation>共 {total} 条需求：已完成 {completed} 条，已资助 {funded} 条，有合格项目 {eligible} 条，无项目 {none} 条。</translation>
+    </message>
+    <message>
+        <source>The chart appears once needs collected up to this year are recorded.</source>
+        <translation>登记了截至该年度收集的需求后，这里显示图表。</translation>
+    </message>
+    <message>
+        <source>Needs</source>
+        <translation>需求数</translation>
+    </message>
+    <message>
+        <source>{name}, {status}: {count}</source>
+        <translation>{name}，{status}：{count} 条</translation>
+    </message>
+    <message>
+        <source>all districts</source>
+        <translation>全部辖区</translation>
+    </message>
+    <message>
+        <source>Needs by service domain, {place}, {year}</source>
+        <translation>{year}年{place}各服务领域需求覆盖情况</translation>
+    </message>
+    <message>
+        <source>Needs by community, {place}, {year}</source>
+        <translation>{year}年{place}各社区需求覆盖情况</translation>
+    </message>
+    <message>
+        <source>Needs ({count}; {unmet} with no project, highlighted)</source>
+        <translation>需求明细（共{count}条，其中{unmet}条无项目，已标出）</translation>
+    </message>
+    <message>
+        <source>Needs coverage {year}.xlsx</source>
+        <translation>{year}年需求覆盖情况.xlsx</translation>
+    </message>
+    <message>
+        <source>Export the coverage report</source>
+        <translation>导出需求覆盖报告</translation>
+    </message>
+    <message>
+        <source>The coverage report was saved to {file}.</source>
+        <translation>需求覆盖报告已保存到 {file}。</translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation>辖区</translation>
+    </message>
+    <message>
+        <source>Export the report…</source>
+        <translation>导出报告…</translation>
+    </message>
+    <message>
+        <source>A workbook with the figures by community and by service domain and every need with its status and projects.</source>
+        <translation>一份工作簿：按社区、按服务领域的统计，以及每条需求的状态和对应项目。</translation>
+    </message>
+    <message>
+        <source>Show by</source>
+        <translation>统计方式</translation>
+    </message>
+    <message>
+        <source>By community</source>
+        <translation>按社区</translation>
+    </message>
+    <message>
+        <source>By service domain</source>
+        <translation>按服务领域</translation>
+    </message>
+    <message>
+        <source>Only needs with no project</source>
+        <translation>只看无项目的需求</translation>
+    </message>
+    <message>
+        <source>Record a need…</source>
+        <translation>登记需求…</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Import from a workbook…</source>
+        <translation>从工作簿导入…</translation>
+    </message>
+    <message>
+        <source>Blank import template…</source>
+        <translation>空白导入模板…</translation>
+    </message>
+    <message>
+        <source>Export to Excel…</source>
+        <translation>导出到 Excel…</translation>
+    </message>
+    <message>
+        <source>All communities</source>
+        <translation>全部社区</translation>
+    </message>
+    <message>
+        <source>All service domains</source>
+        <translation>全部服务领域</translation>
+    </message>
+    <message>
+        <source>All years</source>
+        <translation>全部年度</translation>
+    </message>
+    <message>
+        <source>All sources</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <source>All priorities</source>
+        <translation>全部优先级</translation>
+    </message>
+    <message>
+        <source>Priority {n}</source>
+        <translation>优先级 {n}</translation>
+    </message>
+    <message>
+        <source>{count} needs</source>
+        <translation>共 {count} 条</translation>
+    </message>
+    <message>
+        <source>Delete the need</source>
+        <translation>删除需求</translation>
+    </message>
+    <message>
+        <source>Delete the need {title} of {community}? This cannot be undone.</source>
+        <translation>删除{community}的需求{title}？删除后不能恢复。</translation>
+    </message>
+    <message>
+        <source>Not deleted</source>
+        <translation>未删除</translation>
+    </message>
+    <message>
+        <source>Community needs</source>
+        <translation>社区需求</translation>
+    </message>
+    <message>
+        <source>Search needs…</source>
+        <translation>搜索需求…</translation>
+    </message>
+    <message>
+        <source>No community needs recorded yet</source>
+        <translation>尚未登记社区需求</translation>
+    </message>
+    <message>
+        <source>Record the needs collected by surveys, residents&apos; meetings, the hotline and grid workers, or import them from a workbook. Competition themes and proposals then link to the needs they answer, and the coverage report shows which needs no project has taken up.</source>
+        <translation>登记通过问卷调查、居民议事会、热线和网格员走访收集到的需求，或从工作簿导入。大赛主题和申报项目关联它们回应的需求，需求覆盖报告显示哪些需求还没有项目承接。</translation>
+    </message>
+    <message>
+        <source>Needs register</source>
+        <translation>需求登记</translation>
+    </message>
+    <message>
+        <source>Coverage</source>
+        <translation>需求覆盖</translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation>社区</translation>
+    </message>
+    <message>
+        <source>Service domain</source>
+        <translation>服务领域</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年度</translation>
+    </message>
+</context>
+<context>
     <name>OrganizationDialog</name>
     <message>
         <source>Basic information</source>
@@ -6518,6 +9320,10 @@ Committed: {committed} yuan; received so far: {received} yuan.</source>
     <message>
         <source>Applications across competitions</source>
         <translation>历年申报记录</translation>
+    </message>
+    <message>
+        <source>Capacity record</source>
+        <translation>能力档案</translation>
     </message>
     <message>
         <source>Register a social organization</source>
@@ -6771,18 +9577,6 @@ Committed: {committed} yuan; received so far: {received} yuan.</source>
         <translation>搜索受理编号、项目名称或机构…</translation>
     </message>
     <message>
-        <source>Needs collected in the communities. Themes and proposals link to the needs they answer.</source>
-        <translation>各社区收集的需求。大赛主题和申报项目都关联到它们回应的需求。</translation>
-    </message>
-    <message>
-        <source>No community needs recorded yet</source>
-        <translation>尚未登记社区需求</translation>
-    </message>
-    <message>
-        <source>Needs collected by surveys, residents&apos; meetings, the hotline and grid workers will be listed here.</source>
-        <translation>通过问卷调查、居民议事会、热线和网格员走访收集的需求将列在这里。</translation>
-    </message>
-    <message>
         <source>Export to Excel…</source>
         <translation>导出到 Excel…</translation>
     </message>
@@ -7025,10 +9819,6 @@ Committed: {committed} yuan; received so far: {received} yuan.</source>
     <message>
         <source>No funded projects to monitor yet</source>
         <translation>尚无需要监测的资助项目</translation>
-    </message>
-    <message>
-        <source>Progress reports, site visits and mid-term and final evaluations of funded projects appear here. Monitoring is not available in this version yet.</source>
-        <translation>资助项目的进度报告、实地走访以及中期和终期评估将显示在这里。本版本尚不支持监测评估。</translation>
     </message>
     <message>
         <source>Settings</source>
@@ -8396,6 +11186,26 @@ SHA-256 of the snapshot:
         <translation>服务领域不在本届大赛主题范围内</translation>
     </message>
     <message>
+        <source>No failed evaluation in the {years} year(s) before {as_of}</source>
+        <translation>截至{as_of}的{years}年内无评估不合格记录</translation>
+    </message>
+    <message>
+        <source>Mid-term evaluation of “{project}” ({competition}) graded Fail on {date}: {count} failed evaluation(s) in the {years} year(s) before {as_of}</source>
+        <translation>“{project}”（{competition}）中期评估于{date}被评为不合格：截至{as_of}的{years}年内共有{count}次评估不合格</translation>
+    </message>
+    <message>
+        <source>Final evaluation of “{project}” ({competition}) graded Fail on {date}: {count} failed evaluation(s) in the {years} year(s) before {as_of}</source>
+        <translation>“{project}”（{competition}）终期评估于{date}被评为不合格：截至{as_of}的{years}年内共有{count}次评估不合格</translation>
+    </message>
+    <message>
+        <source>No bar on applications in force on {as_of} ({count} on record)</source>
+        <translation>{as_of}无生效中的禁止申报处理（历史记录{count}条）</translation>
+    </message>
+    <message>
+        <source>Barred from applying from {start} until {until}: {reason}</source>
+        <translation>自{start}至{until}禁止申报：{reason}</translation>
+    </message>
+    <message>
         <source>Years since registration</source>
         <translation>成立年限</translation>
     </message>
@@ -8434,6 +11244,14 @@ SHA-256 of the snapshot:
     <message>
         <source>Service domain among the themes</source>
         <translation>服务领域与大赛主题</translation>
+    </message>
+    <message>
+        <source>No failed evaluation in recent years</source>
+        <translation>近年无评估不合格</translation>
+    </message>
+    <message>
+        <source>Bar on applications</source>
+        <translation>禁止申报</translation>
     </message>
 </context>
 <context>
@@ -8652,6 +11470,10 @@ SHA-256 of the snapshot:
         <translation>关闭</translation>
     </message>
     <message>
+        <source>Every row is right: {count} community needs will be imported.</source>
+        <translation>每一行都正确：将导入 {count} 条社区需求。</translation>
+    </message>
+    <message>
         <source>Every row is right: {organizations} organizations, {proposals} applications and {lines} budget lines will be imported.</source>
         <translation>所有行均无误：将导入 {organizations} 个社会组织、{proposals} 个申报项目和 {lines} 条预算明细。</translation>
     </message>
@@ -8662,6 +11484,10 @@ SHA-256 of the snapshot:
     <message>
         <source>Imported</source>
         <translation>已导入</translation>
+    </message>
+    <message>
+        <source>Imported {count} community needs.</source>
+        <translation>已导入 {count} 条社区需求。</translation>
     </message>
     <message>
         <source>Imported {organizations} organizations, {proposals} applications and {lines} budget lines.</source>

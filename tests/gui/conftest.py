@@ -81,3 +81,25 @@ def _open_window(qtbot, settings: Settings, db_path: Path | str):  # type: ignor
     with qtbot.waitSignal(window.database_opened, timeout=20_000):
         window.open_database(lambda: open_for_app(str(db_path), demo=False))
     return window
+
+
+@pytest.fixture
+def chinese_demo(demo_file: Path, tmp_path: Path) -> Iterator[object]:
+    """A copy of the session's demo (this test's writes stay in it), with the window in Chinese."""
+    import shutil
+
+    from PySide6.QtCore import QCoreApplication
+    from shots import extra_translator
+
+    from psp_desktop import i18n
+    from psp_desktop.db import open_database
+
+    path = tmp_path / "demo.db"
+    shutil.copyfile(demo_file, path)
+    db = open_database(path, create=False)
+    i18n.install("zh_CN")
+    extra = extra_translator()
+    yield db
+    db.close()
+    if extra is not None:
+        QCoreApplication.removeTranslator(extra)

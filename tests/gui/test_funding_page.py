@@ -6,14 +6,14 @@ cancelling, printing the agreement, and what a read-only person sees."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QTranslator
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QDialog
+from shots import extra_translator, shoot
 from sqlalchemy import select
 
 from psp_desktop import i18n
@@ -37,7 +37,6 @@ from psp_desktop.ui.labels import money_text
 from psp_desktop.ui.pages.funding import FundingPage
 
 translate = QCoreApplication.translate
-SHOTS = Path("/tmp/shots6")
 POOL = 20_000_000  # 200,000 yuan
 CAP = 6_000_000
 REQUESTS = (5_000_000, 5_000_000, 3_000_000, 5_000_000, 5_000_000, 4_000_000)  # by final rank
@@ -107,30 +106,11 @@ def funding_db(tmp_path: Path) -> Iterator[tuple[Database, int, int]]:
     funded, pending = build(path)
     db = open_database(path)
     i18n.install("zh_CN")
-    extra = _screenshot_translator()
+    extra = extra_translator()
     yield db, funded, pending
     db.close()
     if extra is not None:
         QCoreApplication.removeTranslator(extra)
-
-
-def _screenshot_translator() -> QTranslator | None:
-    """Strings not yet in the shipped translations, for screenshots (PSP_EXTRA_QM names a .qm); never needed."""
-    qm = os.environ.get("PSP_EXTRA_QM")
-    if not qm:
-        return None
-    translator = QTranslator(QApplication.instance())
-    if not translator.load(qm):
-        return None
-    QCoreApplication.installTranslator(translator)
-    return translator
-
-
-def shoot(widget: QWidget, name: str) -> None:
-    """Screenshots for people to look at; a test never depends on them."""
-    if SHOTS.is_dir():
-        QApplication.processEvents()  # pending layout requests first, as on screen
-        widget.grab().save(str(SHOTS / f"{name}.png"))
 
 
 def open_page(qtbot: Any, db: Database, competition_id: int) -> FundingPage:

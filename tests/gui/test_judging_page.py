@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from shots import shoot
 
 from psp_desktop import i18n
 from psp_desktop.db import Database, open_database
 from psp_desktop.enums import ConflictSource
 from psp_desktop.services import judging, lists, roster
-
-SHOTS = Path("/tmp/shots")
 
 
 @pytest.fixture
@@ -37,12 +36,6 @@ def db(db_path: Path):  # type: ignore[no-untyped-def]
 def on_modal(act: Callable[[QWidget], None]) -> None:
     """Runs act on the next modal dialog once its exec() has started."""
     QTimer.singleShot(0, lambda: act(QApplication.activeModalWidget()))
-
-
-def shoot(widget: QWidget, name: str) -> None:
-    """Screenshots for people to look at; a test never depends on them."""
-    if SHOTS.is_dir():
-        widget.grab().save(str(SHOTS / f"roster_{name}.png"))
 
 
 def written_round(db: Database) -> lists.RoundRow:

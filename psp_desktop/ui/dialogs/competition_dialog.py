@@ -97,6 +97,11 @@ class CompetitionDialog(QDialog):
         self.max_proposals_per_org.setSpecialValueText("—")
         self.management_fee_cap_percent = _percent_spin()
         self.domain_in_themes = QCheckBox(self.tr("Service domain among the competition's themes"))
+        self.no_failed_evaluation_years = QSpinBox()
+        self.no_failed_evaluation_years.setRange(0, 10)
+        self.no_failed_evaluation_years.setSpecialValueText("—")
+        self.no_failed_evaluation_years.setToolTip(self.tr(
+            "— : not checked. An organization under a bar on applications is always ineligible."))
         self.manual_checks = QPlainTextEdit()
         self.manual_checks.setPlaceholderText(self.tr("One item per line. Left empty: the standard two items "
                                                       "(within the charter; materials complete)."))
@@ -136,6 +141,7 @@ class CompetitionDialog(QDialog):
             ("", self.exclude_abnormal_list), ("", self.exclude_violation_list), ("", self.require_bank_account),
             (self.tr("Proposals per organization at most"), self.max_proposals_per_org),
             (self.tr("Management fee at most"), self.management_fee_cap_percent), ("", self.domain_in_themes),
+            (self.tr("No failed evaluation in the last (years)"), self.no_failed_evaluation_years),
             (self.tr("Manual checklist"), self.manual_checks)])
 
     def _show_example(self) -> None:
@@ -169,6 +175,7 @@ class CompetitionDialog(QDialog):
         select_data(self.min_rating, rules.min_rating)
         self.max_proposals_per_org.setValue(rules.max_proposals_per_org)
         self.management_fee_cap_percent.setValue(rules.management_fee_cap_percent)
+        self.no_failed_evaluation_years.setValue(rules.no_failed_evaluation_years)
         self._checks = rules.manual_checks
         self.manual_checks.setPlainText("\n".join(item["label"] for item in rules.manual_checks))
         self._show_example()
@@ -186,7 +193,8 @@ class CompetitionDialog(QDialog):
             require_bank_account=self.require_bank_account.isChecked(),
             max_proposals_per_org=self.max_proposals_per_org.value(),
             management_fee_cap_percent=self.management_fee_cap_percent.value(),
-            domain_in_themes=self.domain_in_themes.isChecked(), manual_checks=manual)
+            domain_in_themes=self.domain_in_themes.isChecked(),
+            no_failed_evaluation_years=self.no_failed_evaluation_years.value(), manual_checks=manual)
         data = CompetitionData(
             name=self.name.text().strip(), year=self.year.value(), mode=self.mode.currentData(),
             status=self.status.currentData(), organizer=self.organizer.text().strip(),

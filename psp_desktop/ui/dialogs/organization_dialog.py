@@ -34,6 +34,7 @@ from ...enums import InspectionResult, OrgType, Rating
 from ...errors import PspError
 from ...services import organizations as service
 from ...services.organizations import DuplicateOrganization, OrganizationData, StaffData
+from ..capacity_panel import CapacityPanel
 from ..forms import DateEdit, ProblemBanner, enum_combo, select_data, show_problems
 from ..table import Column, EditableRowsModel, RowTableModel
 from ..widgets import make_table_view
@@ -120,6 +121,8 @@ class OrganizationDialog(QDialog):
         self.tabs.addTab(self._more_tab(), self.tr("Bank, lists and profile"))
         self.tabs.addTab(self._staff_tab(), self.tr("Team"))
         self.tabs.addTab(self._history_tab(), self.tr("Applications across competitions"))
+        self.capacity = CapacityPanel(db, self)
+        self.tabs.addTab(self.capacity, self.tr("Capacity record"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
@@ -248,6 +251,7 @@ class OrganizationDialog(QDialog):
         self.history_model.set_rows(history)
         self.history_view.resizeColumnsToContents()
         self.history_empty.setVisible(not history)
+        self.capacity.load(organization_id)
 
     def data(self) -> OrganizationData:
         return OrganizationData(

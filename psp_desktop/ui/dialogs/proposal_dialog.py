@@ -40,6 +40,7 @@ from ...services import lists
 from ...services import proposals as service
 from ...services.proposals import ProposalData
 from ..budget_model import CATEGORY, BudgetModel, CategoryDelegate
+from ..capacity_panel import CapacityPanel
 from ..forms import DateEdit, MoneyEdit, MonthEdit, ProblemBanner, enum_combo, select_data, show_problems
 from ..labels import label
 from ..table import Column, RowTableModel
@@ -80,6 +81,7 @@ class ProposalDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addLayout(self._header())
+        layout.addWidget(self.capacity)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(self._buttons())
         self._fill_choices()
@@ -127,6 +129,8 @@ class ProposalDialog(QDialog):
                 "title", "domain", "target_group", "location", "direct_beneficiaries", "indirect_beneficiaries",
                 "start_month", "end_month", *TEXT_AREAS, "requested_fen", "matching_fen")}
         self.competition.currentIndexChanged.connect(self._competition_changed)
+        self.capacity = CapacityPanel(self.db, self, compact=True)  # the chosen applicant's record
+        self.organization.currentIndexChanged.connect(lambda _i: self.capacity.load(self.organization.currentData()))
 
     def _header(self) -> QHBoxLayout:
         row = QHBoxLayout()

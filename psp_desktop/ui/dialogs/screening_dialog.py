@@ -26,6 +26,7 @@ from ...enums import ScreeningOutcome
 from ...errors import PspError
 from ...services import proposals, screening
 from ...services.screening import CheckResult
+from ..capacity_panel import CapacityPanel
 from ..forms import ProblemBanner
 from ..labels import label
 from ..table import Column, RowTableModel
@@ -47,6 +48,8 @@ RULE_NAMES = {
     "management_fee": QT_TRANSLATE_NOOP("Screening", "Management fee share"),
     "proposals_per_org": QT_TRANSLATE_NOOP("Screening", "Proposals per organization"),
     "service_domain": QT_TRANSLATE_NOOP("Screening", "Service domain among the themes"),
+    "evaluation_record": QT_TRANSLATE_NOOP("Screening", "No failed evaluation in recent years"),
+    "organization_bar": QT_TRANSLATE_NOOP("Screening", "Bar on applications"),
 }
 CHECK_COLUMNS = (
     Column(QT_TRANSLATE_NOOP("Columns", "Result"), "result"),
@@ -115,7 +118,9 @@ class ScreeningDialog(QDialog):
         bottom.addWidget(decide)
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
-        for widget in (self.banner, title, facts):
+        self.capacity = CapacityPanel(db, self, compact=True)  # the applicant's record, beside the checks
+        self.capacity.load_for_proposal(proposal_id)
+        for widget in (self.banner, title, facts, self.capacity):
             layout.addWidget(widget)
         layout.addWidget(heading(1, text=self.tr("Automatic checks")))
         layout.addWidget(self.view, 2)

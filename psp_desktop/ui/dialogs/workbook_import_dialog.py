@@ -100,6 +100,10 @@ class WorkbookImportDialog(QDialog):
         if kind == workbooks.TemplateKind.PROPOSALS:
             assert competition_id is not None
             return workbooks.preview_proposals(self.db, path, competition_id, submit=submit)
+        if kind == workbooks.TemplateKind.NEEDS:
+            from ...services.needs_workbook import preview_needs
+
+            return preview_needs(self.db, path)
         return workbooks.preview_organizations(self.db, path)
 
     def _failed(self, exc: BaseException) -> None:
@@ -125,7 +129,10 @@ class WorkbookImportDialog(QDialog):
         self.view.setVisible(bool(lines))
         counts = {"organizations": len(preview.organizations), "proposals": len(preview.proposals),
                   "lines": len(preview.budget_rows)}
-        if preview.ok:
+        if preview.ok and preview.kind == workbooks.TemplateKind.NEEDS:
+            self.summary.setText(self.tr("Every row is right: {count} community needs will be imported.").format(
+                count=len(preview.needs)))
+        elif preview.ok:
             self.summary.setText(self.tr("Every row is right: {organizations} organizations, {proposals} "
                                          "applications and {lines} budget lines will be imported.").format(**counts))
         else:
@@ -144,6 +151,11 @@ class WorkbookImportDialog(QDialog):
     def _committed(self, result: workbooks.ImportResult) -> None:
         self.busy.hide()
         self.result_ = result
+        if self.preview is not None and self.preview.kind == workbooks.TemplateKind.NEEDS:
+            QMessageBox.information(self, self.tr("Imported"), self.tr("Imported {count} community needs.").format(
+                count=result.needs))
+            self.accept()
+            return
         QMessageBox.information(self, self.tr("Imported"), self.tr(
             "Imported {organizations} organizations, {proposals} applications and {lines} budget lines.").format(
             organizations=result.organizations, proposals=result.proposals, lines=result.budget_lines))

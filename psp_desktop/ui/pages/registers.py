@@ -1,4 +1,4 @@
-"""The list pages over the registers: needs, organizations, competitions, judging set-up."""
+"""The list pages over the registers: organizations, competitions, judging set-up."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 from ...services.access import Permission
 from .. import workbook_actions
 from ..table import Column
-from .base import EmptyPage, ListPage, Section
+from .base import ListPage, Section
 
 translate = QCoreApplication.translate
 
@@ -20,34 +20,6 @@ def _lists() -> ModuleType:
     from ...services import lists  # imported on first use: the window is painted before SQLAlchemy loads
 
     return lists
-
-
-class NeedsPage(ListPage):
-    name = "Needs"
-    title_source = QT_TRANSLATE_NOOP("Pages", "Community needs")
-    note_source = QT_TRANSLATE_NOOP(
-        "Pages", "Needs collected in the communities. Themes and proposals link to the needs they answer.")
-    sections = (
-        Section("", (
-            Column(QT_TRANSLATE_NOOP("Columns", "Street"), "street"),
-            Column(QT_TRANSLATE_NOOP("Columns", "Community"), "community"),
-            Column(QT_TRANSLATE_NOOP("Columns", "Service domain"), "domain"),
-            Column(QT_TRANSLATE_NOOP("Columns", "Need"), "title"),
-            Column(QT_TRANSLATE_NOOP("Columns", "People affected"), "people_affected", "int"),
-            Column(QT_TRANSLATE_NOOP("Columns", "Priority"), "priority", "int"),
-            Column(QT_TRANSLATE_NOOP("Columns", "Source"), "source"),
-            Column(QT_TRANSLATE_NOOP("Columns", "Collected on"), "collected_on"),
-        ), lambda db: _lists().needs(db),
-            QT_TRANSLATE_NOOP("Pages", "No community needs recorded yet"),
-            QT_TRANSLATE_NOOP("Pages", "Needs collected by surveys, residents' meetings, the hotline and grid "
-                                       "workers will be listed here."), stretch="title"),
-    )
-
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.add_button(QT_TRANSLATE_NOOP("Pages", "Export to Excel…"), lambda: self.export("needs"))
-        self.finish_toolbar()
 
 
 class OrganizationsPage(ListPage):
@@ -286,12 +258,3 @@ class JudgingPage(ListPage):
 
         if self.db is not None:
             self._done(JudgeDialog(self.db, judge_id, self.operator(), self).exec())
-
-
-class MonitoringPage(EmptyPage):
-    name = "Monitoring"
-    title_source = QT_TRANSLATE_NOOP("Pages", "Monitoring and evaluation")
-    empty_title = QT_TRANSLATE_NOOP("Pages", "No funded projects to monitor yet")
-    empty_body = QT_TRANSLATE_NOOP(
-        "Pages", "Progress reports, site visits and mid-term and final evaluations of funded projects appear "
-                 "here. Monitoring is not available in this version yet.")
