@@ -23,7 +23,8 @@ BAD_SCORE = QT_TRANSLATE_NOOP(
               "项目实施=21.5:按计划推进.")
 NOTHING_TO_RECORD = QT_TRANSLATE_NOOP("Errors", "Give the objection (--text), its resolution (--resolution), or both.")
 STATES = {"draft": QT_TRANSLATE_NOOP("Cli", "not scored"), "scored": QT_TRANSLATE_NOOP("Cli", "scored"),
-          "published": QT_TRANSLATE_NOOP("Cli", "published"), "final": QT_TRANSLATE_NOOP("Cli", "final")}
+          "published": QT_TRANSLATE_NOOP("Cli", "published"),
+          "final": QT_TRANSLATE_NOOP("Cli", "made final")}
 
 
 def _cli() -> Any:

@@ -161,7 +161,7 @@ def _print_coverage(t: Translate, report: Any) -> None:
     from .services.workbook_columns import label
 
     statuses = [t("Cli", STATUS_WORDS[s]) for s in REPORT_ORDER]
-    total = t("Cli", QT_TRANSLATE_NOOP("Cli", "Total"))
+    total = t("Cli", QT_TRANSLATE_NOOP("Cli", "All needs"))
     right = range(1, len(REPORT_ORDER) + 2)
     for heading, summary, name in (
             (QT_TRANSLATE_NOOP("Cli", "Community"), report.by_community(), str),

@@ -61,6 +61,9 @@ from .evaluation_rules import (
 FUNDED = (AwardStatus.COMMITTED, AwardStatus.SIGNED, AwardStatus.COMPLETED)
 GATES = {EvaluationKind.MIDTERM: GateKind.MIDTERM_PASSED, EvaluationKind.FINAL: GateKind.FINAL_PASSED}
 DECIDABLE = (*tranches.OPEN, TrancheStatus.WITHHELD)
+PUBLISHED_SCORES = QT_TRANSLATE_NOOP(
+    "Errors", "This evaluation was published: its scores change only while an objection raised in its window is "
+              "open (record the objection first).")
 OBJECTION_LENGTH = 2000
 
 NOT_FUNDED = QT_TRANSLATE_NOOP(
@@ -440,6 +443,8 @@ def score(db: Database, evaluation_id: int, scores: Sequence[ScoreInput], narrat
 def score_in(s: Session, ev: Evaluation, scores: Sequence[ScoreInput], narrative: str, evaluated_on: dt.date,
              who: Actor, today: dt.date) -> EvaluationGrade:
     _not_final(ev)
+    if ev.objection_until is not None and not (ev.objection and not ev.objection_resolution):
+        raise ValidationError(PUBLISHED_SCORES)  # the published result is what the objection window was for
     if evaluated_on > today:
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "The evaluation date {date} is in the future."),
                               date=evaluated_on.isoformat())
@@ -635,7 +640,9 @@ def _plan(s: Session, ev: Evaluation, on: dt.date) -> FinalizePlan:
 
 def _effect(tranche: Tranche, passed: bool, live: bool, rules: EvaluationRules, on: dt.date) -> TrancheEffect:
     before = tranches.effective_status(tranche, tranche.award, on)
-    decide = live and tranche.status in DECIDABLE and (passed or rules.on_fail.withhold)
+    # a pass never lifts a withholding made for another reason (a late report): finance releases it
+    releasing = passed and tranche.status is TrancheStatus.WITHHELD
+    decide = live and tranche.status in DECIDABLE and not releasing and (passed or rules.on_fail.withhold)
     after = (TrancheStatus.DUE if passed else TrancheStatus.WITHHELD) if decide else before
     return TrancheEffect(tranche.id, tranche.seq, tranche.amount_fen, before, after, decide)
 
@@ -765,10 +772,12 @@ def report_facts(db: Database, evaluation_id: int) -> ReportFacts:
 
 
 def report_pdf(db: Database, evaluation_id: int, issued_on: dt.date | None = None) -> bytes:
-    """评估报告 of one scored evaluation (marked as not final until it is)."""
+    """评估报告 of one scored evaluation (marked as not final until it is), dated the day of the evaluation unless
+    issued_on says otherwise: a reprint says what the agency signed, not the day it was printed."""
     from ..documents.evaluation_report import render_evaluation_report
 
-    return render_evaluation_report(report_facts(db, evaluation_id), issued_on or dt.date.today(),
+    facts = report_facts(db, evaluation_id)
+    return render_evaluation_report(facts, issued_on or facts.row.evaluated_on or dt.date.today(),
                                     chain=audit.head(db))
 
 

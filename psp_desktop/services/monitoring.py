@@ -714,8 +714,8 @@ def check_submission(submission: Submission, today: dt.date) -> None:
                                   category=category)
         if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0 or amount > MAX_FEN:
             raise ValidationError(QT_TRANSLATE_NOOP(
-                "Errors", "Spending on {category} must be an amount of zero or more: {amount}."),
-                category=CATEGORY_NAMES[category], amount=amount)
+                "Errors", "Spending on {category} must be an amount from zero to 10,000,000,000 yuan: {amount}."),
+                category=CATEGORY_NAMES[category], amount=_yuan_text(amount))
 
 
 def submit_report(db: Database, award_id: int, submission: Submission, *, today: dt.date | None = None) -> Submitted:
@@ -1010,3 +1010,10 @@ def describe_spending(over: Iterable[CategorySpending]) -> str:
     """Over-budget categories as plain text for the CLI and the change log (Chinese category names)."""
     return "；".join(f"{CATEGORY_NAMES[c.category]}超出预算{format_yuan(c.over_fen)}元"
                     f"（预算{format_yuan(c.budget_fen)}元，累计{format_yuan(c.spent_fen)}元）" for c in over)
+
+
+def _yuan_text(amount: object) -> str:
+    """An amount in fen as people write it in yuan (a value that is not a whole number of fen as it came)."""
+    if isinstance(amount, int) and not isinstance(amount, bool):
+        return ("-" if amount < 0 else "") + format_yuan(abs(amount))
+    return str(amount)

@@ -281,7 +281,8 @@ class EvaluationsTab(MoneyTab):
         scored = row is not None and row.total_x100 is not None
         published = row is not None and row.objection_until is not None and not row.final
         enabled = {
-            "new": True, "score": row is not None and not row.final,
+            "new": True, "score": row is not None and not row.final
+            and (row.objection_until is None or bool(row.objection and not row.objection_resolution)),
             "publish": scored and row is not None and row.objection_until is None and not row.final,
             "objection": published, "report": scored,
             "finalize": published and row is not None and row.objection_until is not None

@@ -589,6 +589,21 @@ The current database is replaced by it. A copy of the current file is kept first
     </message>
 </context>
 <context>
+    <name>Bidding</name>
+    <message>
+        <source>Not eligible after screening</source>
+        <translation>未通过资格审查</translation>
+    </message>
+    <message>
+        <source>Bid price over the ceiling: invalid bid</source>
+        <translation>投标报价超过最高限价：无效投标</translation>
+    </message>
+    <message>
+        <source>No bid price</source>
+        <translation>未报价</translation>
+    </message>
+</context>
+<context>
     <name>BoardControl</name>
     <message>
         <source>Results board</source>
@@ -1484,6 +1499,10 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>编号</translation>
     </message>
     <message>
+        <source>made final</source>
+        <translation>已定稿</translation>
+    </message>
+    <message>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
@@ -2310,6 +2329,10 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>register a community (社区) so needs can be recorded in it</source>
         <translation>登记一个社区，以便记录该社区的需求</translation>
+    </message>
+    <message>
+        <source>All needs</source>
+        <translation>合计</translation>
     </message>
     <message>
         <source>Needs with no project ({count}):</source>
@@ -4168,12 +4191,108 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>“{competition}”已于 {date} 截止申报。</translation>
     </message>
     <message>
+        <source>the ceiling price must be more than zero</source>
+        <translation>最高限价必须大于零</translation>
+    </message>
+    <message>
+        <source>the ceiling price is too large</source>
+        <translation>最高限价过大</translation>
+    </message>
+    <message>
+        <source>the price points must be between 0 and 100</source>
+        <translation>价格分值必须在 0 到 100 分之间</translation>
+    </message>
+    <message>
+        <source>the service period ends before it starts</source>
+        <translation>服务期限的结束日期早于开始日期</translation>
+    </message>
+    <message>
+        <source>Bids for {code} have been received: its ceiling and price points can no longer be changed.</source>
+        <translation>招标项目 {code} 已收到投标：最高限价和价格分值不能再修改。</translation>
+    </message>
+    <message>
+        <source>{competition} is not a bidding competition: tender projects belong to bidding competitions only.</source>
+        <translation>{competition}不是公益招投标：招标项目只能设在招投标类大赛中。</translation>
+    </message>
+    <message>
+        <source>The tender code {code} is already used.</source>
+        <translation>招标项目编号 {code} 已被使用。</translation>
+    </message>
+    <message>
+        <source>There is no tender project with number {id}.</source>
+        <translation>没有编号为 {id} 的招标项目。</translation>
+    </message>
+    <message>
+        <source>Tender {code} is closed: it takes no more bids or changes.</source>
+        <translation>招标项目 {code} 已截止：不再接受投标或修改。</translation>
+    </message>
+    <message>
+        <source>choose the tender project this bid is for</source>
+        <translation>请选择投标的招标项目</translation>
+    </message>
+    <message>
+        <source>tender project {id} is not in this competition</source>
+        <translation>招标项目 {id} 不属于本大赛</translation>
+    </message>
+    <message>
+        <source>tender {code} is closed: it takes no more bids</source>
+        <translation>招标项目 {code} 已截止：不再接受投标</translation>
+    </message>
+    <message>
         <source>There is no proposal with number {id}.</source>
         <translation>没有编号为 {id} 的申报项目。</translation>
     </message>
     <message>
+        <source>“{title}” belongs to another competition: it cannot bid for tender {code}.</source>
+        <translation>“{title}”属于另一个大赛，不能投标招标项目 {code}。</translation>
+    </message>
+    <message>
         <source>This proposal has been screened and can no longer be changed.</source>
         <translation>该项目已完成资格审查，不能再修改。</translation>
+    </message>
+    <message>
+        <source>Give the panel&apos;s reason for accepting or rejecting the single bid.</source>
+        <translation>请填写评标委员会接受或否决该唯一投标的理由。</translation>
+    </message>
+    <message>
+        <source>Tender {code} has {count} valid bids, not one: award it on the evaluation instead.</source>
+        <translation>招标项目 {code} 有 {count} 份有效投标，不是一份：请按评标结果确定中标人。</translation>
+    </message>
+    <message>
+        <source>“{title}” already has an award.</source>
+        <translation>“{title}”已有资助记录。</translation>
+    </message>
+    <message>
+        <source>Tender {code} already has its winner: one winner per tender.</source>
+        <translation>招标项目 {code} 已有中标人：每个招标项目只能有一个中标人。</translation>
+    </message>
+    <message>
+        <source>Tender {code} was already closed without a winner: {reason}</source>
+        <translation>招标项目 {code} 已按无中标人（流标）结束：{reason}</translation>
+    </message>
+    <message>
+        <source>Proposal {id} is not a bid for tender {code}.</source>
+        <translation>申报 {id} 不是对招标项目 {code} 的投标。</translation>
+    </message>
+    <message>
+        <source>“{title}” is not a valid bid ({why}): it cannot win.</source>
+        <translation>“{title}”不是有效投标（{why}），不能中标。</translation>
+    </message>
+    <message>
+        <source>The panel has not scored tender {code}: there are no results to award it on.</source>
+        <translation>评标委员会尚未对招标项目 {code} 评分：没有可据以确定中标人的结果。</translation>
+    </message>
+    <message>
+        <source>The panel&apos;s results for tender {code} are not final: round {round} is not frozen.</source>
+        <translation>招标项目 {code} 的评标结果尚未确定：轮次“{round}”尚未锁定。</translation>
+    </message>
+    <message>
+        <source>“{title}” is not the first-ranked bid: give the reason for choosing it.</source>
+        <translation>“{title}”不是排名第一的投标：请填写选择它的理由。</translation>
+    </message>
+    <message>
+        <source>Give the reason why tender {code} has no winner.</source>
+        <translation>请填写招标项目 {code} 无中标人（流标）的理由。</translation>
     </message>
     <message>
         <source>The share of the request must be between 1 and 100 percent, not {value}.</source>
@@ -4316,8 +4435,8 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>{category} 不是预算类别。</translation>
     </message>
     <message>
-        <source>Spending on {category} must be an amount of zero or more: {amount}.</source>
-        <translation>{category}支出必须是不小于 0 的金额：{amount}。</translation>
+        <source>Spending on {category} must be an amount from zero to 10,000,000,000 yuan: {amount}.</source>
+        <translation>{category}支出须为 0 至 100 亿元之间的金额：{amount}。</translation>
     </message>
     <message>
         <source>The file name {name} is longer than {n} characters.</source>
@@ -4438,6 +4557,42 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>There is no community with number {id}.</source>
         <translation>没有编号为 {id} 的社区。</translation>
+    </message>
+    <message>
+        <source>A commission needs its justification: write why this organization is assigned the project.</source>
+        <translation>服务委托须写明委托理由：请说明为何将该项目委托给此机构。</translation>
+    </message>
+    <message>
+        <source>The justification is {length} characters long; at most {limit} are allowed.</source>
+        <translation>委托理由共{length}字，最多{limit}字。</translation>
+    </message>
+    <message>
+        <source>A commission needs the name of the person who approved it.</source>
+        <translation>服务委托须填写批准人。</translation>
+    </message>
+    <message>
+        <source>The approver&apos;s name is longer than {limit} characters.</source>
+        <translation>批准人姓名超过{limit}个字符。</translation>
+    </message>
+    <message>
+        <source>The amount of a commission must be more than zero.</source>
+        <translation>委托金额必须大于零。</translation>
+    </message>
+    <message>
+        <source>The budget lines add up to {total} yuan, less than the commissioned amount of {amount} yuan.</source>
+        <translation>预算明细合计{total}元，少于委托金额{amount}元。</translation>
+    </message>
+    <message>
+        <source>{competition} is not a commission programme: projects are assigned directly only in commission mode.</source>
+        <translation>{competition}不是服务委托项目：只有服务委托模式才能直接委托项目。</translation>
+    </message>
+    <message>
+        <source>{competition} is closed.</source>
+        <translation>{competition}已结项。</translation>
+    </message>
+    <message>
+        <source>{organization} cannot be commissioned: {reason}.</source>
+        <translation>不能委托给{organization}：{reason}。</translation>
     </message>
     <message>
         <source>There is no competition theme with number {id}.</source>
@@ -5568,6 +5723,10 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>请填写资金来源（不超过120个字符）。</translation>
     </message>
     <message>
+        <source>This evaluation was published: its scores change only while an objection raised in its window is open (record the objection first).</source>
+        <translation>此评估结果已公示：只有在异议期内提出的异议尚未处理时才能修改评分（请先登记异议）。</translation>
+    </message>
+    <message>
         <source>Award {id} was never funded (it is proposed, on the reserve list or cancelled): there is no project to evaluate.</source>
         <translation>资助 {id} 未获资助（拟资助、候补或已取消），没有可评估的项目。</translation>
     </message>
@@ -6190,6 +6349,10 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>Choose an evaluator without a conflict of interest (add one under Evaluators…).</source>
         <translation>请选择无利益冲突的评估人员（可在“评估人员…”中添加）。</translation>
+    </message>
+    <message>
+        <source>{year} is not a year between 2000 and 2100.</source>
+        <translation>{year}不是2000至2100年之间的年份。</translation>
     </message>
 </context>
 <context>
@@ -6921,6 +7084,14 @@ The objection window of {days} days opens today.</source>
     <message>
         <source>Intake number pattern</source>
         <translation>受理编号格式</translation>
+    </message>
+    <message>
+        <source>Tender code</source>
+        <translation>招标项目编号</translation>
+    </message>
+    <message>
+        <source>Tender project name</source>
+        <translation>招标项目名称</translation>
     </message>
 </context>
 <context>
@@ -8726,7 +8897,7 @@ Committed: {committed} yuan; received so far: {received} yuan.</source>
     </message>
     <message>
         <source>Over budget: {categories}</source>
-        <translation>超支：{categories}</translation>
+        <translation>累计超支：{categories}</translation>
     </message>
     <message>
         <source>, </source>
@@ -11252,6 +11423,22 @@ SHA-256 of the snapshot:
     <message>
         <source>Bar on applications</source>
         <translation>禁止申报</translation>
+    </message>
+    <message>
+        <source>Bid price within the ceiling</source>
+        <translation>投标报价不超过最高限价</translation>
+    </message>
+    <message>
+        <source>The bid for tender {code} names no price</source>
+        <translation>对招标项目 {code} 的投标未报价</translation>
+    </message>
+    <message>
+        <source>Bid price {price} yuan is over the ceiling of {ceiling} yuan: invalid bid</source>
+        <translation>投标报价 {price} 元，超过最高限价 {ceiling} 元：无效投标</translation>
+    </message>
+    <message>
+        <source>Bid price {price} yuan is within the ceiling of {ceiling} yuan</source>
+        <translation>投标报价 {price} 元，未超过最高限价 {ceiling} 元</translation>
     </message>
 </context>
 <context>

@@ -292,6 +292,8 @@ def test_the_objection_window(database: Database) -> None:
     with pytest.raises(ValidationError, match="Publish the evaluation first"):
         evaluations.finalize(database, ev, dt.date(2026, 7, 20))
     assert evaluations.publish(database, ev, dt.date(2026, 7, 2)) == dt.date(2026, 7, 9)
+    with pytest.raises(ValidationError, match="published: its scores change only while an objection"):
+        evaluations.score(database, ev, even_scores(8400), "改为良好", SCORED, today=TODAY)  # no quiet re-scoring
     with pytest.raises(ValidationError, match="open until 2026-07-09"):
         evaluations.finalize(database, ev, dt.date(2026, 7, 9))  # not even on its last day, objection or not
     evaluations.record_objection(database, ev, "机构认为满意度抽样不足", dt.date(2026, 7, 8))
@@ -373,6 +375,19 @@ def test_a_pass_makes_the_tranche_due(database: Database) -> None:
     with database.read() as s:
         assert s.scalar(select(func.count()).select_from(Clawback)) == 0
         assert s.scalar(select(func.count()).select_from(OrganizationBar)) == 0
+
+
+def test_a_pass_does_not_lift_a_withholding_made_for_a_late_report(database: Database) -> None:
+    award = make_award(database)
+    _first, second, _third = sign_and_pay_first(database, award)
+    tranches.withhold(database, second, "第3期进度报告逾期未交")
+    ev = evaluation(database, award)
+    evaluations.score(database, ev, even_scores(8600), "按计划推进", SCORED, today=TODAY)
+    evaluations.publish(database, ev, dt.date(2026, 7, 2))
+    plan = evaluations.finalize(database, ev, dt.date(2026, 7, 10))
+    assert plan.passed and [(e.after, e.changed) for e in plan.tranches] == [(TrancheStatus.WITHHELD, False)]
+    kept = tranche(database, second)
+    assert (kept.status, kept.status_reason) == (TrancheStatus.WITHHELD, "第3期进度报告逾期未交")  # finance releases
 
 
 def test_a_fail_without_withholding_leaves_the_gate_to_a_person(database: Database) -> None:

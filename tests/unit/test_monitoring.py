@@ -179,7 +179,7 @@ def test_a_report_with_spending_and_files_and_the_overspend_flagged_but_allowed(
 @pytest.mark.parametrize(("change", "message"), [
     ({"activities_held": -1}, "activities held"),
     ({"people_served": -5}, "people served"),
-    ({"spending": {BudgetCategory.ACTIVITY: -100}}, "zero or more"),
+    ({"spending": {BudgetCategory.ACTIVITY: -100}}, "from zero to 10,000,000,000 yuan: -1.00"),
     ({"submitted_on": dt.date(2026, 4, 20)}, "in the future"),
     ({"due_on": dt.date(2027, 1, 1)}, "outside the project period"),
     ({"due_on": dt.date(2025, 12, 31)}, "outside the project period"),
@@ -345,7 +345,7 @@ def test_psp_monitoring(db_file: Path, capsys: pytest.CaptureFixture[str], monke
     assert "2026-04-01" in capsys.readouterr().out
     assert run(db_file, "monitoring", "report", "1", "--submitted", "2026-04-02", "--spend", "activity=-50",
                "--today", "2026-04-05") == 2
-    assert "zero or more" in capsys.readouterr().err
+    assert "from zero to 10,000,000,000 yuan: -50.00" in capsys.readouterr().err  # yuan, as typed
     assert run(db_file, "monitoring", "report", "1", "--submitted", "2026-04-02", "--activities", "5", "--people",
                "60", "--spend", "活动费=31000", "--spend", "personnel=8000", "--today", "2026-04-05") == 0
     out = capsys.readouterr().out

@@ -439,8 +439,8 @@ def test_the_cli_lists_imports_and_reports(district: District, database: Databas
     assert cli.main(["--db", str(path), "needs", "coverage", "2026", "--district", "临江区"]) == 0
     out = capsys.readouterr().out
     assert "Needs with no project (3):" in out and "东风社区" in out
-    total = next(line for line in out.splitlines() if line.startswith("Total"))
-    assert total.split() == ["Total", "1", "1", "2", "3", "7"]
+    total = next(line for line in out.splitlines() if line.startswith("All needs"))
+    assert total.split() == ["All", "needs", "1", "1", "2", "3", "7"]
     assert cli.main(["--db", str(path), "needs", "coverage", "2026", "--xlsx", str(tmp_path / "c.xlsx")]) == 0
     assert (tmp_path / "c.xlsx").exists()
     assert cli.main(["--db", str(path), "needs", "template", str(tmp_path / "t.xlsx")]) == 0

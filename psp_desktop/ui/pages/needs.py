@@ -78,8 +78,8 @@ def _combo(width: int = 120) -> QComboBox:
     combo = QComboBox()
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(3)
-    combo.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-    combo.setMaximumWidth(width + 60)
+    combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)  # wide when there is room
+    combo.setMaximumWidth(width + 80)
     return combo
 
 
@@ -106,7 +106,7 @@ class RegisterTab(QWidget):
         filters = QHBoxLayout()  # no captions: each filter's first item names it ("全部社区"), so the row fits
         for combo in (self.community, self.domain, self.year, self.source, self.priority):
             filters.addWidget(combo)
-        filters.addStretch(1)
+        filters.addSpacing(6)
         filters.addWidget(self.search)
         self.buttons: list[tuple[QPushButton, str]] = []
         bar = QHBoxLayout()
