@@ -290,7 +290,7 @@ def commit_in(s: Session, competition_id: int, lines: Sequence[Line], who: Actor
     _require_final(s, competition_id)
     before = _replace_unsigned(s, competition_id)
     _check_lines(s, competition, lines)
-    ids = [_add_award(s, competition, line) for line in lines if line.status is not None]
+    ids = [add_award_in(s, competition, line) for line in lines if line.status is not None]
     for line in lines:
         proposal = s.get(Proposal, line.proposal_id)
         assert proposal is not None
@@ -346,7 +346,9 @@ def _check_amount(amount_fen: int) -> None:
                               amount=format_yuan(amount_fen))
 
 
-def _add_award(s: Session, competition: Competition, line: Line) -> int:
+def add_award_in(s: Session, competition: Competition, line: Line) -> int:
+    """One award in the caller's transaction, with the competition's tranche schedule when committed: the one way
+    awards are made (allocation, a tender's winner, a commission)."""
     proposal = s.get(Proposal, line.proposal_id)
     assert proposal is not None and line.status is not None
     award = Award(proposal_id=proposal.id, competition_id=competition.id, rank=line.rank, level=line.level,
@@ -391,7 +393,7 @@ def adjust_in(s: Session, award: Award, amount_fen: int, reason: str, who: Actor
         award.status = AwardStatus.COMMITTED
         s.get(Proposal, award.proposal_id).status = ProposalStatus.AWARDED  # type: ignore[union-attr]
     s.flush()
-    _check_pool(s, award.competition_id)
+    check_pool_in(s, award.competition_id)
     if was_reserve or not award.tranches:
         tranches.apply_template(s, award, tranches.competition_template(s.get(Competition, award.competition_id)))
     else:
@@ -421,7 +423,7 @@ def _check_limits(s: Session, award: Award, amount_fen: int) -> None:
                               amount=format_yuan(amount_fen), cap=format_yuan(competition.project_cap_fen))
 
 
-def _check_pool(s: Session, competition_id: int) -> None:
+def check_pool_in(s: Session, competition_id: int) -> None:
     state = pool_in(s, competition_id)
     if state.committed_fen > state.pool_fen:
         raise ValidationError(QT_TRANSLATE_NOOP(

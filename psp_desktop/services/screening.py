@@ -20,7 +20,7 @@ from ..enums import BudgetCategory, InspectionResult, ProposalStatus, Rating, Sc
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import Competition, EligibilityCheck, Organization, Proposal, ScreeningDecision
 from ..money import format_yuan
-from . import access, audit, capacity
+from . import access, audit, bidding, capacity
 from .access import Permission
 from .proposals import intake_before, intake_order
 
@@ -255,9 +255,10 @@ def _bar(f: _Facts) -> Verdict | None:
 
 
 # Facts from the organization's record in earlier competitions (services.capacity), checked after the rules above.
-RECORD_RULES: tuple[tuple[str, Rule], ...] = (
+RECORD_RULES: tuple[tuple[str, Rule], ...] = (  # always checked: a record, or a bid's price, is not a setting
     ("evaluation_record", _evaluation_record),
     ("organization_bar", _bar),
+    (bidding.BID_OVER_CEILING, lambda f: bidding.ceiling_rule(f.proposal)),
 )
 
 

@@ -50,6 +50,7 @@ RULE_NAMES = {
     "service_domain": QT_TRANSLATE_NOOP("Screening", "Service domain among the themes"),
     "evaluation_record": QT_TRANSLATE_NOOP("Screening", "No failed evaluation in recent years"),
     "organization_bar": QT_TRANSLATE_NOOP("Screening", "Bar on applications"),
+    "bid_over_ceiling": QT_TRANSLATE_NOOP("Screening", "Bid price within the ceiling"),
 }
 CHECK_COLUMNS = (
     Column(QT_TRANSLATE_NOOP("Columns", "Result"), "result"),
