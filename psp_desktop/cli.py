@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copy
 import os
 import sys
@@ -608,6 +609,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PspError as exc:
         print(exc.render(_translator()), file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `psp … | head` closed the pipe: stop quietly, as other commands do
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

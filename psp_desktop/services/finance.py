@@ -254,8 +254,8 @@ def cash_flow_of(found: Iterable[TrancheRow]) -> list[Month]:
 
 # --- the payment list workbook -----------------------------------------------------------------------------------
 
-STATUS_ZH = {TrancheStatus.PLANNED: "计划", TrancheStatus.DUE: "应付", TrancheStatus.APPROVED: "已审批",
-             TrancheStatus.PAID: "已拨付", TrancheStatus.WITHHELD: "暂缓", TrancheStatus.CANCELLED: "已取消",
+STATUS_ZH = {TrancheStatus.PLANNED: "计划中", TrancheStatus.DUE: "待拨付", TrancheStatus.APPROVED: "已审批",
+             TrancheStatus.PAID: "已拨付", TrancheStatus.WITHHELD: "暂停拨付", TrancheStatus.CANCELLED: "已取消",
              TrancheStatus.CLAWED_BACK: "已追回"}
 GATE_ZH = {GateKind.NONE: "无条件", GateKind.AGREEMENT_SIGNED: "协议签订后", GateKind.MIDTERM_PASSED: "中期评估合格后",
            GateKind.FINAL_PASSED: "终期评估合格后", GateKind.DATE: "到期日后", GateKind.MANUAL: "经审批后"}

@@ -83,6 +83,8 @@ ALIASES: dict[type[StrEnum], dict[str, StrEnum]] = {
     OrgType: {"民办非企业单位": OrgType.SERVICE_AGENCY, "民非": OrgType.SERVICE_AGENCY},
     InspectionResult: {"新成立": InspectionResult.NONE, "未年检": InspectionResult.NONE},
     Rating: {"无": Rating.NONE, **{"A" * int(r.value[0]): r for r in Rating if r is not Rating.NONE}},
+    NeedSource: {  # as the app shows them
+        "热线反映": NeedSource.HOTLINE, "12345热线": NeedSource.HOTLINE, "其他来源": NeedSource.OTHER},
 }
 YES, NO = "是", "否"
 

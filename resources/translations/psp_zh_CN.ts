@@ -1216,11 +1216,11 @@ The current database is replaced by it. A copy of the current file is kept first
     </message>
     <message>
         <source>planned</source>
-        <translation>计划</translation>
+        <translation>计划中</translation>
     </message>
     <message>
         <source>due</source>
-        <translation>应付</translation>
+        <translation>待拨付</translation>
     </message>
     <message>
         <source>approved</source>
@@ -1232,7 +1232,7 @@ The current database is replaced by it. A copy of the current file is kept first
     </message>
     <message>
         <source>withheld</source>
-        <translation>暂缓</translation>
+        <translation>暂停拨付</translation>
     </message>
     <message>
         <source>clawed back</source>
@@ -1860,7 +1860,7 @@ The current database is replaced by it. A copy of the current file is kept first
     </message>
     <message>
         <source>Withheld</source>
-        <translation>暂缓</translation>
+        <translation>暂停拨付</translation>
     </message>
     <message>
         <source>Clawed back</source>
@@ -3547,7 +3547,7 @@ The current database is replaced by it. A copy of the current file is kept first
     </message>
     <message>
         <source>{status}: {count} · {share}</source>
-        <translation>{status}：{count}笔 · {share}</translation>
+        <translation>{status}：{count}笔 · 金额占{share}</translation>
     </message>
     <message>
         <source>{status}: {count} · {amount} yuan</source>

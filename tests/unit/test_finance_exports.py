@@ -65,7 +65,7 @@ def test_the_payment_list_is_still_written_through_the_shared_helper(tmp_path: P
     assert finance.export_payment_list([_row(1), _row(2, status=TrancheStatus.WITHHELD)], path) == 2
     rows = _sheet(path)
     assert rows[0][:3] == ["序号", "大赛", "协议编号"]
-    assert rows[2][11] == "暂缓"
+    assert rows[2][11] == "暂停拨付"  # the words the Funding page uses
     assert rows[3][6] == "合计" and rows[3][9] == 40000.0
     assert list(tmp_path.iterdir()) == [path]
 

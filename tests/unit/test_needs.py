@@ -365,6 +365,13 @@ def test_a_sound_workbook_imports_every_row_once(database: Database, district: D
     assert "registered already" in again.value.render() and count_needs(database) == 12
 
 
+def test_sources_are_read_as_the_app_shows_them(database: Database, district: District, tmp_path: Path) -> None:
+    rows = [[A, "为老服务", "独居老人夜间求助难", "", "热线反映", 12, 2, "2026-03-09"]]  # the register's own word
+    assert workbooks.import_workbook(database, "needs", workbook(tmp_path / "n.xlsx", rows)).needs == 1
+    added = next(r for r in needs.list_needs(database) if r.title == "独居老人夜间求助难")
+    assert added.source is NeedSource.HOTLINE
+
+
 def test_unknown_communities_and_domains_import_nothing(database: Database, district: District,
                                                         tmp_path: Path) -> None:
     path = workbook(tmp_path / "needs.xlsx", [
