@@ -60,6 +60,53 @@ class ScreeningRules:
 
 
 @dataclass
+class FollowUpRules:
+    """Monitoring and evaluation rules set per competition (Competition.rules["monitoring"] and ["evaluation"]);
+    the defaults are the ones the services use when a competition says nothing."""
+
+    report_every_months: int = 3
+    grace_days: int = 7
+    late_report_fails_gate: bool = True
+    objection_days: int = 7
+    pass_points: int = 60
+    good_points: int = 80
+    excellent_points: int = 90
+    withhold_on_fail: bool = True
+    clawback_percent: int = 0
+    bar_years: int = 0
+
+    def as_rules(self, others: dict[str, Any]) -> dict[str, Any]:
+        """Merged into the competition's other settings; keys of these sections set elsewhere are kept."""
+        rules = dict(others)
+        rules["monitoring"] = {**(rules.get("monitoring") or {}), "report_every_months": self.report_every_months,
+                               "grace_days": self.grace_days, "late_report_fails_gate": self.late_report_fails_gate}
+        evaluation = dict(rules.get("evaluation") or {})
+        evaluation.update(objection_days=self.objection_days,
+                          grades={"pass": self.pass_points, "good": self.good_points,
+                                  "excellent": self.excellent_points},
+                          on_fail={**(evaluation.get("on_fail") or {}), "withhold": self.withhold_on_fail,
+                                   "clawback_percent": self.clawback_percent, "bar_years": self.bar_years})
+        rules["evaluation"] = evaluation
+        return rules
+
+    @classmethod
+    def from_rules(cls, rules: dict[str, Any]) -> FollowUpRules:
+        """As the monitoring and evaluation services read them (their defaults where the rules say nothing)."""
+        from .evaluation_rules import rules_of
+        from .monitoring import rules_from
+
+        monitoring = rules_from(rules)
+        try:
+            evaluation = rules_of(rules)
+        except ValidationError:
+            return cls(monitoring.every_months, monitoring.grace_days, monitoring.late_fails_gate)
+        grades, fail = evaluation.grades, evaluation.on_fail
+        return cls(monitoring.every_months, monitoring.grace_days, monitoring.late_fails_gate,
+                   evaluation.objection_days, grades.pass_x100 // 100, grades.good_x100 // 100,
+                   grades.excellent_x100 // 100, fail.withhold, fail.clawback_percent_x100 // 100, fail.bar_years)
+
+
+@dataclass
 class CompetitionData:
     name: str = ""
     year: int = dt.date.today().year
@@ -81,9 +128,13 @@ class CompetitionData:
     signing_on: dt.date | None = None
     description: str = ""
     screening: ScreeningRules = field(default_factory=ScreeningRules)
+    follow_up: FollowUpRules = field(default_factory=FollowUpRules)
+
+    def rules(self, others: dict[str, Any]) -> dict[str, Any]:
+        return self.follow_up.as_rules(self.screening.as_rules(others))
 
 
-FIELDS = tuple(f.name for f in dataclasses.fields(CompetitionData) if f.name != "screening")
+FIELDS = tuple(f.name for f in dataclasses.fields(CompetitionData) if f.name not in ("screening", "follow_up"))
 
 
 def problems_of(data: CompetitionData) -> Problems:
@@ -108,7 +159,19 @@ def problems_of(data: CompetitionData) -> Problems:
     if not 0 <= data.screening.management_fee_cap_percent <= 100:
         problems.add("management_fee_cap_percent",
                      QT_TRANSLATE_NOOP("Errors", "a percentage must be between 0 and 100"))
+    _follow_up_problems(problems, data.follow_up)
     return problems
+
+
+def _follow_up_problems(problems: Problems, rules: FollowUpRules) -> None:
+    grades = (rules.pass_points, rules.good_points, rules.excellent_points)
+    if not 0 < grades[0] < grades[1] < grades[2] <= 200:
+        problems.add("excellent_points", QT_TRANSLATE_NOOP(
+            "Errors", "the grade thresholds must rise: pass below good below excellent"))
+    for name, low, high in (("report_every_months", 1, 24), ("grace_days", 0, 90), ("objection_days", 0, 90),
+                            ("clawback_percent", 0, 100), ("bar_years", 0, 10)):
+        if not low <= getattr(rules, name) <= high:
+            problems.add(name, QT_TRANSLATE_NOOP("Errors", "must be from {low} to {high}"), low=low, high=high)
 
 
 def _date_order(problems: Problems, data: CompetitionData) -> None:
@@ -125,7 +188,7 @@ def create(db: Database, data: CompetitionData) -> int:
     actor = access.require(db, Permission.COMPETITION_SETUP)
     problems_of(data).raise_if_any()
     with db.write() as s:
-        competition = Competition(**{n: getattr(data, n) for n in FIELDS}, rules=data.screening.as_rules({}))
+        competition = Competition(**{n: getattr(data, n) for n in FIELDS}, rules=data.rules({}))
         s.add(competition)
         s.flush()
         _, after = changed({}, _facts(competition))
@@ -144,7 +207,7 @@ def update(db: Database, competition_id: int, data: CompetitionData, row_version
             old = _facts(competition)
             for name in FIELDS:
                 setattr(competition, name, getattr(data, name))
-            competition.rules = data.screening.as_rules(competition.rules or {})
+            competition.rules = data.rules(competition.rules or {})
             flag_modified(competition, "rules")
             before, after = changed(old, _facts(competition))
             audit.log(s, actor, "competition.update", "competition", competition_id, before=before, after=after)
@@ -156,6 +219,7 @@ def _facts(competition: Competition) -> dict[str, object]:
     """The settings as the change log keeps them (the description shortened), with the screening rules."""
     facts: dict[str, object] = {n: getattr(competition, n) for n in FIELDS}
     facts["screening"] = ScreeningRules.from_rules(competition.rules or {}).as_rules({})
+    facts["follow_up"] = dataclasses.asdict(FollowUpRules.from_rules(competition.rules or {}))
     return facts
 
 
@@ -167,4 +231,5 @@ def load(db: Database, competition_id: int) -> tuple[CompetitionData, int]:
                                   id=competition_id)
         data = CompetitionData(**{n: getattr(competition, n) for n in FIELDS})
         data.screening = ScreeningRules.from_rules(competition.rules or {})
+        data.follow_up = FollowUpRules.from_rules(competition.rules or {})
         return data, competition.row_version

@@ -55,6 +55,12 @@ FIELD_LABELS = {
     "organizer": QT_TRANSLATE_NOOP("Fields", "Organizer"),
     "district": QT_TRANSLATE_NOOP("Fields", "District"),
     "intake_pattern": QT_TRANSLATE_NOOP("Fields", "Intake number pattern"),
+    "report_every_months": QT_TRANSLATE_NOOP("Fields", "Progress report every (months)"),
+    "grace_days": QT_TRANSLATE_NOOP("Fields", "Grace days for reports"),
+    "objection_days": QT_TRANSLATE_NOOP("Fields", "Objection window (days)"),
+    "excellent_points": QT_TRANSLATE_NOOP("Fields", "Grade thresholds"),
+    "clawback_percent": QT_TRANSLATE_NOOP("Fields", "Claw back on a failed evaluation"),
+    "bar_years": QT_TRANSLATE_NOOP("Fields", "Bar on applications after a failed evaluation"),
 }
 
 

@@ -3148,6 +3148,10 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>资格审查规则</translation>
     </message>
     <message>
+        <source>Monitoring and evaluation</source>
+        <translation>监测与评估</translation>
+    </message>
+    <message>
         <source>New competition</source>
         <translation>新建大赛</translation>
     </message>
@@ -3282,6 +3286,46 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>Manual checklist</source>
         <translation>人工核查清单</translation>
+    </message>
+    <message>
+        <source>A late progress report withholds the next tranche</source>
+        <translation>进度报告逾期即暂停拨付下一期资金</translation>
+    </message>
+    <message>
+        <source>A failed evaluation withholds its tranche</source>
+        <translation>评估不合格即暂停拨付相应一期资金</translation>
+    </message>
+    <message>
+        <source>Progress report every (months)</source>
+        <translation>进度报告间隔（月）</translation>
+    </message>
+    <message>
+        <source>Grace days after a report&apos;s due date</source>
+        <translation>报告截止后的宽限天数</translation>
+    </message>
+    <message>
+        <source>Objection window (days)</source>
+        <translation>异议期（天）</translation>
+    </message>
+    <message>
+        <source>Pass grade from (points)</source>
+        <translation>合格线（分）</translation>
+    </message>
+    <message>
+        <source>Good grade from (points)</source>
+        <translation>良好线（分）</translation>
+    </message>
+    <message>
+        <source>Excellent grade from (points)</source>
+        <translation>优秀线（分）</translation>
+    </message>
+    <message>
+        <source>On a failed evaluation, claw back of the money paid</source>
+        <translation>评估不合格时追回已拨付资金的比例</translation>
+    </message>
+    <message>
+        <source>On a failed evaluation, bar applications for (years)</source>
+        <translation>评估不合格时禁止申报的年限（年）</translation>
     </message>
     <message>
         <source>The first application gets {example}</source>
@@ -4825,6 +4869,14 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>a percentage must be between 0 and 100</source>
         <translation>百分比必须在 0 到 100 之间</translation>
+    </message>
+    <message>
+        <source>the grade thresholds must rise: pass below good below excellent</source>
+        <translation>等级分数线须依次升高：合格线低于良好线，良好线低于优秀线</translation>
+    </message>
+    <message>
+        <source>must be from {low} to {high}</source>
+        <translation>须在 {low} 至 {high} 之间</translation>
     </message>
     <message>
         <source>the dates are out of order: {later} is before {earlier}</source>
@@ -7040,6 +7092,30 @@ The objection window of {days} days opens today.</source>
     <message>
         <source>Organizer</source>
         <translation>主办单位</translation>
+    </message>
+    <message>
+        <source>Progress report every (months)</source>
+        <translation>进度报告间隔</translation>
+    </message>
+    <message>
+        <source>Grace days for reports</source>
+        <translation>报告宽限天数</translation>
+    </message>
+    <message>
+        <source>Objection window (days)</source>
+        <translation>异议期</translation>
+    </message>
+    <message>
+        <source>Grade thresholds</source>
+        <translation>等级分数线</translation>
+    </message>
+    <message>
+        <source>Claw back on a failed evaluation</source>
+        <translation>不合格追回比例</translation>
+    </message>
+    <message>
+        <source>Bar on applications after a failed evaluation</source>
+        <translation>不合格禁止申报年限</translation>
     </message>
     <message>
         <source>Community</source>

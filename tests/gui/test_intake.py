@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 from psp_desktop import i18n
 from psp_desktop.db import Database, open_database
 from psp_desktop.enums import BudgetCategory, ProposalStatus, ScreeningOutcome
+from psp_desktop.models import Competition
 from psp_desktop.services import lists, organizations, proposals, screening
 from psp_desktop.ui.budget_model import AMOUNT, CATEGORY, ITEM, QUANTITY, UNIT_PRICE
 
@@ -167,6 +168,34 @@ def test_competition_rules_are_set_in_its_dialog(qtbot, db: Database) -> None:  
     assert data.intake_pattern == "{year}-GL-{seq:03d}" and data.screening.management_fee_cap_percent == 8
     assert [item["label"] for item in data.screening.manual_checks][-1] == "已签署廉洁承诺书"
     assert screening.manual_items_for(db, lists.proposal_ids(db, competition_id=1)[0])[-1][1] == "已签署廉洁承诺书"
+
+
+def test_the_monitoring_and_evaluation_rules_are_set_on_the_competition(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    from psp_desktop.services import monitoring
+    from psp_desktop.services.evaluation_rules import rules_of
+    from psp_desktop.ui.dialogs.competition_dialog import CompetitionDialog
+
+    dialog = CompetitionDialog(db, 1)
+    qtbot.addWidget(dialog)
+    spins = dialog.follow_up_spins
+    assert (spins["report_every_months"].value(), spins["grace_days"].value(), spins["pass_points"].value()) == (
+        3, 7, 60)  # the defaults the services use
+    spins["good_points"].setValue(50)  # below the pass mark: refused, naming the thresholds
+    dialog.save()
+    assert not dialog.banner.isHidden() and dialog.result() != QDialog.DialogCode.Accepted
+    for name, value in (("good_points", 85), ("report_every_months", 2), ("grace_days", 5), ("clawback_percent", 30),
+                        ("bar_years", 2), ("objection_days", 10)):
+        spins[name].setValue(value)
+    dialog.late_report_fails_gate.setChecked(False)
+    dialog.save()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    with db.read() as s:
+        rules = s.get(Competition, 1).rules
+    assert monitoring.rules_from(rules) == monitoring.Rules(2, 5, False)  # what the services now read
+    read = rules_of(rules)
+    assert (read.grades.good_x100, read.objection_days, read.on_fail.clawback_percent_x100, read.on_fail.bar_years) \
+        == (8500, 10, 3000, 2)
+    assert rules["tranche_template"] and rules["require_bank_account"]  # the other settings are kept
 
 
 def test_team_members_are_added_in_the_organization_dialog(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from ...enums import CompetitionMode, CompetitionStatus, Rating
 from ...errors import PspError
 from ...services import competitions as service
 from ...services import proposals
-from ...services.competitions import CompetitionData, ScreeningRules
+from ...services.competitions import CompetitionData, FollowUpRules, ScreeningRules
 from ..forms import DateEdit, MoneyEdit, ProblemBanner, enum_combo, select_data, show_problems
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class CompetitionDialog(QDialog):
         tabs.addTab(self._money_tab(), self.tr("Money and intake numbers"))
         tabs.addTab(self._dates_tab(), self.tr("Timetable"))
         tabs.addTab(self._rules_tab(), self.tr("Screening rules"))
+        tabs.addTab(self._follow_up_tab(), self.tr("Monitoring and evaluation"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
@@ -102,12 +103,14 @@ class CompetitionDialog(QDialog):
         self.no_failed_evaluation_years.setSpecialValueText("—")
         self.no_failed_evaluation_years.setToolTip(self.tr(
             "— : not checked. An organization under a bar on applications is always ineligible."))
+        self._build_follow_up()
         self.manual_checks = QPlainTextEdit()
         self.manual_checks.setPlaceholderText(self.tr("One item per line. Left empty: the standard two items "
                                                       "(within the charter; materials complete)."))
         self.widgets: dict[str, QWidget] = {n: getattr(self, n) for n in (
             "name", "year", "organizer", "district", "pool_fen", "project_cap_fen", "budget_share_cap_percent",
             "min_matching_percent", "intake_pattern", "management_fee_cap_percent", *DATES)}
+        self.widgets.update(self.follow_up_spins)
 
     def _form(self, rows: list[tuple[str, QWidget]]) -> QWidget:
         page = QWidget()
@@ -144,6 +147,32 @@ class CompetitionDialog(QDialog):
             (self.tr("No failed evaluation in the last (years)"), self.no_failed_evaluation_years),
             (self.tr("Manual checklist"), self.manual_checks)])
 
+    def _build_follow_up(self) -> None:
+        """The monitoring and evaluation rules: spin boxes over FollowUpRules' whole numbers, two switches."""
+        self.follow_up_spins: dict[str, QSpinBox] = {}
+        for name, low, high, suffix in (("report_every_months", 1, 24, ""), ("grace_days", 0, 90, ""),
+                                        ("objection_days", 0, 90, ""), ("pass_points", 1, 199, ""),
+                                        ("good_points", 2, 199, ""), ("excellent_points", 3, 200, ""),
+                                        ("clawback_percent", 0, 100, " %"), ("bar_years", 0, 10, "")):
+            spin = QSpinBox()
+            spin.setRange(low, high)
+            spin.setSuffix(suffix)
+            self.follow_up_spins[name] = spin
+        self.late_report_fails_gate = QCheckBox(self.tr("A late progress report withholds the next tranche"))
+        self.withhold_on_fail = QCheckBox(self.tr("A failed evaluation withholds its tranche"))
+
+    def _follow_up_tab(self) -> QWidget:
+        spins = self.follow_up_spins
+        return self._form([
+            (self.tr("Progress report every (months)"), spins["report_every_months"]),
+            (self.tr("Grace days after a report's due date"), spins["grace_days"]), ("", self.late_report_fails_gate),
+            (self.tr("Objection window (days)"), spins["objection_days"]),
+            (self.tr("Pass grade from (points)"), spins["pass_points"]),
+            (self.tr("Good grade from (points)"), spins["good_points"]),
+            (self.tr("Excellent grade from (points)"), spins["excellent_points"]), ("", self.withhold_on_fail),
+            (self.tr("On a failed evaluation, claw back of the money paid"), spins["clawback_percent"]),
+            (self.tr("On a failed evaluation, bar applications for (years)"), spins["bar_years"])])
+
     def _show_example(self) -> None:
         try:
             proposals.check_intake_pattern(self.intake_pattern.text())
@@ -176,6 +205,10 @@ class CompetitionDialog(QDialog):
         self.max_proposals_per_org.setValue(rules.max_proposals_per_org)
         self.management_fee_cap_percent.setValue(rules.management_fee_cap_percent)
         self.no_failed_evaluation_years.setValue(rules.no_failed_evaluation_years)
+        for name, spin in self.follow_up_spins.items():
+            spin.setValue(getattr(data.follow_up, name))
+        self.late_report_fails_gate.setChecked(data.follow_up.late_report_fails_gate)
+        self.withhold_on_fail.setChecked(data.follow_up.withhold_on_fail)
         self._checks = rules.manual_checks
         self.manual_checks.setPlainText("\n".join(item["label"] for item in rules.manual_checks))
         self._show_example()
@@ -202,7 +235,10 @@ class CompetitionDialog(QDialog):
             project_cap_fen=self.project_cap_fen.fen() or 0,
             budget_share_cap_percent=self.budget_share_cap_percent.value() or None,
             min_matching_percent=self.min_matching_percent.value(), intake_pattern=self.intake_pattern.text().strip(),
-            description=self.description.toPlainText(), screening=rules)
+            description=self.description.toPlainText(), screening=rules, follow_up=FollowUpRules(
+                **{name: spin.value() for name, spin in self.follow_up_spins.items()},
+                late_report_fails_gate=self.late_report_fails_gate.isChecked(),
+                withhold_on_fail=self.withhold_on_fail.isChecked()))
         for name in DATES:
             setattr(data, name, getattr(self, name).value())
         return data
