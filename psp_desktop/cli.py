@@ -598,6 +598,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_capacity import add_capacity_commands  # organizations capacity ORG_ID
 
     add_capacity_commands(sub)
+    from .cli_modes import add_mode_commands  # modes compare
+
+    add_mode_commands(sub)
     _add_users_command(sub)
     return parser
 

@@ -2338,6 +2338,70 @@ The current database is replaced by it. A copy of the current file is kept first
         <source>Needs with no project ({count}):</source>
         <translation>无项目的需求（{count}条）：</translation>
     </message>
+    <message>
+        <source>venture philanthropy</source>
+        <translation>公益创投</translation>
+    </message>
+    <message>
+        <source>project bidding</source>
+        <translation>公益招投标</translation>
+    </message>
+    <message>
+        <source>project commission</source>
+        <translation>服务委托</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <source>Projects</source>
+        <translation>资助项目数</translation>
+    </message>
+    <message>
+        <source>Committed (yuan)</source>
+        <translation>承诺资金（元）</translation>
+    </message>
+    <message>
+        <source>Paid (yuan)</source>
+        <translation>已拨付资金（元）</translation>
+    </message>
+    <message>
+        <source>Per direct beneficiary (yuan)</source>
+        <translation>人均资金（元）</translation>
+    </message>
+    <message>
+        <source>Final grades (excellent/good/pass/fail)</source>
+        <translation>终期评估（优秀/良好/合格/不合格）</translation>
+    </message>
+    <message>
+        <source>Needs covered</source>
+        <translation>已覆盖需求</translation>
+    </message>
+    <message>
+        <source>Organizations (first time)</source>
+        <translation>资助机构数（首次获资助）</translation>
+    </message>
+    <message>
+        <source>{count} rows written to {path}</source>
+        <translation>已写入 {count} 行：{path}</translation>
+    </message>
+    <message>
+        <source>the three ways of buying services compared (公益创投, 公益招投标, 服务委托)</source>
+        <translation>比较三种购买服务方式的效果（公益创投、公益招投标、服务委托）</translation>
+    </message>
+    <message>
+        <source>per mode and year: projects, money, money per beneficiary, grades, needs covered, organizations</source>
+        <translation>按模式和年度：项目数、资金、人均资金、评估等级、需求覆盖、资助机构</translation>
+    </message>
+    <message>
+        <source>only this year (repeatable; default: every year)</source>
+        <translation>只看这一年（可重复；默认：所有年度）</translation>
+    </message>
+    <message>
+        <source>save the comparison as a workbook instead of printing it</source>
+        <translation>把比较结果保存为工作簿，而不是打印出来</translation>
+    </message>
 </context>
 <context>
     <name>Columns</name>

@@ -229,3 +229,22 @@ def test_an_unwritable_folder_is_refused_and_leaves_nothing(database: Database, 
     with pytest.raises(ValidationError, match="Cannot write to the folder"):
         mode_comparison.export_xlsx(database, tmp_path / "missing" / "比较.xlsx")
     assert not (tmp_path / "missing").exists()
+
+
+def test_the_command_line_prints_and_saves_the_comparison(database: Database, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    if database.path is None:
+        pytest.skip("the command line test opens the SQLite file")
+    from psp_desktop import cli
+
+    monkeypatch.setenv("PSP_LANG", "en")
+    build(database)
+    assert cli.main(["--db", str(database.path), "modes", "compare", "--year", "2025"]) == 0
+    header, *lines = capsys.readouterr().out.splitlines()
+    assert header.split("\t")[:3] == ["Year", "Mode", "Projects"] and len(lines) == 3
+    assert lines[0].split("\t") == ["2025", "venture philanthropy", "2", "160,000.00", "50,000.00", "1,066.67",
+                                    "1/1/0/0", "1/2 (50.00%)", "2 (2)"]  # as the workbook says
+    path = tmp_path / "modes.xlsx"
+    assert cli.main(["--db", str(database.path), "modes", "compare", "--xlsx", str(path)]) == 0
+    assert capsys.readouterr().out.strip() == f"6 rows written to {path}" and path.is_file()
