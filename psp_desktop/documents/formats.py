@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from ..money import format_yuan, to_chinese_upper
-from ..wording import quoted  # noqa: F401  (documents quote titles as the windows do)
 
 _DIGITS = "〇一二三四五六七八九"
 

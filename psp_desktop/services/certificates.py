@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 from ..db import Database
 from ..documents import certificate
 from ..documents.certificate import Art, CertificateTemplate, Picture
-from ..documents.formats import chinese_date, form_date, quoted
+from ..documents.formats import chinese_date, form_date
 from ..enums import AwardLevel, AwardStatus, DocumentType, ProposalStatus
 from ..errors import QT_TRANSLATE_NOOP, ValidationError, os_reason
 from ..models import (
@@ -50,6 +50,7 @@ from ..models import (
     Round,
     Setting,
 )
+from ..wording import quoted
 from . import access, audit, issuing, laptop_keys, proposals
 from .access import Permission
 
@@ -384,9 +385,12 @@ def _with_issued(s: Session, competition: Competition, doc_type: DocumentType, f
                      .order_by(IssuedDocument.id))
     held: dict[tuple[str, str], str] = {}
     for serial, payload in rows:
-        facts = (payload or {}).get("facts", {})
-        if facts.get("c") == competition.name:
-            held[(facts.get("n", ""), facts.get("p", ""))] = serial
+        try:
+            facts = issuing.Facts.from_payload((payload or {})["facts"])
+        except (KeyError, TypeError, ValueError):
+            continue  # a damaged row holds nothing a batch could repeat
+        if facts.competition == competition.name:
+            held[(facts.subject, facts.title)] = serial
     return [replace(p, issued=held.get((p.subject, p.title), "")) for p in found]
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..enums import EvaluationGrade, EvaluationKind
-from ..errors import QT_TRANSLATE_NOOP, ValidationError
+from ..errors import QT_TRANSLATE_NOOP, ValidationError, os_reason
 from ..paths import resource_dir
 
 FULL_MARKS = 10_000  # 100 points, ×100
@@ -279,7 +279,7 @@ def shipped_sets(directory: Path | None = None) -> tuple[ShippedSet, ...]:
             for d in data["sets"])
     except OSError as exc:
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Cannot read {path}: {reason}"), path=path,
-                              reason=exc.strerror or exc) from exc
+                              reason=os_reason(exc)) from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Cannot read {path}: {reason}"), path=path,
                               reason=exc) from exc

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..db import Database
 from ..enums import AwardStatus, BudgetCategory, GateKind, TrancheStatus
-from ..errors import QT_TRANSLATE_NOOP, ValidationError
+from ..errors import QT_TRANSLATE_NOOP, ValidationError, os_reason
 from ..models import (
     Award,
     BudgetLine,
@@ -742,7 +742,7 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Cannot read {path}: {reason}"), path=path,
-                              reason=exc.strerror or exc) from exc
+                              reason=os_reason(exc)) from exc
 
 
 def _target(s: Session, award: Award, due_on: dt.date | None, *, create: bool) -> ProgressReport | None:

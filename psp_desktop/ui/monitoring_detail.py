@@ -195,7 +195,7 @@ class MilestonesPart(_Part):
         self.layout_.addWidget(self.table(model, 1), 1)
         self.view.doubleClicked.connect(lambda _index: self.edit() if self.add_button.isVisible() else None)
 
-    def show(self, detail: ProjectDetail | None) -> None:
+    def display(self, detail: ProjectDetail | None) -> None:
         rows = detail.milestones if detail else ()
         self.set_rows(rows, lambda r: r.id)
         done = sum(1 for r in rows if r.done_on is not None)
@@ -341,7 +341,7 @@ class ReportsPart(_Part):
         splitter.setChildrenCollapsible(False)
         self.layout_.addWidget(splitter, 1)
 
-    def show(self, detail: ProjectDetail | None) -> None:
+    def display(self, detail: ProjectDetail | None) -> None:
         self.detail = detail
         self.set_rows(detail.reports if detail else (), lambda r: r.id)
         self.budget.show_budget(detail.budget if detail else ())
@@ -454,7 +454,7 @@ class ReportsPart(_Part):
         self.open_button.setText(translate("Monitoring", "Open files"))
         self.budget.retranslate()
         if getattr(self, "detail", None) is not None:
-            self.show(self.detail)
+            self.display(self.detail)
 
 
 class BudgetTable(QWidget):
@@ -533,7 +533,7 @@ class VisitsPart(_Part):
         self.layout_.addWidget(self.table(model, 2), 1)
         self.view.doubleClicked.connect(lambda _index: self.edit() if self.add_button.isVisible() else None)
 
-    def show(self, detail: ProjectDetail | None) -> None:
+    def display(self, detail: ProjectDetail | None) -> None:
         self.set_rows(detail.visits if detail else (), lambda r: r.id)
         self.add_button.setEnabled(detail is not None)
 
@@ -614,7 +614,7 @@ class DetailPanel(QWidget):
     def show_detail(self, detail: ProjectDetail | None) -> None:
         self.detail = detail
         for part, _title in self.parts:
-            part.show(detail)  # type: ignore[attr-defined]
+            part.display(detail)  # type: ignore[attr-defined]  (not show(): that is QWidget.show)
         self._heading()
         self.setEnabled(detail is not None)
 

@@ -41,7 +41,6 @@ if TYPE_CHECKING:
     from .pages.needs import NeedsPage
 
 translate = QCoreApplication.translate
-CONTEXT = "Needs"
 STATUS_TEXT = {
     NONE: QT_TRANSLATE_NOOP("Needs", "No project"),
     ELIGIBLE: QT_TRANSLATE_NOOP("Needs", "Eligible project"),

@@ -61,7 +61,6 @@ from .pdf_actions import documents_folder
 from .widgets import EmptyState
 
 translate = QCoreApplication.translate
-CONTEXT = "Charts"
 TEXT = QColor("#333333")
 GRID = QColor("#e3e7ed")
 NOTE_STYLE = "color: #1e6b2e;"

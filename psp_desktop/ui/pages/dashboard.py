@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from ..qt_charts import ChartCard
 
 translate = QCoreApplication.translate
-CONTEXT = "Dashboard"
 
 TILES = (
     ("organizations", QT_TRANSLATE_NOOP("Pages", "Social organizations")),

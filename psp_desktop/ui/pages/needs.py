@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from ...db import Database
 
 translate = QCoreApplication.translate
-CONTEXT = "Needs"
 SEARCH_PAUSE_MS = 250  # typing in the search box reloads once the typing stops
 
 REGISTER_COLUMNS = (
