@@ -105,6 +105,10 @@ class TenderProject(Versioned, Base):
     price_points_x100: Mapped[int] = mapped_column(default=0)
     closed: Mapped[bool] = mapped_column(default=False)
     no_winner_reason: Mapped[str] = mapped_column(Text, default="")
+    notice_from: Mapped[dt.date | None]  # 中标结果公示
+    notice_until: Mapped[dt.date | None]
+    objection: Mapped[str] = mapped_column(Text, default="", server_default="")  # raised in the notice period
+    objection_resolution: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     needs: Mapped[list[Any]] = relationship("CommunityNeed", secondary=tender_need)
 

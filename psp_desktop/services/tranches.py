@@ -23,7 +23,7 @@ from ..enums import AwardStatus, CompetitionStatus, GateKind, ProposalStatus, Tr
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import Award, Clawback, Competition, Payment, Proposal, Tranche
 from ..money import MAX_FEN, format_yuan, split_by_weights
-from . import access, audit
+from . import access, audit, tender_notice
 from .access import Actor, Permission
 
 FIRST_PAYMENT_DAYS = 15  # the first tranche is paid within 15 days of signing
@@ -277,6 +277,7 @@ def sign_in(s: Session, award: Award, signed_on: dt.date, number: str, who: Acto
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "The agreement number is longer than 40 characters."))
     if award.status is not AwardStatus.COMMITTED:
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Only a funded award not yet signed can be signed."))
+    tender_notice.signing_problem(s, award, signed_on)  # a winning bid: only after its result notice
     number = number or next_agreement_number(s, award)
     if s.scalar(select(Award.id).where(Award.agreement_number == number, Award.id != award.id)):
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "Agreement number {number} is already used."),
