@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..db import Database
-from ..enums import AwardLevel, AwardStatus, CompetitionStatus, ProposalStatus, TrancheStatus
+from ..enums import AwardLevel, AwardStatus, CompetitionMode, CompetitionStatus, ProposalStatus, TrancheStatus
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import Award, Competition, Organization, Payment, Proposal, Round, Tranche
 from ..money import MAX_FEN, format_yuan
@@ -31,6 +31,9 @@ from .access import Actor, Permission
 
 LEVEL_ORDER = (AwardLevel.FIRST, AwardLevel.SECOND, AwardLevel.THIRD, AwardLevel.EXCELLENT)
 FUNDED = (AwardStatus.COMMITTED, AwardStatus.SIGNED, AwardStatus.COMPLETED)
+# a programme in one of these states moves on to signing when its first project is funded outside allocation
+BEFORE_SIGNING = (CompetitionStatus.PLANNING, CompetitionStatus.OPEN, CompetitionStatus.SCREENING,
+                  CompetitionStatus.REVIEW, CompetitionStatus.NOTICE)
 
 
 class Method(StrEnum):
@@ -173,6 +176,7 @@ class AwardRow:
     agreement_number: str | None
     signed_on: dt.date | None
     reason: str
+    mode: CompetitionMode  # its competition's: 公益创投, 公益招投标 or 服务委托
 
 
 def pool(db: Database, competition_id: int) -> Pool:
@@ -206,14 +210,15 @@ def awards(db: Database, competition_id: int) -> list[AwardRow]:
                               .join(Tranche.award).where(Award.competition_id == competition_id)
                               .group_by(Tranche.award_id)).all())
         rows = s.execute(select(Award, Proposal.intake_number, Proposal.title, Organization.name,
-                                Proposal.requested_fen)
+                                Proposal.requested_fen, Competition.mode)
                          .join(Proposal, Award.proposal_id == Proposal.id)
+                         .join(Competition, Award.competition_id == Competition.id)
                          .join(Organization, Proposal.organization_id == Organization.id)
                          .where(Award.competition_id == competition_id)
                          .order_by(Award.status == AwardStatus.RESERVE, Award.rank, Award.id)).all()
         return [AwardRow(a.id, a.proposal_id, number or "", title, org, a.rank, a.level, requested, a.amount_fen,
-                         paid.get(a.id, 0), a.status, a.agreement_number, a.signed_on, a.adjustment_reason)
-                for a, number, title, org, requested in rows]
+                         paid.get(a.id, 0), a.status, a.agreement_number, a.signed_on, a.adjustment_reason, mode)
+                for a, number, title, org, requested, mode in rows]
 
 
 def rules_of(db: Database, competition_id: int, method: Method, *, percent: int = 100,

@@ -94,6 +94,10 @@ class TenderRow:
     need_ids: tuple[int, ...]
     bids: int  # bids received (drafts and withdrawn ones not counted)
     winner_id: int | None  # the proposal with the tender's live award
+    notice_from: dt.date | None = None  # 中标结果公示 (services.tender_notice)
+    notice_until: dt.date | None = None
+    objection: str = ""
+    objection_resolution: str = ""
 
 
 def tender_problems(data: TenderInput) -> Problems:
@@ -122,14 +126,20 @@ def add_tender(db: Database, competition_id: int, data: TenderInput) -> int:
     actor = access.require(db, Permission.COMPETITION_SETUP)
     tender_problems(data).raise_if_any()
     with db.write() as s:
-        _bidding_competition(s, competition_id)
-        _refuse_used_code(s, data.code.strip(), None)
-        tender = TenderProject(competition_id=competition_id)
-        _assign(s, tender, data)
-        s.add(tender)
-        s.flush()
-        audit.log(s, actor, "tender.add", "tender", tender.id, after=_facts(tender))
-        return tender.id
+        return add_tender_in(s, competition_id, data, actor)
+
+
+def add_tender_in(s: Session, competition_id: int, data: TenderInput, who: Actor) -> int:
+    """The session-level core, for callers that hold their own transaction and actor (the demo builder)."""
+    tender_problems(data).raise_if_any()
+    _bidding_competition(s, competition_id)
+    _refuse_used_code(s, data.code.strip(), None)
+    tender = TenderProject(competition_id=competition_id)
+    _assign(s, tender, data)
+    s.add(tender)
+    s.flush()
+    audit.log(s, who, "tender.add", "tender", tender.id, after=_facts(tender))
+    return tender.id
 
 
 def edit_tender(db: Database, tender_id: int, data: TenderInput) -> None:
@@ -155,10 +165,14 @@ def close_tender(db: Database, tender_id: int) -> None:
     """Stop taking bids (开标): the evaluation and the award follow."""
     actor = access.require(db, Permission.COMPETITION_SETUP)
     with db.write() as s:
-        tender = _open_tender(s, tender_id)
-        tender.closed = True
-        audit.log(s, actor, "tender.close", "tender", tender.id, {"closed": False},
-                  {"closed": True, "bids": _bid_count(s, tender.id)})
+        close_tender_in(s, _tender(s, tender_id), actor)
+
+
+def close_tender_in(s: Session, tender: TenderProject, who: Actor) -> None:
+    _open_tender(s, tender.id)
+    tender.closed = True
+    audit.log(s, who, "tender.close", "tender", tender.id, {"closed": False},
+              {"closed": True, "bids": _bid_count(s, tender.id)})
 
 
 def tenders(db: Database, competition_id: int) -> list[TenderRow]:
@@ -174,7 +188,8 @@ def tenders(db: Database, competition_id: int) -> list[TenderRow]:
         return [TenderRow(t.id, t.competition_id, t.code, t.name, t.domain, t.description, t.ceiling_fen,
                           t.service_from, t.service_until, t.qualifications, t.price_points_x100, t.closed,
                           t.no_winner_reason, tuple(sorted(n.id for n in t.needs)), counts.get(t.id, 0),
-                          winners.get(t.id)) for t in rows]
+                          winners.get(t.id), t.notice_from, t.notice_until, t.objection or "",
+                          t.objection_resolution or "") for t in rows]
 
 
 def _assign(s: Session, tender: TenderProject, data: TenderInput) -> None:
@@ -266,23 +281,26 @@ def submit_bid(db: Database, tender_id: int, proposal_id: int, price_fen: int) -
     is recorded (the bid is then invalid, 无效投标, at screening), a closed tender refused."""
     actor = access.require(db, Permission.INTAKE_EDIT)
     with db.write() as s:
-        tender = _tender(s, tender_id)
         proposal = s.get(Proposal, proposal_id)
         if proposal is None:
             raise ValidationError(QT_TRANSLATE_NOOP("Errors", "There is no proposal with number {id}."),
                                   id=proposal_id)
-        if proposal.competition_id != tender.competition_id:
-            raise ValidationError(QT_TRANSLATE_NOOP(
-                "Errors", "“{title}” belongs to another competition: it cannot bid for tender {code}."),
-                title=proposal.title, code=tender.code)
-        if proposal.status not in EDITABLE:
-            raise ValidationError(QT_TRANSLATE_NOOP(
-                "Errors", "This proposal has been screened and can no longer be changed."))
-        bid_problems(s, tender.competition_id, tender.id, price_fen, complete=True).raise_if_any()
-        before = {"tender": proposal.tender_id, "bid_price_fen": proposal.bid_price_fen}
-        proposal.tender_id, proposal.bid_price_fen = tender.id, price_fen
-        audit.log(s, actor, "bid.submit", "proposal", proposal.id, before,
-                  {"tender": tender.id, "bid_price_fen": price_fen, "over_ceiling": price_fen > tender.ceiling_fen})
+        submit_bid_in(s, _tender(s, tender_id), proposal, price_fen, actor)
+
+
+def submit_bid_in(s: Session, tender: TenderProject, proposal: Proposal, price_fen: int, who: Actor) -> None:
+    if proposal.competition_id != tender.competition_id:
+        raise ValidationError(QT_TRANSLATE_NOOP(
+            "Errors", "“{title}” belongs to another competition: it cannot bid for tender {code}."),
+            title=proposal.title, code=tender.code)
+    if proposal.status not in EDITABLE:
+        raise ValidationError(QT_TRANSLATE_NOOP(
+            "Errors", "This proposal has been screened and can no longer be changed."))
+    bid_problems(s, tender.competition_id, tender.id, price_fen, complete=True).raise_if_any()
+    before = {"tender": proposal.tender_id, "bid_price_fen": proposal.bid_price_fen}
+    proposal.tender_id, proposal.bid_price_fen = tender.id, price_fen
+    audit.log(s, who, "bid.submit", "proposal", proposal.id, before,
+              {"tender": tender.id, "bid_price_fen": price_fen, "over_ceiling": price_fen > tender.ceiling_fen})
 
 
 def over_ceiling_check(proposal: Proposal, tender: TenderProject) -> tuple[bool, str, dict[str, Any]]:
@@ -307,6 +325,11 @@ def ceiling_rule(proposal: Proposal) -> tuple[bool, str, dict[str, Any]] | None:
 
 
 # --- price score: pure -------------------------------------------------------------------------------------------
+
+
+def score_text(x100: int | None) -> str:
+    """A bid's points as the evaluation report prints them: always two decimals (84.37, 78.30, 30.00)."""
+    return "" if x100 is None else f"{x100 // 100}.{x100 % 100:02d}"
 
 
 def price_score_x100(benchmark_fen: int, price_fen: int, price_points_x100: int) -> int:
@@ -411,11 +434,12 @@ def evaluate_in(s: Session, tender: TenderProject) -> TenderEvaluation:
 
 
 def _invalid_reason(proposal: Proposal, tender: TenderProject) -> str:
-    if proposal.status not in SCREENED_IN:
-        return NOT_SCREENED_IN
+    """The price first: a bid over the ceiling fails screening too, and the ceiling is the reason worth naming."""
     if proposal.bid_price_fen is None or proposal.bid_price_fen <= 0:
         return NO_PRICE
-    return OVER_CEILING if proposal.bid_price_fen > tender.ceiling_fen else ""
+    if proposal.bid_price_fen > tender.ceiling_fen:
+        return OVER_CEILING
+    return NOT_SCREENED_IN if proposal.status not in SCREENED_IN else ""
 
 
 def _panel(s: Session, tender: TenderProject) -> tuple[str, dict[int, Decimal], Fraction | None]:
@@ -456,7 +480,11 @@ def award_tender(db: Database, tender_id: int, proposal_id: int | None, reason: 
     required). Either way the tender closes. A winner other than the first-ranked bid needs a reason."""
     actor = access.require(db, Permission.FUNDING_EDIT)
     with db.write() as s:
-        return _decide(s, _tender(s, tender_id), proposal_id, reason, actor, single=False)
+        return award_tender_in(s, _tender(s, tender_id), proposal_id, reason, actor)
+
+
+def award_tender_in(s: Session, tender: TenderProject, proposal_id: int | None, reason: str, who: Actor) -> int | None:
+    return _decide(s, tender, proposal_id, reason, who, single=False)
 
 
 def decide_single_bid(db: Database, tender_id: int, accept: bool, reason: str) -> int | None:
@@ -493,7 +521,7 @@ def _decide(s: Session, tender: TenderProject, proposal_id: int | None, reason: 
         proposal_id, line.rank, None, proposal.requested_fen, AwardLevel.NONE, line.price_fen,
         AwardStatus.COMMITTED))
     _settle(s, tender, evaluation, proposal_id)
-    if competition.status in (CompetitionStatus.REVIEW, CompetitionStatus.NOTICE):
+    if competition.status in allocation.BEFORE_SIGNING:
         competition.status = CompetitionStatus.SIGNING
     s.flush()
     if competition.pool_fen:  # a bidding programme with a pool keeps within it; without one the ceilings bound it

@@ -26,12 +26,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import Database
 from ..enums import AwardLevel, AwardStatus, CompetitionMode, CompetitionStatus, ProposalStatus, ServiceDomain
 from ..errors import QT_TRANSLATE_NOOP, Term, ValidationError
-from ..models import Community, Competition, EligibilityCheck, Organization, Proposal
+from ..models import Award, Community, Competition, EligibilityCheck, Organization, Proposal
 from ..money import MAX_FEN, format_yuan
 from . import access, allocation, audit, proposals, screening
 from .access import Actor, Permission
@@ -107,6 +108,8 @@ def assign_in(s: Session, data: CommissionInput, who: Actor) -> Commission:
     award_id = allocation.add_award_in(s, competition, line)  # the award and its tranche schedule, as commit_in does
     s.flush()
     allocation.check_pool_in(s, competition.id)
+    if competition.status in allocation.BEFORE_SIGNING:  # a project to sign: the programme is signing
+        competition.status = CompetitionStatus.SIGNING
     audit.log(s, who, "commission.assign", "award", award_id, None, {
         "proposal": proposal.id, "intake_number": proposal.intake_number, "competition": competition.id,
         "organization": organization.id, "title": proposal.title, "amount_fen": data.amount_fen,
@@ -119,6 +122,59 @@ def checks(db: Database, proposal_id: int) -> list[screening.CheckResult]:
     """The stored checks of a commissioned project, as the screening page shows any proposal's."""
     access.require(db, Permission.RESULTS_READ)
     return screening.checks(db, proposal_id)
+
+
+@dataclass(frozen=True)
+class CommissionedProject:
+    """One commissioned project of a programme, as its list shows it."""
+
+    proposal_id: int
+    award_id: int
+    intake_number: str
+    title: str
+    organization: str
+    domain: ServiceDomain
+    amount_fen: int
+    approved_by: str
+    decided_on: dt.date | None
+    status: AwardStatus
+    justification: str
+
+
+def projects(db: Database, competition_id: int) -> list[CommissionedProject]:
+    """The programme's commissioned projects (those with an award), by intake number."""
+    access.require(db, Permission.RESULTS_READ)
+    with db.read() as s:
+        rows = s.execute(
+            select(Proposal.id, Award.id, Proposal.intake_number, Proposal.title, Organization.name, Proposal.domain,
+                   Award.amount_fen, Proposal.commission_approved_by, Proposal.submitted_on, Award.status,
+                   Proposal.commission_justification)
+            .join(Award, Award.proposal_id == Proposal.id)
+            .join(Organization, Organization.id == Proposal.organization_id)
+            .where(Proposal.competition_id == competition_id).order_by(*proposals.intake_order(Proposal.intake_number)))
+        return [CommissionedProject(*row[:2], row[2] or "", *row[3:]) for row in rows]
+
+
+def preview_checks(db: Database, data: CommissionInput) -> list[screening.CheckResult]:
+    """The checks `assign` would store for this input on its day, before anything is confirmed; nothing is written
+    (the project is built in the session, never flushed, and dropped by the rollback). The fields a form has not
+    filled yet simply do not fail: a check of the amount needs the amount."""
+    access.require(db, Permission.RESULTS_READ)
+    with db.read() as s, s.no_autoflush:
+        competition = _commission_competition(s, data.competition_id)
+        organization = s.get(Organization, data.organization_id)
+        if organization is None:
+            raise ValidationError(QT_TRANSLATE_NOOP("Errors", "There is no organization with number {id}."),
+                                  id=data.organization_id)
+        proposal = Proposal(competition=competition, organization=organization)
+        proposals._assign(s, proposal, _proposal_data(data))
+        proposal.total_budget_fen = proposal.requested_fen + proposal.matching_fen
+        proposal.intake_number = proposals.next_intake_number(s, competition)
+        s.add(proposal)  # the record rules read through the proposal's session
+        try:
+            return _evaluate(s, proposal, data.on or dt.date.today())
+        finally:
+            s.rollback()
 
 
 # --- input ---------------------------------------------------------------------------------------------------------
@@ -205,18 +261,25 @@ def _add_proposal(s: Session, competition: Competition, data: CommissionInput) -
 def _run_checks(s: Session, proposal: Proposal, on: dt.date) -> list[screening.CheckResult]:
     """Screening's automatic rules, judged on the day of the decision (a programme without an application period
     has no other day), with the credit lists always on; stored as screening stores them."""
+    results = _evaluate(s, proposal, on)
+    checked_at = audit.now()  # the change log's clock, so a replayed history (the demo) stamps the same time
+    s.add_all(EligibilityCheck(proposal_id=proposal.id, rule_code=r.code, manual=False, passed=r.passed,
+                               reason=r.message, params=r.params, checked_at=checked_at) for r in results)
+    s.flush()
+    return results
+
+
+def _evaluate(s: Session, proposal: Proposal, on: dt.date) -> list[screening.CheckResult]:
+    """The rules as screening.evaluate runs them, judged on the day of the decision with the credit lists on."""
     facts = screening._facts(s, proposal)
     facts.as_of = on
     facts.rules = {**facts.rules, "exclude_abnormal_list": True, "exclude_violation_list": True}
     results = []
-    for code, rule in (*screening.RULES, *screening.RECORD_RULES):  # as screening.evaluate, with these facts
+    for code, rule in (*screening.RULES, *screening.RECORD_RULES):
         outcome = rule(facts)
         if outcome is not None:
             passed, message, params = outcome
             results.append(screening.CheckResult(code, False, passed, message, params))
-    s.add_all(EligibilityCheck(proposal_id=proposal.id, rule_code=r.code, manual=False, passed=r.passed,
-                               reason=r.message, params=r.params) for r in results)
-    s.flush()
     return results
 
 

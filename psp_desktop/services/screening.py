@@ -260,6 +260,22 @@ RECORD_RULES: tuple[tuple[str, Rule], ...] = (  # always checked: a record, or a
     ("organization_bar", _bar),
     (bidding.BID_OVER_CEILING, lambda f: bidding.ceiling_rule(f.proposal)),
 )
+# each rule as the screening dialog, the commission form and the CLI name it (context "Screening")
+RULE_NAMES = {
+    "registration_years": QT_TRANSLATE_NOOP("Screening", "Years since registration"),
+    "annual_inspection": QT_TRANSLATE_NOOP("Screening", "Annual inspection"),
+    "rating": QT_TRANSLATE_NOOP("Screening", "Rating"),
+    "credit_lists": QT_TRANSLATE_NOOP("Screening", "Abnormal-activity and violation lists"),
+    "bank_account": QT_TRANSLATE_NOOP("Screening", "Own bank account"),
+    "request_cap": QT_TRANSLATE_NOOP("Screening", "Amount requested within the cap"),
+    "matching_ratio": QT_TRANSLATE_NOOP("Screening", "Matching funds"),
+    "management_fee": QT_TRANSLATE_NOOP("Screening", "Management fee share"),
+    "proposals_per_org": QT_TRANSLATE_NOOP("Screening", "Proposals per organization"),
+    "service_domain": QT_TRANSLATE_NOOP("Screening", "Service domain among the themes"),
+    "evaluation_record": QT_TRANSLATE_NOOP("Screening", "No failed evaluation in recent years"),
+    "organization_bar": QT_TRANSLATE_NOOP("Screening", "Bar on applications"),
+    "bid_over_ceiling": QT_TRANSLATE_NOOP("Screening", "Bid price within the ceiling"),
+}
 
 
 def _percent(part: int, whole: int, *, up: bool) -> str:

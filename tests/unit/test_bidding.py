@@ -384,6 +384,9 @@ def test_one_winner_awarded_at_its_price_then_signed_and_scheduled(database: Dat
     assert count(database, Award) == 1
     # the award now lives like any other: a schedule, an agreement, a tranche approved and paid
     tranches.set_schedule(database, award_id, list(tranches.TEMPLATES["40/40/20"][1]))
+    from psp_desktop.services import tender_notice  # signing waits for the result notice (中标结果公示)
+
+    tender_notice.publish(database, tid, dt.date(2026, 2, 20), dt.date(2026, 2, 26))
     number = tranches.sign(database, award_id, dt.date(2026, 3, 1), today=TODAY)
     assert number.startswith("XY2026-")
     first = tranches.schedule_of(database, award_id)

@@ -226,3 +226,32 @@ def _community(s: Any) -> int:
 def _tranche_ids(db: Database, award_id: int) -> list[int]:
     with db.read() as s:
         return list(s.scalars(select(Tranche.id).where(Tranche.award_id == award_id).order_by(Tranche.seq)))
+
+
+def test_the_preview_shows_the_checks_assign_stores_and_writes_nothing(database: Database) -> None:
+    comp, org = setup(database, registered_on=dt.date(2024, 9, 1), violation_list_until=dt.date(2027, 1, 1))
+    before = counts(database)
+    shown = commission.preview_checks(database, data(comp, org))
+    assert counts(database) == before
+    assert {c.code: c.passed for c in shown} == {"registration_years": False, "rating": True, "request_cap": True,
+                                                 "credit_lists": False}
+    # a form not filled in yet (no title, no amount) still gets the organization's checks
+    early = commission.preview_checks(database, data(comp, org, title="", amount_fen=0, justification=""))
+    assert {c.code for c in early} >= {"registration_years", "credit_lists"}
+    assert counts(database) == before
+    with pytest.raises(ValidationError, match="no organization"):
+        commission.preview_checks(database, data(comp, 99_999))
+
+
+def test_the_projects_of_a_programme_are_listed_with_their_award(database: Database) -> None:
+    comp, org = setup(database)
+    assert commission.projects(database, comp) == []
+    first = commission.assign(database, data(comp, org))
+    second = commission.assign(database, data(comp, org, title="社区助浴", amount_fen=3 * W, approved_by="李副主任"))
+    listed = commission.projects(database, comp)
+    assert [(p.intake_number, p.title, p.amount_fen, p.approved_by, p.status) for p in listed] == [
+        ("2026-001", "独居老人助餐服务", 12 * W, "王主任", AwardStatus.COMMITTED),
+        ("2026-002", "社区助浴", 3 * W, "李副主任", AwardStatus.COMMITTED)]
+    assert (listed[0].award_id, listed[1].proposal_id) == (first.award_id, second.proposal_id)
+    assert listed[0].organization == "望江阳光社会工作服务中心" and listed[0].decided_on == TODAY
+    assert "主任办公会" in listed[0].justification
