@@ -601,6 +601,12 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_modes import add_mode_commands  # modes compare
 
     add_mode_commands(sub)
+    from .cli_commission import add_commission_commands  # commission add, list
+
+    add_commission_commands(sub)
+    from .cli_tenders import add_tender_commands  # tenders list, add, bid, evaluate, award, notice, report, ...
+
+    add_tender_commands(sub)
     _add_users_command(sub)
     return parser
 

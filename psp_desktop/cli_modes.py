@@ -17,6 +17,7 @@ MODES = {CompetitionMode.VENTURE: QT_TRANSLATE_NOOP("Cli", "venture philanthropy
 HEADERS = (QT_TRANSLATE_NOOP("Cli", "Year"), QT_TRANSLATE_NOOP("Cli", "Mode"), QT_TRANSLATE_NOOP("Cli", "Projects"),
            QT_TRANSLATE_NOOP("Cli", "Committed (yuan)"), QT_TRANSLATE_NOOP("Cli", "Paid (yuan)"),
            QT_TRANSLATE_NOOP("Cli", "Per direct beneficiary (yuan)"),
+           QT_TRANSLATE_NOOP("Cli", "Mid-term grades (excellent/good/pass/fail)"),
            QT_TRANSLATE_NOOP("Cli", "Final grades (excellent/good/pass/fail)"),
            QT_TRANSLATE_NOOP("Cli", "Needs covered"), QT_TRANSLATE_NOOP("Cli", "Organizations (first time)"))
 WRITTEN = QT_TRANSLATE_NOOP("Cli", "{count} rows written to {path}")
@@ -56,7 +57,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print("\t".join((
             str(row.year), t("Cli", MODES[row.mode]), str(row.projects), format_yuan(row.committed_fen),
             format_yuan(row.paid_fen), format_yuan(row.per_beneficiary_fen) if row.per_beneficiary_fen is not None
-            else "—", "/".join(str(row.grades.get(g, 0)) for g in GRADE_ORDER),
+            else "—", "/".join(str(row.midterm_grades.get(g, 0)) for g in GRADE_ORDER),
+            "/".join(str(row.grades.get(g, 0)) for g in GRADE_ORDER),
             f"{row.needs_covered}/{row.needs_total}" + (f" ({share // 100}.{share % 100:02d}%)" if share else ""),
             f"{row.organizations} ({row.first_time_organizations})")))
     return 0

@@ -287,7 +287,8 @@ def test_shipped_templates_are_one_file_per_document_type() -> None:
     names = sorted(p.stem for p in template_dir().glob("*.json"))
     assert names == ["appointment_letter", "award_certificate", "blank_score_sheets", "disbursement_notice",
                      "evaluation_report", "grant_agreement", "indicator_sets", "intake_receipt", "judge_sheets",
-                     "notice_list", "participation_certificate", "round_summary", "screening_list"]
+                     "notice_list", "participation_certificate", "round_summary", "screening_list",
+                     "tender_evaluation_report", "tender_notice"]
     for path in template_dir().glob("*.json"):
         assert json.loads(path.read_text(encoding="utf-8"))["document"] == path.stem
 
