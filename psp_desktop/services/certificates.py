@@ -36,7 +36,7 @@ from ..db import Database
 from ..documents import certificate
 from ..documents.certificate import Art, CertificateTemplate, Picture
 from ..documents.formats import chinese_date, form_date
-from ..enums import AwardLevel, AwardStatus, DocumentType, ProposalStatus
+from ..enums import AwardLevel, AwardStatus, CompetitionMode, DocumentType, ProposalStatus
 from ..errors import QT_TRANSLATE_NOOP, ValidationError, os_reason
 from ..models import (
     Award,
@@ -419,8 +419,21 @@ def _award_subjects(s: Session, competition_id: int, parsed: CertificateTemplate
         .join(Organization, Organization.id == Proposal.organization_id)
         .where(Award.competition_id == competition_id, Award.status.in_(FUNDED))
         .order_by(Award.rank.is_(None), Award.rank, Award.id))
-    return [Subject(award_id, name, title, parsed.label("level", str(level)), number or "")
+    honour = _honour(parsed, _competition(s, competition_id).mode)
+    return [Subject(award_id, name, title, honour(level), number or "")
             for award_id, level, name, title, number in rows]
+
+
+def _honour(parsed: CertificateTemplate, mode: CompetitionMode) -> Callable[[AwardLevel], str]:
+    """What a project won: its prize, or without one what its mode gives (a venture grant, a tender or a commission
+    立项资助); an office's own template without the mode's label falls back to its plain "none" label."""
+    levels = parsed.labels["level"]
+
+    def honour(level: AwardLevel) -> str:
+        if level is AwardLevel.NONE and mode is not CompetitionMode.VENTURE:
+            return levels.get(f"none_{mode}", levels["none"])
+        return levels[str(level)]
+    return honour
 
 
 def _letter_subjects(s: Session, competition_id: int, parsed: CertificateTemplate) -> list[Subject]:

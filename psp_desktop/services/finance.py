@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from ..db import Database
-from ..enums import GateKind, ServiceDomain, TrancheStatus
+from ..enums import CompetitionMode, GateKind, ServiceDomain, TrancheStatus
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import Award, Clawback, Community, Competition, Organization, Payment, Proposal, Tranche
 from ..money import to_chinese_upper
@@ -73,6 +73,7 @@ class TrancheRow:
     voucher: str
     clawed_back_fen: int
     recovered_fen: int = 0     # of the clawed-back money, what has come back
+    mode: CompetitionMode = CompetitionMode.VENTURE  # its competition's
 
     @property
     def awaiting_return_fen(self) -> int:
@@ -105,7 +106,7 @@ def _tranches_query(competition_id: int | None) -> Select[Any]:
                     Organization.bank_account, Proposal.title, Proposal.domain, Community.name.label("community"),
                     Tranche.seq, Tranche.amount_fen, Tranche.gate, Tranche.gate_date, Tranche.gate_met,
                     Tranche.gate_note, Tranche.due_on, Tranche.status, Tranche.status_reason, Tranche.approved_by,
-                    Tranche.clawed_back_fen, Award.signed_on)
+                    Tranche.clawed_back_fen, Award.signed_on, Competition.mode)
              .join(Award, Tranche.award_id == Award.id).join(Proposal, Award.proposal_id == Proposal.id)
              .join(Organization, Proposal.organization_id == Organization.id)
              .join(Competition, Award.competition_id == Competition.id)
@@ -144,14 +145,14 @@ def _row(r: Row[Any], counts: Counter[int], paid: dict[int, tuple[int, dt.date |
     # unpacked as a tuple: named access on a Core row costs more than the rest of the row put together
     (tranche_id, award_id, competition_id, competition, agreement, organization, bank, account, title, domain,
      community, seq, amount, gate, gate_date, gate_met, gate_note, due_on, stored, reason, approved_by, clawed_back,
-     signed_on) = r
+     signed_on, mode) = r
     facts = _Gate(stored, gate, gate_date, gate_met, signed_on)
     paid_fen, paid_on, voucher = paid.get(tranche_id, _UNPAID)
     return TrancheRow(
         tranche_id, award_id, competition_id, competition, agreement or "", organization, bank, account, title,
         domain, community or "", seq, counts[award_id], amount, gate, gate_date, gate_note, due_on,
         tranches.effective_status(facts, facts, today), reason, approved_by,  # type: ignore[arg-type]
-        paid_fen, paid_on, voucher, clawed_back, returned.get(tranche_id, 0))
+        paid_fen, paid_on, voucher, clawed_back, returned.get(tranche_id, 0), mode)
 
 
 def is_overdue(r: TrancheRow, today: dt.date) -> bool:

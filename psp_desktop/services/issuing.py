@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from ..enums import DocumentType
+from ..enums import CompetitionMode, DocumentType
 from ..errors import QT_TRANSLATE_NOOP, ValidationError, os_reason
-from ..models import IssuedDocument, Setting
+from ..models import Competition, IssuedDocument, Setting
 from . import access, audit, laptop_keys, proposals
 from .access import Permission
 from .audit_seals_documents import ENTITY, ISSUE, KEYS_SETTING, VOID
@@ -487,6 +487,7 @@ class Entry:
     void_reason: str
     voided_at: dt.datetime | None
     qr_text: str
+    mode: CompetitionMode | None  # the mode of the competition it names; None when no competition has that name
 
     @property
     def sha_short(self) -> str:
@@ -504,19 +505,22 @@ def entries(db: Database, doc_type: DocumentType | None = None, search: str = ""
         query = query.where(IssuedDocument.voided.is_(False))
     needle = search.strip().casefold()
     with db.read() as s:
-        rows = [_entry(row) for row in s.scalars(query)]
+        # the register keeps the competition by the name the document signs (names are unique)
+        modes = dict(s.execute(select(Competition.name, Competition.mode)).all())
+        rows = [_entry(row, modes) for row in s.scalars(query)]
     if needle:
         rows = [r for r in rows if needle in " ".join((r.serial, r.subject, r.title, r.detail,
                                                        r.competition)).casefold()]
     return rows
 
 
-def _entry(row: IssuedDocument) -> Entry:
+def _entry(row: IssuedDocument, modes: Mapping[str, CompetitionMode]) -> Entry:
     payload = row.payload if isinstance(row.payload, dict) else {}
     facts = payload.get("facts") if isinstance(payload.get("facts"), dict) else {}
+    competition = str(facts.get("c", ""))
     return Entry(row.id, row.doc_type, row.serial, row.subject, str(facts.get("p", "")), str(facts.get("d", "")),
-                 str(facts.get("c", "")), str(facts.get("i", "")), row.issued_on, row.sha256, bool(row.voided),
-                 row.void_reason or "", row.voided_at, str(payload.get("qr", "")))
+                 competition, str(facts.get("i", "")), row.issued_on, row.sha256, bool(row.voided),
+                 row.void_reason or "", row.voided_at, str(payload.get("qr", "")), modes.get(competition))
 
 
 # --- verifying -------------------------------------------------------------------------------------------------------

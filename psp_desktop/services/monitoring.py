@@ -29,7 +29,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..db import Database
-from ..enums import AwardStatus, BudgetCategory, GateKind, TrancheStatus
+from ..enums import AwardStatus, BudgetCategory, CompetitionMode, GateKind, TrancheStatus
 from ..errors import QT_TRANSLATE_NOOP, ValidationError, os_reason
 from ..models import (
     Award,
@@ -276,6 +276,7 @@ class ProjectRow:
     late_withheld: bool  # a report was late and a tranche of the award is withheld
     milestones: int
     milestones_done: int
+    mode: CompetitionMode  # its competition's: 公益创投, 公益招投标 or 服务委托
 
 
 @dataclass(frozen=True)
@@ -418,7 +419,7 @@ def _project_row(facts: _Facts, reports: Sequence[ReportRow]) -> ProjectRow:
         tuple(c.category for c in _spending(facts, facts.reports) if c.over),
         any(r.late_failed_on is not None for r in reports)
         and any(t.status is TrancheStatus.WITHHELD for t in award.tranches),  # released since: no longer flagged
-        len(facts.milestones), sum(1 for m in facts.milestones if m.done_on is not None))
+        len(facts.milestones), sum(1 for m in facts.milestones if m.done_on is not None), facts.competition.mode)
 
 
 def projects(db: Database, today: dt.date, competition_id: int | None = None) -> list[ProjectRow]:

@@ -30,6 +30,7 @@ from ...errors import PspError
 from ...services.access import Permission
 from ..forms import ProblemBanner
 from ..labels import label
+from ..mode_filter import MODE_COLUMN, ModeFilter, mixed
 from ..pdf_actions import documents_folder
 from ..table import Column
 from ..tasks import run_task
@@ -73,12 +74,14 @@ COLUMNS = (
     VoidedColumn(QT_TRANSLATE_NOOP("Columns", "Status"), "voided"),
     HashColumn(QT_TRANSLATE_NOOP("Columns", "SHA-256"), "sha256"),
     Column(QT_TRANSLATE_NOOP("Columns", "Competition"), "competition"),
+    MODE_COLUMN,
 )
 REGISTER = Section("", COLUMNS, lambda _db: [],
                    QT_TRANSLATE_NOOP("Pages", "No documents issued yet"),
                    QT_TRANSLATE_NOOP("Pages", "Certificates and letters are entered here with a serial number when "
                                               "they are made (“Make certificates…”), so that any copy can be "
                                               "verified later, with or without its PDF file."), stretch="subject")
+MODE_INDEX = COLUMNS.index(MODE_COLUMN)
 FILTER_TYPES = (DocumentType.AWARD_CERTIFICATE, DocumentType.APPOINTMENT_LETTER,
                 DocumentType.PARTICIPATION_CERTIFICATE)
 
@@ -138,6 +141,7 @@ class DocumentsPage(Page):
         self.known_files: dict[str, Path] = {}  # serial → a PDF made or checked in this session
         self.dialogs: list[QDialog] = []  # modeless preview windows stay alive while open
         self._generation = 0
+        self.rows: list[Any] = []  # the register as loaded (of the chosen type); the mode filter shows some
         self._build_actions()
         self._build_filter()
         self.notice = QLabel()
@@ -146,6 +150,9 @@ class DocumentsPage(Page):
         self.notice.hide()
         self.banner = ProblemBanner(self)
         self.register = TableSection(REGISTER, self)
+        bar = self.register.stack.widget(0).layout().itemAt(0).layout()  # the filters beside the search: the
+        for widget in (self.type_filter, self.mode_filter):                # toolbar's buttons take its width
+            bar.insertWidget(bar.indexOf(self.register.count), widget)
         self.register.view.doubleClicked.connect(lambda _index: self.preview_selected())
         self.register.view.selectionModel().currentChanged.connect(lambda _c, _p: self._update_actions())
         for widget in (self.notice, self.banner):
@@ -172,7 +179,8 @@ class DocumentsPage(Page):
         for doc_type in FILTER_TYPES:
             self.type_filter.addItem("", doc_type.value)
         self.type_filter.activated.connect(lambda _i: self.reload())
-        self.toolbar.addWidget(self.type_filter)
+        self.mode_filter = ModeFilter(self)
+        self.mode_filter.chosen.connect(self._show_rows)
 
     # --- loading ------------------------------------------------------------------------------------------
 
@@ -193,8 +201,17 @@ class DocumentsPage(Page):
             self.show_data(rows)
 
     def fill(self, rows: Any) -> None:
+        self.rows = list(rows)
+        self._show_rows()
+
+    def _show_rows(self) -> None:
         serial = getattr(self.selected(), "serial", None)
+        rows = [r for r in self.rows if self.mode_filter.keeps(r)]
         self.register.set_rows(rows)
+        if self.rows:  # the filter left none: an empty list, not "no documents issued yet"
+            self.register.stack.setCurrentIndex(0)
+        self.register.view.setColumnHidden(MODE_INDEX, not mixed(rows))
+        self.register.fitter.fit()
         if serial is not None:
             self.select(serial)
         self._update_actions()

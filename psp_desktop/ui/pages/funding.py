@@ -21,8 +21,8 @@ Each tab class is built once as `Tab(page)`, where page is this FundingPage (its
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
@@ -38,12 +38,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...enums import AwardLevel, AwardStatus, CompetitionStatus
+from ...enums import AwardLevel, AwardStatus, CompetitionMode, CompetitionStatus
 from ...services import allocation, lists
 from ...services.access import Permission
 from ...services.allocation import AwardRow, Pool
 from ...services.lists import Choice
 from ..labels import label, money_text, quoted
+from ..mode_filter import ModeFilter
 from ..table import Column
 from ..tasks import run_task
 from .base import Page, Section, TableSection
@@ -105,23 +106,26 @@ class Loaded:
     competition_id: int | None
     pool: Pool | None = None
     awards: tuple[AwardRow, ...] = ()
+    mode: CompetitionMode | None = None  # the mode filter: competitions holds only this mode's
+    modes: Mapping[int, CompetitionMode] = field(default_factory=dict)  # every competition's
 
     @property
     def competition(self) -> str:
         return next((c.name for c in self.competitions if c.id == self.competition_id), "")
 
 
-def fetch_funding(db: Database, competition_id: int | None) -> Loaded:
+def fetch_funding(db: Database, competition_id: int | None, mode: CompetitionMode | None = None) -> Loaded:
     """The chosen competition's pool and awards; by default the latest competition in public notice, signing or
-    implementation, else the latest."""
-    competitions = tuple(lists.competition_choices(db))
+    implementation, else the latest. mode: only competitions (programmes) of that mode are offered."""
+    modes = {c.id: c.mode for c in lists.competitions(db)}
+    competitions = tuple(c for c in lists.competition_choices(db) if mode is None or modes.get(c.id) is mode)
     if competition_id not in {c.id for c in competitions}:
         active = [c.id for c in competitions if c.detail in ACTIVE]
         competition_id = active[0] if active else (competitions[0].id if competitions else None)
     if competition_id is None:
-        return Loaded(competitions, None)
+        return Loaded(competitions, None, mode=mode, modes=modes)
     return Loaded(competitions, competition_id, allocation.pool(db, competition_id),
-                  tuple(allocation.awards(db, competition_id)))
+                  tuple(allocation.awards(db, competition_id)), mode, modes)
 
 
 # --- the pool bar ------------------------------------------------------------------------------------------------
@@ -231,11 +235,14 @@ class FundingPage(Page):
         self.competition = QComboBox()
         self.competition.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.competition.activated.connect(lambda _i: self.choose(self.competition.currentData()))
+        self.mode_filter = ModeFilter(self)
+        self.mode_filter.chosen.connect(self.reload)  # the competition stays when it is of the mode chosen
         self.state = QLabel()
         self.state.setStyleSheet("color: #555;")
         row = QHBoxLayout()
         row.addWidget(self.competition_label)
         row.addWidget(self.competition)
+        row.addWidget(self.mode_filter)
         row.addSpacing(16)
         row.addWidget(self.state)
         row.addStretch(1)
@@ -311,8 +318,8 @@ class FundingPage(Page):
         if db is None:
             return
         self._generation += 1
-        generation, wanted = self._generation, self._competition_id
-        run_task(lambda: fetch_funding(db, wanted), lambda data: self._arrived(generation, data), self._failed)
+        generation, wanted, mode = self._generation, self._competition_id, self.mode_filter.mode
+        run_task(lambda: fetch_funding(db, wanted, mode), lambda data: self._arrived(generation, data), self._failed)
 
     def _arrived(self, generation: int, data: Loaded) -> None:
         if generation == self._generation:  # an older answer that arrived late is not shown
@@ -345,7 +352,8 @@ class FundingPage(Page):
 
     def _show_state(self, data: Loaded) -> None:
         if data.competition_id is None:
-            self.state.setText(translate("Funding", "No competitions yet."))
+            self.state.setText(translate("Funding", "No competitions in this mode.") if data.mode is not None
+                               else translate("Funding", "No competitions yet."))
             return
         counts = {status: sum(1 for a in data.awards if a.status is status) for status in AwardStatus}
         funded = counts[AwardStatus.COMMITTED] + counts[AwardStatus.SIGNED] + counts[AwardStatus.COMPLETED]

@@ -32,6 +32,7 @@ from ...services.monitoring import ProjectRow, ReportState
 from ..forms import ProblemBanner
 from ..funding_money import OVERDUE_BACKGROUND, Derived, MarkedModel, select_where, selected_row
 from ..labels import label
+from ..mode_filter import MODE_COLUMN, ModeFilter, mixed
 from ..monitoring_detail import DetailPanel
 from ..table import Column, make_proxy
 from ..tasks import run_task
@@ -106,6 +107,7 @@ def alarming(row: ProjectRow) -> bool:
 
 PROJECT_COLUMNS = (  # what needs attention first: on a laptop the last columns may be scrolled to
     Column(QT_TRANSLATE_NOOP("Columns", "Competition"), "competition"),
+    MODE_COLUMN,
     Column(QT_TRANSLATE_NOOP("Columns", "Intake no."), "intake_number"),
     Column(QT_TRANSLATE_NOOP("Columns", "Project"), "title"),
     Column(QT_TRANSLATE_NOOP("Columns", "Organization"), "organization"),
@@ -131,7 +133,9 @@ PROJECT_COLUMNS = (  # what needs attention first: on a laptop the last columns 
         show=lambda r: f"{r.milestones_done} / {r.milestones}" if r.milestones else "",
     ),
 )
-OVERDUE_COLUMN, FLAGS_COLUMN = 5, 6
+OVERDUE_COLUMN, FLAGS_COLUMN = (next(i for i, c in enumerate(PROJECT_COLUMNS) if c.attr == attr)
+                                 for attr in ("overdue_days", "flags"))
+MODE_INDEX = PROJECT_COLUMNS.index(MODE_COLUMN)
 
 
 class MonitoringPage(Page):
@@ -169,12 +173,15 @@ class MonitoringPage(Page):
         self.competition = QComboBox()
         self.competition.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.competition.activated.connect(lambda _i: self.choose(self.competition.currentData()))
+        self.mode_filter = ModeFilter(tab)
+        self.mode_filter.chosen.connect(self._mode_chosen)
         self.search = search_box(tab)
         self.search.textChanged.connect(lambda text: self._search(text))
         self.count = QLabel()
         bar = QHBoxLayout()
         bar.addWidget(self.competition_label)
         bar.addWidget(self.competition)
+        bar.addWidget(self.mode_filter)
         bar.addSpacing(12)
         bar.addWidget(self.search)
         bar.addSpacing(12)
@@ -194,7 +201,8 @@ class MonitoringPage(Page):
         self.proxy = make_proxy(self.model, self)
         self.view = make_table_view(tab)
         self.view.setModel(self.proxy)
-        self.fitter = ColumnFitter(self.view, 2, max_width=190)  # ten columns on a laptop: long names are cut
+        title = next(i for i, c in enumerate(PROJECT_COLUMNS) if c.attr == "title")
+        self.fitter = ColumnFitter(self.view, title, max_width=190)  # ten columns on a laptop: long names are cut
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._selected())
         self.empty = EmptyState(tab)
         self.empty.hide()
@@ -273,9 +281,11 @@ class MonitoringPage(Page):
         self._give_evaluations(self._competition_id)
 
     def _fill_selector(self, data: Loaded) -> None:
+        """The competitions of the chosen mode; a chosen competition of another mode gives way to all of them."""
         seen: dict[int, str] = {}
         for row in data.projects:
-            seen.setdefault(row.competition_id, row.competition)
+            if self.mode_filter.keeps(row):
+                seen.setdefault(row.competition_id, row.competition)
         if self._competition_id not in seen:
             self._competition_id = None
         self.competition.blockSignals(True)
@@ -291,13 +301,14 @@ class MonitoringPage(Page):
         rows = [
             r
             for r in (data.projects if data else ())
-            if self._competition_id is None or r.competition_id == self._competition_id
+            if (self._competition_id is None or r.competition_id == self._competition_id) and self.mode_filter.keeps(r)
         ]
         kept = self.selected_project()
         self.model.set_rows(rows)
         self.view.setColumnHidden(0, self._competition_id is not None or len({r.competition_id for r in rows}) < 2)
+        self.view.setColumnHidden(MODE_INDEX, not mixed(rows))
         self.fitter.fit()
-        has_rows = bool(rows) or data is None
+        has_rows = data is None or bool(data.projects)  # a filter that leaves none shows an empty list, not "none yet"
         self.splitter.setVisible(has_rows)
         self.empty.setVisible(not has_rows)
         if rows:  # selecting a row loads its detail
@@ -313,6 +324,16 @@ class MonitoringPage(Page):
         self._competition_id = competition_id
         self._show_rows()
         self._give_evaluations(competition_id)
+
+    def _mode_chosen(self) -> None:
+        """The mode narrows the competitions offered and the rows; the evaluations follow the competition."""
+        before = self._competition_id
+        if self.data is not None:
+            self._fill_selector(self.data)
+        if self._competition_id != before:
+            self.choose(self._competition_id)
+        else:
+            self._show_rows()
 
     def _give_evaluations(self, competition_id: int | None) -> None:
         """The evaluations tab follows the filter: set_competition when it changes, refresh when it does not."""
