@@ -23,11 +23,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open the demo database (created on first use)")
     parser.add_argument("--screenshot", metavar="FILE.png", help="render the window offscreen, save it and exit")
     parser.add_argument("--page", metavar="NAME", help="page to show (with --screenshot): Dashboard, Needs, "
-                        "Organizations, Competitions, Proposals, Judging, Results, Funding, Monitoring, "
+                        "Organizations, Competitions, Proposals, Judging, Results, Purchasing, Funding, Monitoring, "
                         "Documents, Settings")
     parser.add_argument("--size", default="1280x800", help="window size for --screenshot (default 1280x800)")
     parser.add_argument("--wait", type=int, default=0, metavar="MS", help="with --screenshot: wait this long after "
                         "the page has its data (charts drawn in the background, for instance)")
+    parser.add_argument("--tab", type=int, default=0, metavar="N", help="with --screenshot: show the page's tab N "
+                        "(0 is the first)")
     parser.add_argument("--judge-mode", action="store_true", help="open judge mode full-screen (judges sign in "
                         "with their PIN and score) instead of the main window")
     parser.add_argument("--event", metavar="FILE", help="on a judge laptop: check an event package (.pspevent) "
@@ -79,7 +81,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.bench_startup:
         window.probe = StartupProbe(window, PROCESS_START)  # type: ignore[attr-defined]
     if args.screenshot:
-        window.screenshot = Screenshot(window, Path(args.screenshot), args.wait)  # type: ignore[attr-defined]
+        window.screenshot = Screenshot(window, Path(args.screenshot), args.wait, args.tab)  # type: ignore[attr-defined]
     window.show()
     app.processEvents()  # paint the shell before building the first page and touching the database
     QTimer.singleShot(0, window.show_first_page)

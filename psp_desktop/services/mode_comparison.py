@@ -219,6 +219,7 @@ COLUMNS = (
     Column("资助项目数", "projects", Kind.INT, 10), Column("承诺资金（元）", "committed", Kind.MONEY, 16),
     Column("已拨付资金（元）", "paid", Kind.MONEY, 16), Column("直接受益人数", "beneficiaries", Kind.INT, 12),
     Column("人均资金（元）", "per_beneficiary", Kind.MONEY, 14),
+    *(Column(f"中期评估{label}", f"midterm_{grade.value}", Kind.INT, 12) for grade, label in GRADE_HEADERS.items()),
     *(Column(f"终期评估{label}", f"grade_{grade.value}", Kind.INT, 12) for grade, label in GRADE_HEADERS.items()),
     Column("已覆盖需求数", "needs_covered", Kind.INT, 12), Column("年度需求总数", "needs_total", Kind.INT, 12),
     Column("需求覆盖率", "needs_share", Kind.TEXT, 10), Column("资助机构数", "organizations", Kind.INT, 10),
@@ -228,7 +229,7 @@ NOTES = (
     "资助项目：该年度该模式下资助状态为已承诺、已签约或已结项的项目（年度按大赛/项目所属年度）。",
     "承诺资金、已拨付资金与资金管理页口径一致：承诺资金为未取消的各期拨付之和，已拨付为实际付款之和。",
     "人均资金 = 承诺资金 ÷ 资助项目的直接受益人数之和，四舍五入到分；无受益人数时留空。",
-    "终期评估：已定稿（异议期结束）的终期评估等级分布。",
+    "中期评估、终期评估：已定稿（异议期结束）的评估等级分布；项目未结项时只有中期评估。",
     "需求覆盖率 = 该模式该年度资助项目所回应的需求数 ÷ 截至该年度登记且尚未满足的需求总数；同一需求可被多种模式回应。",
     "首次获资助机构：此前任何年度、任何模式均未获资助的机构。",
 )
@@ -268,6 +269,7 @@ def _values(rows: Iterable[ComparisonRow]) -> Iterable[dict[str, object]]:
     for r in rows:
         yield {"year": r.year, "mode": r.mode, "projects": r.projects, "committed": r.committed_fen,
                "paid": r.paid_fen, "beneficiaries": r.direct_beneficiaries, "per_beneficiary": r.per_beneficiary_fen,
+               **{f"midterm_{g.value}": n for g, n in r.midterm_grades.items()},
                **{f"grade_{g.value}": n for g, n in r.grades.items()}, "needs_covered": r.needs_covered,
                "needs_total": r.needs_total, "needs_share": share_text(r), "organizations": r.organizations,
                "first_time": r.first_time_organizations}

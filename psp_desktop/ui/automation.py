@@ -71,16 +71,20 @@ class StartupProbe(QObject):
 class Screenshot(QObject):
     """Saves the window once the database is open and the shown page has its data, then quits."""
 
-    def __init__(self, window: MainWindow, path: Path, wait_ms: int = 0) -> None:
+    def __init__(self, window: MainWindow, path: Path, wait_ms: int = 0, tab: int = 0) -> None:
         super().__init__(window)
         self.window = window
         self.path = path
         self.wait_ms = wait_ms
+        self.tab = tab
         window.database_opened.connect(self.wait_for_page)
         window.database_failed.connect(self.failed)
 
     def wait_for_page(self) -> None:
         page = self.window.current_page()
+        tabs = getattr(page, "tabs", None)
+        if self.tab and tabs is not None:
+            tabs.setCurrentIndex(self.tab)
         if page.is_loaded:
             self.shoot()
         else:

@@ -43,6 +43,7 @@ NAV_LABELS = {
     "Proposals": QT_TRANSLATE_NOOP("MainWindow", "Proposals"),
     "Judging": QT_TRANSLATE_NOOP("MainWindow", "Judging"),
     "Results": QT_TRANSLATE_NOOP("MainWindow", "Results"),
+    "Purchasing": QT_TRANSLATE_NOOP("MainWindow", "Bidding and commission"),
     "Funding": QT_TRANSLATE_NOOP("MainWindow", "Funding"),
     "Monitoring": QT_TRANSLATE_NOOP("MainWindow", "Monitoring"),
     "Documents": QT_TRANSLATE_NOOP("MainWindow", "Documents"),
@@ -89,6 +90,10 @@ def make_page(name: str, window: MainWindow) -> Page:
         from .pages.monitoring import MonitoringPage
 
         return MonitoringPage()
+    if name == "Purchasing":
+        from .pages.purchasing import PurchasingPage
+
+        return PurchasingPage()
     if name == "Funding":
         from .pages.funding import FundingPage
 

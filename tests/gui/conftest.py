@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from psp_desktop.db import Database
 from psp_desktop.settings import Settings
 
 
@@ -21,6 +22,16 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     create_demo(db)
     db.close()
     return path
+
+
+@pytest.fixture
+def database(database: Database) -> Iterator[Database]:
+    """The shared fixture, with the test's background tasks finished before it closes: a task still reading when
+    the engine is disposed would leave a PostgreSQL connection to the garbage collector."""
+    yield database
+    from psp_desktop.ui import tasks
+
+    tasks.wait_for_all()
 
 
 @pytest.fixture

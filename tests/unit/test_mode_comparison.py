@@ -217,9 +217,10 @@ def test_the_workbook_holds_every_row_in_yuan(database: Database, tmp_path: Path
     header, *rows = sheet
     assert header[:7] == ["年度", "模式", "资助项目数", "承诺资金（元）", "已拨付资金（元）", "直接受益人数",
                           "人均资金（元）"]
-    assert header[7:] == ["终期评估优秀", "终期评估良好", "终期评估合格", "终期评估不合格", "已覆盖需求数",
+    assert header[7:] == ["中期评估优秀", "中期评估良好", "中期评估合格", "中期评估不合格",
+                          "终期评估优秀", "终期评估良好", "终期评估合格", "终期评估不合格", "已覆盖需求数",
                           "年度需求总数", "需求覆盖率", "资助机构数", "首次获资助机构数"]
-    assert rows[0] == [2025, "公益创投", 2, 160000, 50000, 150, 1066.67, 1, 1, 0, 0, 1, 2, "50.00%", 2, 2]
+    assert rows[0] == [2025, "公益创投", 2, 160000, 50000, 150, 1066.67, 0, 0, 1, 0, 1, 1, 0, 0, 1, 2, "50.00%", 2, 2]
     assert rows[5][:7] == [2026, "服务委托", 1, 30000, 0, 0, ""]
     assert len(rows) == 6
     assert [p.name for p in out.iterdir()] == ["模式比较.xlsx"]  # no temporary file left behind
@@ -244,7 +245,7 @@ def test_the_command_line_prints_and_saves_the_comparison(database: Database, tm
     header, *lines = capsys.readouterr().out.splitlines()
     assert header.split("\t")[:3] == ["Year", "Mode", "Projects"] and len(lines) == 3
     assert lines[0].split("\t") == ["2025", "venture philanthropy", "2", "160,000.00", "50,000.00", "1,066.67",
-                                    "1/1/0/0", "1/2 (50.00%)", "2 (2)"]  # as the workbook says
+                                    "0/0/1/0", "1/1/0/0", "1/2 (50.00%)", "2 (2)"]  # as the workbook says
     path = tmp_path / "modes.xlsx"
     assert cli.main(["--db", str(database.path), "modes", "compare", "--xlsx", str(path)]) == 0
     assert capsys.readouterr().out.strip() == f"6 rows written to {path}" and path.is_file()

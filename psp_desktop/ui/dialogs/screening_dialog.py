@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ...enums import ScreeningOutcome
 from ...errors import PspError
 from ...services import proposals, screening
-from ...services.screening import CheckResult
+from ...services.screening import RULE_NAMES, CheckResult
 from ..capacity_panel import CapacityPanel
 from ..forms import ProblemBanner
 from ..labels import label
@@ -37,21 +37,6 @@ if TYPE_CHECKING:
 
 translate = QCoreApplication.translate
 
-RULE_NAMES = {
-    "registration_years": QT_TRANSLATE_NOOP("Screening", "Years since registration"),
-    "annual_inspection": QT_TRANSLATE_NOOP("Screening", "Annual inspection"),
-    "rating": QT_TRANSLATE_NOOP("Screening", "Rating"),
-    "credit_lists": QT_TRANSLATE_NOOP("Screening", "Abnormal-activity and violation lists"),
-    "bank_account": QT_TRANSLATE_NOOP("Screening", "Own bank account"),
-    "request_cap": QT_TRANSLATE_NOOP("Screening", "Amount requested within the cap"),
-    "matching_ratio": QT_TRANSLATE_NOOP("Screening", "Matching funds"),
-    "management_fee": QT_TRANSLATE_NOOP("Screening", "Management fee share"),
-    "proposals_per_org": QT_TRANSLATE_NOOP("Screening", "Proposals per organization"),
-    "service_domain": QT_TRANSLATE_NOOP("Screening", "Service domain among the themes"),
-    "evaluation_record": QT_TRANSLATE_NOOP("Screening", "No failed evaluation in recent years"),
-    "organization_bar": QT_TRANSLATE_NOOP("Screening", "Bar on applications"),
-    "bid_over_ceiling": QT_TRANSLATE_NOOP("Screening", "Bid price within the ceiling"),
-}
 CHECK_COLUMNS = (
     Column(QT_TRANSLATE_NOOP("Columns", "Result"), "result"),
     Column(QT_TRANSLATE_NOOP("Columns", "Check"), "name"),
