@@ -1,3 +1,3 @@
 """PSP Desktop: community venture-philanthropy competitions and public-service purchasing, offline."""
 
-__version__ = "0.1.0"
+__version__ = "0.9.0"

@@ -584,6 +584,7 @@ DECISION_PHRASES = {
     "credit_lists": "机构被列入活动异常名录",
     "bank_account": "机构未开设独立银行账户，无法接收资助资金",
     "request_cap": "申请金额超过单个项目资助上限",
+    "bid_over_ceiling": "投标报价超过最高限价，为无效投标",
     "matching_ratio": "配套资金比例低于大赛要求",
     "management_fee": "管理费超过总预算10%的上限，须调整预算",
     "proposals_per_org": "超过每家机构最多申报2个项目的限制",

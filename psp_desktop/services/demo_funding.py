@@ -42,6 +42,7 @@ from . import (
     demo_evaluation,
     demo_judging,
     demo_monitoring,
+    demo_purchasing,
     demo_users,
     issuing,
     matching,
@@ -90,6 +91,7 @@ def build_history(builder: _DemoBuilder, experts: Sequence[Judge], public: Seque
     with _stamped(builder.s):
         last_year = demo_judging.prepare_last_year(builder, experts, public)
         story = _Story(builder, experts, public)
+        demo_purchasing.plan(builder, story, experts)  # the 2025 tender and commission, on the same clock
         story.play(until=FIRST_HALF)
         demo_judging.judge_last_year(builder, last_year, experts, public)
         story.play()

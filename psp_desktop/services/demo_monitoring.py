@@ -54,19 +54,16 @@ def plan(story: _Story, funded: list[int], *, cancelled: int, failed: int, clawe
     live = [a for a in funded if a != cancelled]
     late = rng.choice([a for a in live if a not in (failed, clawed)])
     overspent = rng.choice([a for a in live if a not in (failed, clawed, late)])
-    monitor = _Monitor(story, rng)
+    monitor = Monitor(story, rng)
     for award_id in funded:
         until = dt.date(2025, 8, 11) if award_id == cancelled else LAST_DAY
         monitor.project(award_id, until, late=award_id == late, weak=award_id == failed,
                         overspent=award_id == overspent)
     monitor.visits(live, clawed=clawed, late=late)
-    for due in monitor.due_dates:
-        if due <= LAST_DAY:
-            check = monitor.working_day(due + dt.timedelta(days=monitoring.Rules().grace_days + 1))
-            story.at(dt.datetime.combine(check, dt.time(8, 45)), monitor.late_rule)
+    monitor.late_checks()
 
 
-class _Monitor:
+class Monitor:
     def __init__(self, story: _Story, rng: random.Random) -> None:
         self.story = story
         self.rng = rng
@@ -88,19 +85,28 @@ class _Monitor:
     def at(self, when: dt.datetime, action: Callable[[], None]) -> None:
         self.story.at(when, action)
 
+    def late_checks(self) -> None:
+        """The late-report rule the day after each deadline's grace days, as when staff open the Monitoring page."""
+        for due in self.due_dates:
+            if due <= LAST_DAY:
+                check = self.working_day(due + dt.timedelta(days=monitoring.Rules().grace_days + 1))
+                self.at(dt.datetime.combine(check, dt.time(8, 45)), self.late_rule)
+
     # --- one project ---------------------------------------------------------------------------------------------
 
-    def project(self, award_id: int, until: dt.date, *, late: bool, weak: bool, overspent: bool) -> None:
+    def project(self, award_id: int, until: dt.date, *, late: bool, weak: bool, overspent: bool,
+                setup: tuple[dt.date, dt.date] = (dt.date(2025, 1, 6), dt.date(2025, 1, 10))) -> None:
+        """setup: the days in which the schedule and milestones are drafted (the first week of the project)."""
         award, proposal = self.story._award(award_id), self.story._proposal(award_id)
         start, end = monitoring.project_period(proposal, award)
-        setup = self.moment(dt.date(2025, 1, 6), dt.date(2025, 1, 10), (9, 11))
-        self.at(setup, partial(self._setup, award_id))
+        setup_at = self.moment(*setup, (9, 11))
+        self.at(setup_at, partial(self._setup, award_id))
         drafts = monitoring.draft_milestones(proposal.activity_plan, start, end)
         for seq, (_title, planned) in enumerate(drafts, 1):
             if weak and seq % 2 == 0 and planned >= dt.date(2025, 4, 1):
                 continue  # fewer than half of its activities held: its mid-term evaluation fails
             first = max(planned + dt.timedelta(days=self.rng.randint(5, 20 if not late else 45)),
-                        setup.date() + dt.timedelta(days=1))
+                        setup_at.date() + dt.timedelta(days=1))
             if first <= until:
                 self.at(self.moment(first, min(first + dt.timedelta(days=8), until), (15, 17)),
                         partial(self._done, proposal.id, seq))
@@ -141,15 +147,15 @@ class _Monitor:
                 self.at(self.moment(dt.date(2025, 11, 10), dt.date(2025, 11, 21), (14, 16)),
                         partial(self._rectified, award_id))
             else:
-                self._plain_visit(award_id, self.moment(dt.date(2025, 5, 12), dt.date(2025, 11, 28)))
+                self.plain_visit(award_id, self.moment(dt.date(2025, 5, 12), dt.date(2025, 11, 28)))
             if award_id == late:
                 when = self.moment(dt.date(2026, 8, 17), dt.date(2026, 8, 28))
                 self.at(when, partial(self._visit, award_id, monitoring.Visit(
                     when.date(), "陈志刚", OPEN_FINDINGS, True, OPEN_RECTIFICATION)))
             elif self.rng.random() < 0.5:
-                self._plain_visit(award_id, self.moment(dt.date(2026, 3, 2), dt.date(2026, 10, 30)))
+                self.plain_visit(award_id, self.moment(dt.date(2026, 3, 2), dt.date(2026, 10, 30)))
 
-    def _plain_visit(self, award_id: int, when: dt.datetime) -> None:
+    def plain_visit(self, award_id: int, when: dt.datetime) -> None:
         visit = monitoring.Visit(when.date(), self.rng.choice(VISITORS), self.rng.choice(GOOD_FINDINGS))
         self.at(when, partial(self._visit, award_id, visit))
 

@@ -17,10 +17,11 @@ import random
 from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from ..enums import NeedSource, ServiceDomain
 from ..models import Community, CommunityNeed, Competition, CompetitionTheme, Proposal
-from ..models.competition import theme_need
+from ..models.competition import tender_need, theme_need
 from ..models.proposal import proposal_need
 from . import demo_content as content
 from . import demo_names as names
@@ -62,6 +63,15 @@ def add(builder: _DemoBuilder) -> None:
     s.execute(insert(proposal_need), [{"proposal_id": p, "need_id": n.id}
                                       for p, n in sorted(links, key=lambda link: (link[0], link[1].id))])
     _target(builder, needs)
+    _tenders(s, links)
+
+
+def _tenders(s: Session, links: list[tuple[int, CommunityNeed]]) -> None:
+    """A tender was written from the needs its bids answer: the office surveyed them before publishing it."""
+    bids = dict(s.execute(select(Proposal.id, Proposal.tender_id).where(Proposal.tender_id.is_not(None))).all())
+    pairs = sorted({(bids[p], n.id) for p, n in links if p in bids})
+    if pairs:
+        s.execute(insert(tender_need), [{"tender_id": t, "need_id": n} for t, n in pairs])
 
 
 def _topic(domain: ServiceDomain, title: str) -> content.Topic:

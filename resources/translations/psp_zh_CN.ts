@@ -1295,6 +1295,74 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>项目</translation>
     </message>
     <message>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>Approved by</source>
+        <translation>审批人</translation>
+    </message>
+    <message>
+        <source>Decided on</source>
+        <translation>决定日期</translation>
+    </message>
+    <message>
+        <source>project commission (服务委托): assign a project directly, list a programme&apos;s projects</source>
+        <translation>服务委托：直接委托项目，列出委托计划的项目</translation>
+    </message>
+    <message>
+        <source>assign a project to an organization and fund it; prints its intake number, award and checks</source>
+        <translation>将项目直接委托给机构并予以资助；显示受理编号、资助记录和资格检查结果</translation>
+    </message>
+    <message>
+        <source>the commission programme: its number or (part of) its name</source>
+        <translation>委托计划：编号或名称（可只写一部分）</translation>
+    </message>
+    <message>
+        <source>the organization&apos;s number or unified social credit code</source>
+        <translation>机构编号或统一社会信用代码</translation>
+    </message>
+    <message>
+        <source>the project&apos;s name</source>
+        <translation>项目名称</translation>
+    </message>
+    <message>
+        <source>the service domain (elderly, children… or its Chinese name)</source>
+        <translation>服务领域（elderly、children… 或中文名称）</translation>
+    </message>
+    <message>
+        <source>the amount commissioned, in yuan (120000 or 12万)</source>
+        <translation>委托金额，单位元（120000 或 12万）</translation>
+    </message>
+    <message>
+        <source>why this organization is assigned the project</source>
+        <translation>委托该机构承接项目的理由</translation>
+    </message>
+    <message>
+        <source>who approved the commission</source>
+        <translation>审批人</translation>
+    </message>
+    <message>
+        <source>first month of service (default: the month of the decision)</source>
+        <translation>服务起始月份（默认：决定日期所在月份）</translation>
+    </message>
+    <message>
+        <source>last month of service (default: eleven months after the first)</source>
+        <translation>服务结束月份（默认：起始月份后第 11 个月）</translation>
+    </message>
+    <message>
+        <source>the day of the decision (default: today)</source>
+        <translation>决定日期（默认：今天）</translation>
+    </message>
+    <message>
+        <source>direct beneficiaries</source>
+        <translation>直接受益人数</translation>
+    </message>
+    <message>
+        <source>a programme&apos;s commissioned projects</source>
+        <translation>列出委托计划的委托项目</translation>
+    </message>
+    <message>
         <source>Award or role</source>
         <translation>奖项或职务</translation>
     </message>
@@ -2371,6 +2439,10 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>人均资金（元）</translation>
     </message>
     <message>
+        <source>Mid-term grades (excellent/good/pass/fail)</source>
+        <translation>中期评估（优秀/良好/合格/不合格）</translation>
+    </message>
+    <message>
         <source>Final grades (excellent/good/pass/fail)</source>
         <translation>终期评估（优秀/良好/合格/不合格）</translation>
     </message>
@@ -2401,6 +2473,254 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>save the comparison as a workbook instead of printing it</source>
         <translation>把比较结果保存为工作簿，而不是打印出来</translation>
+    </message>
+    <message>
+        <source>Tender code</source>
+        <translation>项目编号</translation>
+    </message>
+    <message>
+        <source>Tender project</source>
+        <translation>招标项目</translation>
+    </message>
+    <message>
+        <source>Ceiling (yuan)</source>
+        <translation>最高限价（元）</translation>
+    </message>
+    <message>
+        <source>Price points</source>
+        <translation>价格分</translation>
+    </message>
+    <message>
+        <source>Bids</source>
+        <translation>投标数</translation>
+    </message>
+    <message>
+        <source>Result notice</source>
+        <translation>中标结果公示</translation>
+    </message>
+    <message>
+        <source>Proposal</source>
+        <translation>申报编号</translation>
+    </message>
+    <message>
+        <source>Bid price (yuan)</source>
+        <translation>投标报价（元）</translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation>有效性</translation>
+    </message>
+    <message>
+        <source>Panel score</source>
+        <translation>评审得分</translation>
+    </message>
+    <message>
+        <source>Panel part</source>
+        <translation>评审分</translation>
+    </message>
+    <message>
+        <source>Price score</source>
+        <translation>价格分</translation>
+    </message>
+    <message>
+        <source>taking bids</source>
+        <translation>接受投标</translation>
+    </message>
+    <message>
+        <source>bids closed</source>
+        <translation>投标截止</translation>
+    </message>
+    <message>
+        <source>awarded</source>
+        <translation>已中标</translation>
+    </message>
+    <message>
+        <source>no winner</source>
+        <translation>流标</translation>
+    </message>
+    <message>
+        <source>Tender {code} added (number {id}).</source>
+        <translation>已添加招标项目 {code}（编号 {id}）。</translation>
+    </message>
+    <message>
+        <source>Proposal {id} bids {price} yuan for tender {code}.</source>
+        <translation>申报 {id} 以 {price} 元投标招标项目 {code}。</translation>
+    </message>
+    <message>
+        <source>Tender {code} {name}: ceiling {ceiling} yuan, {price_points} price points.</source>
+        <translation>招标项目 {code} {name}：最高限价 {ceiling} 元，价格分 {price_points} 分。</translation>
+    </message>
+    <message>
+        <source>One valid bid: no price comparison; accept or reject it with `psp tenders single`.</source>
+        <translation>只有一份有效投标：不进行价格比较；请用 `psp tenders single` 接受或拒绝。</translation>
+    </message>
+    <message>
+        <source>Not final: round {round} is not frozen.</source>
+        <translation>结果尚未确定：{round}尚未冻结。</translation>
+    </message>
+    <message>
+        <source>Not final: the panel has not scored yet.</source>
+        <translation>结果尚未确定：评标委员会尚未评分。</translation>
+    </message>
+    <message>
+        <source>Winner: {organization} ({intake}), {price} yuan.</source>
+        <translation>中标单位：{organization}（{intake}），{price} 元。</translation>
+    </message>
+    <message>
+        <source>No winner: {reason}</source>
+        <translation>流标：{reason}</translation>
+    </message>
+    <message>
+        <source>Result notice of tender {code} published: {start} to {end}.</source>
+        <translation>招标项目 {code} 的中标结果已公示：{start} 至 {end}。</translation>
+    </message>
+    <message>
+        <source>Objection to tender {code} recorded ({date}); the winner&apos;s agreement waits for its resolution.</source>
+        <translation>已记录对招标项目 {code} 的异议（{date}）；中标单位的协议须待异议处理后签订。</translation>
+    </message>
+    <message>
+        <source>Objection to tender {code} resolved.</source>
+        <translation>对招标项目 {code} 的异议已处理。</translation>
+    </message>
+    <message>
+        <source>project bidding (公益招投标): tenders, bids, the evaluation, the winner and its result notice</source>
+        <translation>公益招投标：招标项目、投标、评标、中标单位及中标结果公示</translation>
+    </message>
+    <message>
+        <source>list a bidding competition&apos;s tenders</source>
+        <translation>列出招投标项目中的招标项目</translation>
+    </message>
+    <message>
+        <source>make a proposal a bid for a tender at a price</source>
+        <translation>将一份申报作为对招标项目的投标并报价</translation>
+    </message>
+    <message>
+        <source>the proposal&apos;s number</source>
+        <translation>申报的编号</translation>
+    </message>
+    <message>
+        <source>the bid price</source>
+        <translation>投标报价</translation>
+    </message>
+    <message>
+        <source>show every bid with its panel part, price score, total and rank</source>
+        <translation>显示每份投标的评审分、价格分、综合得分和名次</translation>
+    </message>
+    <message>
+        <source>save the evaluation report (评标报告), or with --notice the result notice, as PDF</source>
+        <translation>将评标报告（或加 --notice 时的中标结果公示）保存为 PDF</translation>
+    </message>
+    <message>
+        <source>the result notice (中标结果公示) instead of the evaluation report</source>
+        <translation>保存中标结果公示，而不是评标报告</translation>
+    </message>
+    <message>
+        <source>date printed on the evaluation report (default: today; the notice carries its first day)</source>
+        <translation>评标报告上打印的日期（默认：今天；公示使用公示首日）</translation>
+    </message>
+    <message>
+        <source>the tender&apos;s code (e.g. ZB2026-01) or number</source>
+        <translation>招标项目的项目编号（如 ZB2026-01）或编号</translation>
+    </message>
+    <message>
+        <source>publish a tender project in a bidding competition</source>
+        <translation>在招投标项目中发布一个招标项目</translation>
+    </message>
+    <message>
+        <source>the tender&apos;s code</source>
+        <translation>招标项目编号</translation>
+    </message>
+    <message>
+        <source>the ceiling price (最高限价)</source>
+        <translation>最高限价</translation>
+    </message>
+    <message>
+        <source>the points of the price score, 0 to 100 (the panel has the rest)</source>
+        <translation>价格分的分值，0 至 100（其余为评审分）</translation>
+    </message>
+    <message>
+        <source>the service domain</source>
+        <translation>服务领域</translation>
+    </message>
+    <message>
+        <source>the first day of the service</source>
+        <translation>服务开始日期</translation>
+    </message>
+    <message>
+        <source>the last day of the service</source>
+        <translation>服务结束日期</translation>
+    </message>
+    <message>
+        <source>what a bidder must hold</source>
+        <translation>投标人须具备的资格</translation>
+    </message>
+    <message>
+        <source>what the service is</source>
+        <translation>服务内容</translation>
+    </message>
+    <message>
+        <source>the community needs it answers</source>
+        <translation>对应的社区需求</translation>
+    </message>
+    <message>
+        <source>award the tender to a bid (at its price), or close it with no winner</source>
+        <translation>按投标报价确定中标单位，或以流标结束</translation>
+    </message>
+    <message>
+        <source>the winning bid</source>
+        <translation>中标的投标</translation>
+    </message>
+    <message>
+        <source>no winner (流标)</source>
+        <translation>无中标单位（流标）</translation>
+    </message>
+    <message>
+        <source>why: required for no winner or a winner other than the first-ranked bid</source>
+        <translation>理由：流标或中标单位不是排名第一的投标时必填</translation>
+    </message>
+    <message>
+        <source>accept or reject the only valid bid (judged on necessity and feasibility)</source>
+        <translation>接受或拒绝唯一的有效投标（按必要性和可行性评审）</translation>
+    </message>
+    <message>
+        <source>accept the bid</source>
+        <translation>接受该投标</translation>
+    </message>
+    <message>
+        <source>reject the bid</source>
+        <translation>拒绝该投标</translation>
+    </message>
+    <message>
+        <source>the panel&apos;s reason</source>
+        <translation>评标委员会的理由</translation>
+    </message>
+    <message>
+        <source>publish the result notice (中标结果公示) with its period</source>
+        <translation>发布中标结果公示并设定公示期</translation>
+    </message>
+    <message>
+        <source>the notice&apos;s first day</source>
+        <translation>公示首日</translation>
+    </message>
+    <message>
+        <source>the notice&apos;s last day</source>
+        <translation>公示末日</translation>
+    </message>
+    <message>
+        <source>record the objection raised during the notice</source>
+        <translation>记录公示期内提出的异议</translation>
+    </message>
+    <message>
+        <source>the day it was raised (default: today)</source>
+        <translation>提出异议的日期（默认：今天）</translation>
+    </message>
+    <message>
+        <source>record how the objection was resolved</source>
+        <translation>记录异议的处理结果</translation>
+    </message>
+    <message>
+        <source>the resolution</source>
+        <translation>处理结果</translation>
     </message>
 </context>
 <context>
@@ -2562,6 +2882,18 @@ The current database is replaced by it. A copy of the current file is kept first
         <translation>项目名称</translation>
     </message>
     <message>
+        <source>Contracted organization</source>
+        <translation>承接机构</translation>
+    </message>
+    <message>
+        <source>Decided on</source>
+        <translation>决定日期</translation>
+    </message>
+    <message>
+        <source>Award status</source>
+        <translation>资助状态</translation>
+    </message>
+    <message>
         <source>Award level</source>
         <translation>奖项等级</translation>
     </message>
@@ -2720,6 +3052,62 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>Mode</source>
         <translation>模式</translation>
+    </message>
+    <message>
+        <source>Projects funded</source>
+        <translation>资助项目数</translation>
+    </message>
+    <message>
+        <source>Direct beneficiaries</source>
+        <translation>直接受益人数</translation>
+    </message>
+    <message>
+        <source>Per beneficiary (yuan)</source>
+        <translation>人均资金（元）</translation>
+    </message>
+    <message>
+        <source>Mid-term: excellent</source>
+        <translation>中期优秀</translation>
+    </message>
+    <message>
+        <source>Mid-term: good</source>
+        <translation>中期良好</translation>
+    </message>
+    <message>
+        <source>Mid-term: pass</source>
+        <translation>中期合格</translation>
+    </message>
+    <message>
+        <source>Mid-term: fail</source>
+        <translation>中期不合格</translation>
+    </message>
+    <message>
+        <source>Final: excellent</source>
+        <translation>终期优秀</translation>
+    </message>
+    <message>
+        <source>Final: good</source>
+        <translation>终期良好</translation>
+    </message>
+    <message>
+        <source>Final: pass</source>
+        <translation>终期合格</translation>
+    </message>
+    <message>
+        <source>Final: fail</source>
+        <translation>终期不合格</translation>
+    </message>
+    <message>
+        <source>Needs covered</source>
+        <translation>需求覆盖</translation>
+    </message>
+    <message>
+        <source>Organizations funded</source>
+        <translation>资助机构数</translation>
+    </message>
+    <message>
+        <source>First-time organizations</source>
+        <translation>首次获资助机构数</translation>
     </message>
     <message>
         <source>Organizer</source>
@@ -3172,6 +3560,209 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
         <source>Flags</source>
         <translation>提示</translation>
+    </message>
+    <message>
+        <source>Funding mode</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>Tender code</source>
+        <translation>项目编号</translation>
+    </message>
+    <message>
+        <source>Tender project</source>
+        <translation>招标项目</translation>
+    </message>
+    <message>
+        <source>Domain</source>
+        <translation>服务领域</translation>
+    </message>
+    <message>
+        <source>Ceiling (yuan)</source>
+        <translation>最高限价（元）</translation>
+    </message>
+    <message>
+        <source>Price points</source>
+        <translation>价格分值</translation>
+    </message>
+    <message>
+        <source>Service period</source>
+        <translation>服务期限</translation>
+    </message>
+    <message>
+        <source>Bids</source>
+        <translation>投标数</translation>
+    </message>
+    <message>
+        <source>Public notice</source>
+        <translation>公示</translation>
+    </message>
+    <message>
+        <source>Bid price (yuan)</source>
+        <translation>投标报价（元）</translation>
+    </message>
+    <message>
+        <source>Valid bid</source>
+        <translation>投标有效性</translation>
+    </message>
+    <message>
+        <source>Panel part</source>
+        <translation>评审分</translation>
+    </message>
+    <message>
+        <source>Price score</source>
+        <translation>价格分</translation>
+    </message>
+</context>
+<context>
+    <name>Commission</name>
+    <message>
+        <source>Projects: {count}; total {amount} yuan</source>
+        <translation>项目 {count} 个，合计 {amount} 元</translation>
+    </message>
+    <message>
+        <source>{organization} · {amount} yuan · approved by {approver} on {date} · {status}</source>
+        <translation>{organization} · {amount} 元 · {approver} 于 {date} 审批 · {status}</translation>
+    </message>
+    <message>
+        <source>No automatic check was stored for this project.</source>
+        <translation>该项目没有保存自动检查结果。</translation>
+    </message>
+    <message>
+        <source>Commissioned: intake number {number}, award {award}.</source>
+        <translation>已委托：受理编号 {number}，资助记录 {award}。</translation>
+    </message>
+    <message>
+        <source>Commission programme</source>
+        <translation>委托计划</translation>
+    </message>
+    <message>
+        <source>Commission a project…</source>
+        <translation>委托项目…</translation>
+    </message>
+    <message>
+        <source>Assign a project directly to a qualified organization, with the justification and who approved it.</source>
+        <translation>将项目直接委托给符合条件的社会组织，并写明委托理由和审批人。</translation>
+    </message>
+    <message>
+        <source>Justification</source>
+        <translation>委托理由</translation>
+    </message>
+    <message>
+        <source>Eligibility checks when commissioned</source>
+        <translation>委托时的资格检查</translation>
+    </message>
+    <message>
+        <source>No commission programme yet</source>
+        <translation>还没有服务委托计划</translation>
+    </message>
+    <message>
+        <source>Projects are commissioned within a programme: on the Competitions page, create a competition whose mode is “Project commission”, then come back here.</source>
+        <translation>项目须在委托计划内委托：请先在“大赛管理”页新建一个模式为“服务委托”的大赛，再回到这里。</translation>
+    </message>
+    <message>
+        <source>{check}: passed — {reason}</source>
+        <translation>{check}：通过 — {reason}</translation>
+    </message>
+    <message>
+        <source>{check}: failed, the organization cannot be commissioned — {reason}</source>
+        <translation>{check}：未通过，不能委托该机构 — {reason}</translation>
+    </message>
+    <message>
+        <source>{check}: failed (shown, left to the justification) — {reason}</source>
+        <translation>{check}：未通过（仅提示，由委托理由说明）— {reason}</translation>
+    </message>
+    <message>
+        <source>Commission a project</source>
+        <translation>委托项目</translation>
+    </message>
+    <message>
+        <source>{competition}: the project is assigned directly to the organization and funded at the amount given.</source>
+        <translation>{competition}：项目直接委托给承接机构，按所填金额资助。</translation>
+    </message>
+    <message>
+        <source>type part of the name to search</source>
+        <translation>输入名称的一部分搜索</translation>
+    </message>
+    <message>
+        <source>Organization:</source>
+        <translation>承接机构：</translation>
+    </message>
+    <message>
+        <source>Project:</source>
+        <translation>项目名称：</translation>
+    </message>
+    <message>
+        <source>the project&apos;s name</source>
+        <translation>项目名称</translation>
+    </message>
+    <message>
+        <source>— none —</source>
+        <translation>— 无 —</translation>
+    </message>
+    <message>
+        <source>Service domain:</source>
+        <translation>服务领域：</translation>
+    </message>
+    <message>
+        <source>Community:</source>
+        <translation>社区：</translation>
+    </message>
+    <message>
+        <source>Amount (yuan):</source>
+        <translation>委托金额（元）：</translation>
+    </message>
+    <message>
+        <source>Direct beneficiaries:</source>
+        <translation>直接受益人数：</translation>
+    </message>
+    <message>
+        <source>Service from:</source>
+        <translation>服务期自：</translation>
+    </message>
+    <message>
+        <source>until:</source>
+        <translation>至：</translation>
+    </message>
+    <message>
+        <source>Justification:</source>
+        <translation>委托理由：</translation>
+    </message>
+    <message>
+        <source>why this organization is assigned the project directly (required)</source>
+        <translation>为何直接委托该机构承接本项目（必填）</translation>
+    </message>
+    <message>
+        <source>who approved it (required)</source>
+        <translation>审批人姓名（必填）</translation>
+    </message>
+    <message>
+        <source>Approved by:</source>
+        <translation>审批人：</translation>
+    </message>
+    <message>
+        <source>on:</source>
+        <translation>日期：</translation>
+    </message>
+    <message>
+        <source>Eligibility checks of the organization on the day of the decision:</source>
+        <translation>该机构在决定当日的资格检查：</translation>
+    </message>
+    <message>
+        <source>Choose the organization from the list.</source>
+        <translation>请从列表中选择承接机构。</translation>
+    </message>
+    <message>
+        <source>Choose the organization to see its checks.</source>
+        <translation>选择承接机构后显示其资格检查结果。</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在检查…</translation>
+    </message>
+    <message>
+        <source>The programme&apos;s rules check nothing for this organization.</source>
+        <translation>该计划的规则对此机构没有需要检查的项目。</translation>
     </message>
 </context>
 <context>
@@ -6470,6 +7061,82 @@ The current database is replaced by it. A copy of the current file is kept first
         <source>{year} is not a year between 2000 and 2100.</source>
         <translation>{year}不是2000至2100年之间的年份。</translation>
     </message>
+    <message>
+        <source>{value} is not a month (write it like 2026-06).</source>
+        <translation>“{value}”不是月份（请写成 2026-06 的形式）。</translation>
+    </message>
+    <message>
+        <source>There is no organization with the credit code {code}.</source>
+        <translation>没有统一社会信用代码为 {code} 的机构。</translation>
+    </message>
+    <message>
+        <source>{value} is neither an organization&apos;s number nor an 18-character unified social credit code.</source>
+        <translation>“{value}”既不是机构编号，也不是 18 位统一社会信用代码。</translation>
+    </message>
+    <message>
+        <source>{value} is not a number of price points (write it like 30 or 25.5).</source>
+        <translation>{value} 不是有效的价格分值（请写成 30 或 25.5 这样的数字）。</translation>
+    </message>
+    <message>
+        <source>Tender {code} has no result yet: there is no result notice to print.</source>
+        <translation>招标项目 {code} 尚无评标结果：没有可打印的中标结果公示。</translation>
+    </message>
+    <message>
+        <source>The result notice of tender {code} has no period yet: publish it with its dates first.</source>
+        <translation>招标项目 {code} 的中标结果公示尚未设定公示期：请先设定公示起止日期并发布。</translation>
+    </message>
+    <message>
+        <source>The result notice of tender {code} has not been published: the winner&apos;s agreement can be signed only after the notice period ends.</source>
+        <translation>招标项目 {code} 的中标结果尚未公示：公示期满后方可签订中标单位的协议。</translation>
+    </message>
+    <message>
+        <source>The result notice of tender {code} runs until {until}: the winner&apos;s agreement can be signed from {after} on.</source>
+        <translation>招标项目 {code} 的中标结果公示至 {until}：自 {after} 起方可签订中标单位的协议。</translation>
+    </message>
+    <message>
+        <source>An objection to the result of tender {code} has not been resolved: record its resolution before the agreement is signed.</source>
+        <translation>对招标项目 {code} 中标结果的异议尚未处理：请先记录处理结果，再签订协议。</translation>
+    </message>
+    <message>
+        <source>There is no tender project with code {code}.</source>
+        <translation>没有项目编号为 {code} 的招标项目。</translation>
+    </message>
+    <message>
+        <source>Tender {code} has no result yet: award it, or close it without a winner, before publishing the result notice.</source>
+        <translation>招标项目 {code} 尚无评标结果：请先确定中标单位或以流标结束，再公示中标结果。</translation>
+    </message>
+    <message>
+        <source>The result notice of tender {code} was already published, from {start} to {end}.</source>
+        <translation>招标项目 {code} 的中标结果已公示，公示期为 {start} 至 {end}。</translation>
+    </message>
+    <message>
+        <source>The notice period ends ({end}) before it starts ({start}).</source>
+        <translation>公示期的结束日期（{end}）早于开始日期（{start}）。</translation>
+    </message>
+    <message>
+        <source>The notice period of {days} days is too short: the result must be published for at least {least} calendar days.</source>
+        <translation>公示期 {days} 天过短：中标结果至少应公示 {least} 个自然日。</translation>
+    </message>
+    <message>
+        <source>The result of tender {code} has not been published: there is no notice to object to.</source>
+        <translation>招标项目 {code} 的中标结果尚未公示：没有可提出异议的公示。</translation>
+    </message>
+    <message>
+        <source>{date} is outside the notice period ({start} to {end}): objections are taken only during it.</source>
+        <translation>{date} 不在公示期（{start} 至 {end}）内：仅受理公示期内提出的异议。</translation>
+    </message>
+    <message>
+        <source>An objection to the result of tender {code} is already recorded: one objection per notice.</source>
+        <translation>招标项目 {code} 的中标结果已记录一项异议：每次公示只记录一项异议。</translation>
+    </message>
+    <message>
+        <source>No objection to the result of tender {code} has been recorded: there is nothing to resolve.</source>
+        <translation>招标项目 {code} 的中标结果没有记录异议：无需处理。</translation>
+    </message>
+    <message>
+        <source>The objection to the result of tender {code} was already resolved: {resolution}</source>
+        <translation>对招标项目 {code} 中标结果的异议已处理：{resolution}</translation>
+    </message>
 </context>
 <context>
     <name>Evaluations</name>
@@ -7555,6 +8222,10 @@ The objection window of {days} days opens today.</source>
     <message>
         <source>Remaining</source>
         <translation>剩余</translation>
+    </message>
+    <message>
+        <source>No competitions in this mode.</source>
+        <translation>该方式下暂无大赛。</translation>
     </message>
     <message>
         <source>No competitions yet.</source>
@@ -8809,6 +9480,10 @@ Committed: {committed} yuan; received so far: {received} yuan.</source>
         <translation>评审结果</translation>
     </message>
     <message>
+        <source>Bidding and commission</source>
+        <translation>招投标与委托</translation>
+    </message>
+    <message>
         <source>Funding</source>
         <translation>资金管理</translation>
     </message>
@@ -8867,6 +9542,152 @@ Committed: {committed} yuan; received so far: {received} yuan.</source>
     <message>
         <source>Sign out / switch user</source>
         <translation>退出登录 / 切换用户</translation>
+    </message>
+</context>
+<context>
+    <name>ModeComparison</name>
+    <message>
+        <source>Projects: those of the mode and year whose award is committed, signed or completed (the year is the competition&apos;s).</source>
+        <translation>资助项目：该年度该模式下资助状态为已承诺、已签约或已结项的项目（年度按大赛/项目所属年度）。</translation>
+    </message>
+    <message>
+        <source>Committed and paid as on the Funding page: committed is every tranche not cancelled, paid is the payments made.</source>
+        <translation>承诺资金、已拨付资金与资金管理页口径一致：承诺资金为未取消的各期拨付之和，已拨付为实际付款之和。</translation>
+    </message>
+    <message>
+        <source>Per beneficiary = committed ÷ the funded projects&apos; direct beneficiaries, rounded to the fen; blank when none are recorded.</source>
+        <translation>人均资金 = 承诺资金 ÷ 资助项目的直接受益人数之和，四舍五入到分；无受益人数时显示“—”。</translation>
+    </message>
+    <message>
+        <source>Grades: the mid-term and final evaluations made final (their objection period over); a project still running has only its mid-term grade.</source>
+        <translation>评估等级：已定稿（异议期结束）的中期、终期评估；项目未结项时只有中期评估。</translation>
+    </message>
+    <message>
+        <source>Needs covered = needs the mode&apos;s funded projects answer ÷ the needs collected up to that year and not yet met; one need may be answered in several modes.</source>
+        <translation>需求覆盖率 = 该模式该年度资助项目所回应的需求数 ÷ 截至该年度登记且尚未满足的需求总数；同一需求可被多种模式回应。</translation>
+    </message>
+    <message>
+        <source>First-time organizations: never funded before that year, in any mode.</source>
+        <translation>首次获资助机构：此前任何年度、任何模式均未获资助的机构。</translation>
+    </message>
+    <message>
+        <source>All years</source>
+        <translation>全部年度</translation>
+    </message>
+    <message>
+        <source>{year}</source>
+        <translation>{year}年</translation>
+    </message>
+    <message>
+        <source>all years added up</source>
+        <translation>各年度合计</translation>
+    </message>
+    <message>
+        <source>The charts appear once a competition, tender or commission has funded projects in the years chosen.</source>
+        <translation>所选年度有创投、招投标或委托项目获得资助后，这里会显示图表。</translation>
+    </message>
+    <message>
+        <source>Money committed and paid by mode, {scope}</source>
+        <translation>各模式承诺与拨付资金（{scope}）</translation>
+    </message>
+    <message>
+        <source>Projects funded by mode, {scope}</source>
+        <translation>各模式资助项目数（{scope}）</translation>
+    </message>
+    <message>
+        <source>Final evaluation grades by mode, {scope}</source>
+        <translation>各模式终期评估等级（{scope}）</translation>
+    </message>
+    <message>
+        <source>Mid-term evaluation grades by mode (no final one yet), {scope}</source>
+        <translation>各模式中期评估等级（尚无终期评估），{scope}</translation>
+    </message>
+    <message>
+        <source>First-time and returning organizations, {scope}</source>
+        <translation>首次与曾获资助机构（{scope}）</translation>
+    </message>
+    <message>
+        <source>{mode} · {series}: {value}</source>
+        <translation>{mode} · {series}：{value}</translation>
+    </message>
+    <message>
+        <source>Committed</source>
+        <translation>承诺资金</translation>
+    </message>
+    <message>
+        <source>Paid</source>
+        <translation>已拨付</translation>
+    </message>
+    <message>
+        <source>10,000 yuan</source>
+        <translation>万元</translation>
+    </message>
+    <message>
+        <source>Projects</source>
+        <translation>项目数</translation>
+    </message>
+    <message>
+        <source>No evaluation is final yet (after its objection period) in these years.</source>
+        <translation>所选年度尚无已定稿（异议期结束）的评估。</translation>
+    </message>
+    <message>
+        <source>Evaluations</source>
+        <translation>评估数</translation>
+    </message>
+    <message>
+        <source>First-time</source>
+        <translation>首次获资助</translation>
+    </message>
+    <message>
+        <source>Funded before</source>
+        <translation>曾获资助</translation>
+    </message>
+    <message>
+        <source>Organizations</source>
+        <translation>机构数</translation>
+    </message>
+    <message>
+        <source>Comparing the modes {scope}.xlsx</source>
+        <translation>模式效果比较 {scope}.xlsx</translation>
+    </message>
+    <message>
+        <source>Export the comparison</source>
+        <translation>导出模式比较</translation>
+    </message>
+    <message>
+        <source>{count} rows saved to {file}.</source>
+        <translation>已将 {count} 行保存到 {file}。</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <source>Export the table…</source>
+        <translation>导出表格…</translation>
+    </message>
+    <message>
+        <source>A workbook with every row of the table and the notes on what each figure means.</source>
+        <translation>导出包含表格全部行及各项指标口径说明的工作簿。</translation>
+    </message>
+    <message>
+        <source>The three modes per year</source>
+        <translation>三种模式分年度比较</translation>
+    </message>
+    <message>
+        <source>What the figures mean</source>
+        <translation>指标口径说明</translation>
+    </message>
+    <message>
+        <source>Charts</source>
+        <translation>图表</translation>
+    </message>
+</context>
+<context>
+    <name>ModeFilter</name>
+    <message>
+        <source>All modes</source>
+        <translation>全部方式</translation>
     </message>
 </context>
 <context>
@@ -10183,6 +11004,10 @@ Committed: {committed} yuan; received so far: {received} yuan.</source>
         <source>Import a workbook</source>
         <translation>导入工作簿</translation>
     </message>
+    <message>
+        <source>Bidding and commission</source>
+        <translation>招投标与委托</translation>
+    </message>
 </context>
 <context>
     <name>PanelDialog</name>
@@ -10605,6 +11430,25 @@ Committed: {committed} yuan; received so far: {received} yuan.</source>
     <message>
         <source>Add a file to the application</source>
         <translation>为申报书添加附件</translation>
+    </message>
+</context>
+<context>
+    <name>Purchasing</name>
+    <message>
+        <source>Tender projects</source>
+        <translation>招标项目</translation>
+    </message>
+    <message>
+        <source>Commissioned projects</source>
+        <translation>服务委托</translation>
+    </message>
+    <message>
+        <source>Comparing the modes</source>
+        <translation>模式比较</translation>
+    </message>
+    <message>
+        <source>This tab could not be loaded.</source>
+        <translation>此标签页无法加载。</translation>
     </message>
 </context>
 <context>
@@ -11681,6 +12525,445 @@ SHA-256 of the snapshot:
     <message>
         <source> min</source>
         <translation> 分钟</translation>
+    </message>
+</context>
+<context>
+    <name>Tenders</name>
+    <message>
+        <source>Register a bid</source>
+        <translation>登记投标</translation>
+    </message>
+    <message>
+        <source>Tender {code} {name}
+Ceiling price {ceiling} yuan. A bid over the ceiling is recorded but is invalid.</source>
+        <translation>招标项目 {code} {name}
+最高限价 {ceiling} 元。超过最高限价的投标照常登记，但为无效投标。</translation>
+    </message>
+    <message>
+        <source>Application:</source>
+        <translation>申报项目：</translation>
+    </message>
+    <message>
+        <source>Bid price (yuan):</source>
+        <translation>投标报价（元）：</translation>
+    </message>
+    <message>
+        <source>{number} {organization}: {title}</source>
+        <translation>{number} {organization}：{title}</translation>
+    </message>
+    <message>
+        <source>(draft)</source>
+        <translation>（草稿）</translation>
+    </message>
+    <message>
+        <source> [bids for {code}]</source>
+        <translation> ［已投 {code}］</translation>
+    </message>
+    <message>
+        <source>No application of this competition can bid: an application must be entered on the Proposals page first, and it must not have been screened yet.</source>
+        <translation>本大赛没有可以投标的申报：请先在“项目申报”页面录入申报，且该申报尚未经过资格审查。</translation>
+    </message>
+    <message>
+        <source>Already bids for this tender at {price} yuan: OK changes the price.</source>
+        <translation>已投标本项目，报价 {price} 元：确定后修改报价。</translation>
+    </message>
+    <message>
+        <source>Bids for tender {code} now: OK moves its bid to this tender.</source>
+        <translation>目前投标的是 {code}：确定后改投本项目。</translation>
+    </message>
+    <message>
+        <source>Over the ceiling price: the bid will be recorded as invalid.</source>
+        <translation>报价超过最高限价：该投标将记为无效投标。</translation>
+    </message>
+    <message>
+        <source>Choose the application that bids.</source>
+        <translation>请选择投标的申报项目。</translation>
+    </message>
+    <message>
+        <source>No. {rank}</source>
+        <translation>第 {rank} 名</translation>
+    </message>
+    <message>
+        <source>unranked</source>
+        <translation>未排名</translation>
+    </message>
+    <message>
+        <source>{rank}  {organization} — {price} yuan, total {total}</source>
+        <translation>{rank}  {organization}——报价 {price} 元，总分 {total}</translation>
+    </message>
+    <message>
+        <source>Decide tender {code}</source>
+        <translation>定标：{code}</translation>
+    </message>
+    <message>
+        <source>Decision:</source>
+        <translation>定标结果：</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>理由：</translation>
+    </message>
+    <message>
+        <source>{code} {name} has one valid bid: {organization}, {price} yuan.
+With a single bidder there is no price comparison: the panel judges only its necessity and feasibility, and the bid is accepted (it wins at its price) or rejected (no winner).</source>
+        <translation>{code} {name} 只有一份有效投标：{organization}，报价 {price} 元。
+只有一家投标时不作价格比较，评标委员会只评审其必要性和可行性：接受（按其报价中标）或否决（流标）。</translation>
+    </message>
+    <message>
+        <source>Accept the bid</source>
+        <translation>接受该投标</translation>
+    </message>
+    <message>
+        <source>Reject the bid: no winner</source>
+        <translation>否决该投标：流标</translation>
+    </message>
+    <message>
+        <source>{code} {name}: {count} valid bids. The first-ranked bid wins unless the office gives a reason for another; a tender may also end without a winner, with the reason.</source>
+        <translation>{code} {name}：有效投标 {count} 份。排名第一的投标中标；选择其他投标须说明理由。也可以流标，须说明理由。</translation>
+    </message>
+    <message>
+        <source>Award to:</source>
+        <translation>中标人：</translation>
+    </message>
+    <message>
+        <source>No winner: the tender fails</source>
+        <translation>流标：无中标人</translation>
+    </message>
+    <message>
+        <source>the panel&apos;s view of necessity and feasibility (required)</source>
+        <translation>评标委员会对必要性和可行性的意见（必填）</translation>
+    </message>
+    <message>
+        <source>required for a winner other than the first-ranked bid, and for no winner</source>
+        <translation>选择非第一名中标或流标时必填</translation>
+    </message>
+    <message>
+        <source>No bid wins; every waiting bid is marked not awarded.</source>
+        <translation>无投标中标，所有待定的投标记为未中标。</translation>
+    </message>
+    <message>
+        <source>The first-ranked bid wins: an award at its bid price.</source>
+        <translation>排名第一的投标中标，按其投标报价资助。</translation>
+    </message>
+    <message>
+        <source>Not the first-ranked bid: give the reason for choosing it.</source>
+        <translation>所选不是排名第一的投标：请填写选择理由。</translation>
+    </message>
+    <message>
+        <source>Choose the winning bid.</source>
+        <translation>请选择中标的投标。</translation>
+    </message>
+    <message>
+        <source>New tender project</source>
+        <translation>新建招标项目</translation>
+    </message>
+    <message>
+        <source>Edit tender project {code}</source>
+        <translation>编辑招标项目 {code}</translation>
+    </message>
+    <message>
+        <source>Bidders read the ceiling price and the price points: once a bid is in, they can no longer be changed.</source>
+        <translation>最高限价和价格分值是投标人报价的依据：收到投标后不能再修改。</translation>
+    </message>
+    <message>
+        <source>Tender code:</source>
+        <translation>项目编号：</translation>
+    </message>
+    <message>
+        <source>Project name:</source>
+        <translation>项目名称：</translation>
+    </message>
+    <message>
+        <source>Service domain:</source>
+        <translation>服务领域：</translation>
+    </message>
+    <message>
+        <source>Ceiling price (yuan):</source>
+        <translation>最高限价（元）：</translation>
+    </message>
+    <message>
+        <source> points</source>
+        <translation> 分</translation>
+    </message>
+    <message>
+        <source>Price points:</source>
+        <translation>价格分值：</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Service period:</source>
+        <translation>服务期限：</translation>
+    </message>
+    <message>
+        <source>Qualifications:</source>
+        <translation>资格要求：</translation>
+    </message>
+    <message>
+        <source>what a bidder must be or have</source>
+        <translation>投标人须具备的条件</translation>
+    </message>
+    <message>
+        <source>Description:</source>
+        <translation>项目说明：</translation>
+    </message>
+    <message>
+        <source>the service to deliver, where and for whom</source>
+        <translation>服务内容、地点和对象</translation>
+    </message>
+    <message>
+        <source>Community needs:</source>
+        <translation>社区需求：</translation>
+    </message>
+    <message>
+        <source>Tick the collected needs this tender answers (optional).</source>
+        <translation>勾选本招标项目回应的已收集需求（可不选）。</translation>
+    </message>
+    <message>
+        <source>{community}: {title} ({domain})</source>
+        <translation>{community}：{title}（{domain}）</translation>
+    </message>
+    <message>
+        <source>No needs were collected in the competition&apos;s year or the year before.</source>
+        <translation>大赛年度及上一年度没有收集到社区需求。</translation>
+    </message>
+    <message>
+        <source>Awarded: {winner}</source>
+        <translation>已定标：{winner}</translation>
+    </message>
+    <message>
+        <source>No winner: {reason}</source>
+        <translation>流标：{reason}</translation>
+    </message>
+    <message>
+        <source>Bids closed: under evaluation</source>
+        <translation>已截止投标，评标中</translation>
+    </message>
+    <message>
+        <source>Taking bids</source>
+        <translation>招标中</translation>
+    </message>
+    <message>
+        <source>Objection to answer</source>
+        <translation>有异议待答复</translation>
+    </message>
+    <message>
+        <source>Notice from {date}</source>
+        <translation>{date} 起公示</translation>
+    </message>
+    <message>
+        <source>On notice until {date}</source>
+        <translation>公示中（至 {date}）</translation>
+    </message>
+    <message>
+        <source>Notice ended</source>
+        <translation>公示结束</translation>
+    </message>
+    <message>
+        <source>Valid</source>
+        <translation>有效</translation>
+    </message>
+    <message>
+        <source>New tender project…</source>
+        <translation>新建招标项目…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>编辑…</translation>
+    </message>
+    <message>
+        <source>Close bidding</source>
+        <translation>截止投标</translation>
+    </message>
+    <message>
+        <source>Register a bid…</source>
+        <translation>登记投标…</translation>
+    </message>
+    <message>
+        <source>Decide…</source>
+        <translation>定标…</translation>
+    </message>
+    <message>
+        <source>Notice…</source>
+        <translation>公示…</translation>
+    </message>
+    <message>
+        <source>Objection…</source>
+        <translation>记录异议…</translation>
+    </message>
+    <message>
+        <source>Answer…</source>
+        <translation>答复异议…</translation>
+    </message>
+    <message>
+        <source>Evaluation report (PDF)…</source>
+        <translation>评标报告（PDF）…</translation>
+    </message>
+    <message>
+        <source>Public notice (PDF)…</source>
+        <translation>中标结果公示（PDF）…</translation>
+    </message>
+    <message>
+        <source>{count} tender projects</source>
+        <translation>共 {count} 个招标项目</translation>
+    </message>
+    <message>
+        <source>Select a tender project to see its bids.</source>
+        <translation>选择一个招标项目，查看其投标情况。</translation>
+    </message>
+    <message>
+        <source>Evaluation of {code}: {bids} bids, {valid} valid</source>
+        <translation>{code} 评标：投标 {bids} 份，有效 {valid} 份</translation>
+    </message>
+    <message>
+        <source>Price score = lowest valid price ÷ bid price × {points}; panel part = panel score ÷ {full} × {rest}; total = panel part + price score.</source>
+        <translation>价格分 = 最低有效报价 ÷ 投标报价 × {points}；评审分 = 评委会得分 ÷ {full} × {rest}；总分 = 评审分 + 价格分。</translation>
+    </message>
+    <message>
+        <source>Price score = the lowest valid bid price ÷ the bid price × {points} price points. Panel part = the panel&apos;s score ÷ its {full} full marks × {rest} points. Total = panel part + price score; equal totals rank the lower price first. A bid over the ceiling of {ceiling} yuan is invalid.</source>
+        <translation>价格分 = 评标基准价（最低有效报价）÷ 投标报价 × 价格分值 {points} 分；评审分 = 评标委员会得分 ÷ 满分 {full} 分 × {rest} 分；总分 = 评审分 + 价格分，总分相同的按投标报价由低到高排序。报价超过最高限价 {ceiling} 元的为无效投标。</translation>
+    </message>
+    <message>
+        <source>Only one valid bid: there is no price comparison. The panel judges its necessity and feasibility, and the bid is accepted or rejected (Decide…).</source>
+        <translation>只有一份有效投标：不作价格比较，由评标委员会就项目的必要性和可行性进行评审，决定接受或否决该投标（定标…）。</translation>
+    </message>
+    <message>
+        <source>The evaluation cannot be shown: reading results is not allowed to you.</source>
+        <translation>无法显示评标情况：您没有查看评审结果的权限。</translation>
+    </message>
+    <message>
+        <source>The panel&apos;s results are not final: round “{round}” is not frozen yet.</source>
+        <translation>评标结果尚未确定：轮次“{round}”尚未锁定。</translation>
+    </message>
+    <message>
+        <source>The panel has not scored this tender yet: totals and ranks follow its frozen results.</source>
+        <translation>评标委员会尚未对本项目评分：总分和排名在评审结果锁定后显示。</translation>
+    </message>
+    <message>
+        <source>Select a tender project in the list first.</source>
+        <translation>请先在列表中选择一个招标项目。</translation>
+    </message>
+    <message>
+        <source>Tender project saved: {code}.</source>
+        <translation>招标项目已保存：{code}。</translation>
+    </message>
+    <message>
+        <source>Close bidding on {code} {name}?
+
+{bids} bids are in. No bid can be added or changed afterwards; the evaluation and the decision follow.</source>
+        <translation>截止 {code} {name} 的投标吗？
+
+已收到投标 {bids} 份。截止后不能再增加或修改投标，随后进行评标和定标。</translation>
+    </message>
+    <message>
+        <source>Bidding on {code} is closed.</source>
+        <translation>{code} 已截止投标。</translation>
+    </message>
+    <message>
+        <source>Bid registered for {code}.</source>
+        <translation>已登记对 {code} 的投标。</translation>
+    </message>
+    <message>
+        <source>Decided: {code}. The award is on the Funding page.</source>
+        <translation>{code} 已定标，资助记录见“资金管理”页面。</translation>
+    </message>
+    <message>
+        <source>{code} ends without a winner.</source>
+        <translation>{code} 流标，无中标人。</translation>
+    </message>
+    <message>
+        <source>Public notice</source>
+        <translation>中标结果公示</translation>
+    </message>
+    <message>
+        <source>Publish the result of {code} {name}: {state}.
+Objections may be raised while the notice is up.</source>
+        <translation>公示 {code} {name} 的结果：{state}。
+公示期内可以提出异议。</translation>
+    </message>
+    <message>
+        <source>Notice from:</source>
+        <translation>公示开始：</translation>
+    </message>
+    <message>
+        <source>Notice until:</source>
+        <translation>公示截止：</translation>
+    </message>
+    <message>
+        <source>The notice of {code} is published.</source>
+        <translation>{code} 的结果已公示。</translation>
+    </message>
+    <message>
+        <source>Raised on:</source>
+        <translation>提出日期：</translation>
+    </message>
+    <message>
+        <source>An objection to the result of {code} {name}. It must be answered on the record.</source>
+        <translation>对 {code} {name} 结果的异议，须书面答复并存档。</translation>
+    </message>
+    <message>
+        <source>Record objection</source>
+        <translation>记录异议</translation>
+    </message>
+    <message>
+        <source>Objection:</source>
+        <translation>异议内容：</translation>
+    </message>
+    <message>
+        <source>who objects, and to what</source>
+        <translation>异议人及异议事项</translation>
+    </message>
+    <message>
+        <source>Objection recorded: answer it on the record.</source>
+        <translation>异议已记录，请书面答复。</translation>
+    </message>
+    <message>
+        <source>Objection to {code}:
+{text}</source>
+        <translation>对 {code} 的异议：
+{text}</translation>
+    </message>
+    <message>
+        <source>Answer objection</source>
+        <translation>答复异议</translation>
+    </message>
+    <message>
+        <source>Answer:</source>
+        <translation>答复：</translation>
+    </message>
+    <message>
+        <source>how the objection was examined, and the outcome</source>
+        <translation>异议的核查经过和处理结果</translation>
+    </message>
+    <message>
+        <source>Answer recorded.</source>
+        <translation>答复已记录。</translation>
+    </message>
+    <message>
+        <source>Evaluation report {code}.pdf</source>
+        <translation>评标报告 {code}.pdf</translation>
+    </message>
+    <message>
+        <source>Tender result notice {code}.pdf</source>
+        <translation>中标结果公示 {code}.pdf</translation>
+    </message>
+    <message>
+        <source>Bidding programme:</source>
+        <translation>招投标项目：</translation>
+    </message>
+    <message>
+        <source>No bidding programme yet</source>
+        <translation>还没有公益招投标</translation>
+    </message>
+    <message>
+        <source>Tender projects belong to a competition whose mode is Project bidding (公益招投标). Create one on the Competitions page, then publish its tender projects here.</source>
+        <translation>招标项目属于方式为“公益招投标”的大赛。请先在“大赛管理”页面新建一个这样的大赛，再在这里发布它的招标项目。</translation>
+    </message>
+    <message>
+        <source>Print</source>
+        <translation>打印</translation>
     </message>
 </context>
 <context>

@@ -71,7 +71,7 @@ def test_filters_narrow_the_list(qtbot, qtmodeltester, db: Database) -> None:  #
     dialog.action.setCurrentIndex(dialog.action.findData("round.freeze"))
     _settle(qtbot, dialog)
     frozen = _rows(dialog)
-    assert len(frozen) == 3 and {r.entity for r in frozen} == {"round"}  # the 2024 and 2025 competitions' rounds
+    assert len(frozen) == 4 and {r.entity for r in frozen} == {"round"}  # 2024's, 2025's and the 2025 tender's
     dialog.action.setCurrentIndex(0)
     dialog.since.set_value(dt.date(2025, 5, 16))
     dialog.until.set_value(dt.date(2025, 5, 16))

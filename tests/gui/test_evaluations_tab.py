@@ -78,24 +78,26 @@ def _grab(widget: Any, name: str) -> None:
 
 def test_the_demo_evaluations_are_listed_with_the_failed_one_marked(qtbot, db) -> None:  # type: ignore[no-untyped-def]
     tab = _tab(qtbot, db)
-    assert tab.model.rowCount() == 12
-    failed = [tab.model.row_at(n) for n in range(12) if tab.model.row_at(n).grade is EvaluationGrade.FAIL]
+    assert tab.model.rowCount() == 14  # the 2024 projects' 12, the 2025 tender's and the commission's
+    failed = [tab.model.row_at(n) for n in range(14) if tab.model.row_at(n).grade is EvaluationGrade.FAIL]
     assert len(failed) == 1 and failed[0].final and failed[0].objection_resolution
     grade_cell = tab.model.index(tab.model._rows.index(failed[0]), tab.grade_column)
     assert tab.model.data(grade_cell) == translate("Evaluations", "Fail")
     assert tab.count.text() == translate("Evaluations", "{count} evaluations, {failed} failed").format(
-        count=12, failed=1)
+        count=14, failed=1)
     tab.view.selectRow(0)
     assert not tab.buttons["score"].isEnabled() and tab.buttons["report"].isEnabled()  # final: only the report
     _grab(tab, "evaluation_tab.png")
-    tab.competition.setCurrentIndex(1)
-    tab.competition.activated.emit(1)
+    index = next(i for i in range(tab.competition.count()) if tab.competition.itemText(i).startswith("2024"))
+    tab.competition.setCurrentIndex(index)
+    tab.competition.activated.emit(index)
     assert tab.model.rowCount() == 12 and tab.view.isColumnHidden(0)
 
 
 def test_an_evaluation_through_the_tab_decides_the_tranche(qtbot, db, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     tab = _tab(qtbot, db)
-    award = tab.model.row_at(0).award_id
+    award = next(row.award_id for n in range(tab.model.rowCount())  # a 2024 project: four tranches
+                 if (row := tab.model.row_at(n)).competition.startswith("2024"))
     # New…: the project already has its mid-term evaluation, so the final one is offered
     shown: dict[str, str] = {}
 
@@ -109,8 +111,8 @@ def test_an_evaluation_through_the_tab_decides_the_tranche(qtbot, db, monkeypatc
 
     monkeypatch.setattr(NewEvaluationDialog, "exec", new_exec)
     _then_reloaded(qtbot, tab, tab.new)
-    assert tab.model.rowCount() == 13
-    created = max(tab.model.row_at(n).id for n in range(13))
+    assert tab.model.rowCount() == 15
+    created = max(tab.model.row_at(n).id for n in range(15))
     _select(tab, created)
 
     def score_exec(dialog: EvaluationDialog) -> int:
@@ -256,7 +258,7 @@ def test_evaluators_and_indicator_sets_dialogs(qtbot, db) -> None:  # type: igno
 def test_a_viewer_sees_the_list_but_no_write_button(qtbot, db) -> None:  # type: ignore[no-untyped-def]
     db.actor = Actor("viewer", frozenset({Role.VIEWER}), display_name="查阅")
     tab = _tab(qtbot, db)
-    assert tab.model.rowCount() == 12
+    assert tab.model.rowCount() == 14
     hidden = [name for name, button in tab.buttons.items() if not button.isVisible()]
     assert sorted(hidden) == sorted(["new", "score", "publish", "objection", "finalize", "evaluators",
                                      "indicator_sets"])

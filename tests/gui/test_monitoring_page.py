@@ -58,7 +58,7 @@ def _row(page: MonitoringPage, award_id: int):  # type: ignore[no-untyped-def]
 def test_funded_projects_with_the_overdue_report_in_red(qtbot, demo_copy: Database) -> None:
     page = open_page(qtbot, demo_copy)
     rows = [page.model.row_at(i) for i in range(page.model.rowCount())]
-    assert len(rows) == 12  # 13 funded in 2024, one cancelled in 2025
+    assert len(rows) == 14  # 13 funded in 2024, one cancelled in 2025; the 2025 tender and commission
     (late,) = [r for r in rows if r.overdue_days]
     assert late.late_withheld and late.next_state is ReportState.OVERDUE
     column = OVERDUE_COLUMN
@@ -188,7 +188,7 @@ def test_the_late_rule_runs_when_the_page_loads(qtbot, demo_copy: Database) -> N
 def test_a_read_only_person_sees_no_write_buttons(qtbot, demo_copy: Database) -> None:
     demo_copy.actor = Actor("viewer", frozenset({Role.VIEWER}), None, "查阅")
     page = open_page(qtbot, demo_copy)
-    assert page.model.rowCount() == 12
+    assert page.model.rowCount() == 14
     for part in (page.detail.milestones, page.detail.reports, page.detail.visits):
         assert not any(button.isVisible() for button, _source in part.buttons)
     assert page.data is not None and page.data.withheld == ()  # a viewer never applies the rule

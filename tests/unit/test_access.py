@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 
 from psp_desktop.codes import uscc_check_char
 from psp_desktop.db import Database, open_database
-from psp_desktop.enums import DocumentType, ProposalStatus, Role, ScreeningOutcome, SheetStatus
+from psp_desktop.enums import CompetitionMode, DocumentType, ProposalStatus, Role, ScreeningOutcome, SheetStatus
 from psp_desktop.errors import ValidationError
 from psp_desktop.models import (
     Assignment,
@@ -113,7 +113,8 @@ class Story:
 
 def _story(db: Database, folder: Path) -> Story:
     with db.read() as s:
-        by_year = dict(s.execute(select(Competition.year, Competition.id)).all())
+        by_year = dict(s.execute(select(Competition.year, Competition.id)
+                                 .where(Competition.mode == CompetitionMode.VENTURE)).all())
         rounds = {(c, seq): r for r, c, seq in s.execute(select(Round.id, Round.competition_id, Round.seq))}
         roadshow = rounds[by_year[2025], 2]
         zhou = s.scalar(select(Judge.id).where(Judge.name == JUDGE_IN_JUDGE_MODE))
