@@ -77,7 +77,7 @@ BASELINE_SQL = """
 SELECT t.id, t.award_id, a.competition_id, c.name, a.agreement_number, o.name, o.bank_name, o.bank_account, p.title,
        p.domain, cm.name, t.seq, t.amount_fen, t.gate, t.gate_date, t.gate_note, t.due_on, t.status,
        t.status_reason, t.approved_by, t.clawed_back_fen, t.gate_met, a.signed_on,
-       pay.amount_fen, pay.paid_on, pay.voucher_number
+       pay.amount_fen, pay.paid_on, pay.voucher_number, c.mode
 FROM tranche AS t JOIN award AS a ON a.id = t.award_id JOIN proposal AS p ON p.id = a.proposal_id
 JOIN organization AS o ON o.id = p.organization_id JOIN competition AS c ON c.id = a.competition_id
 LEFT JOIN community AS cm ON cm.id = p.community_id LEFT JOIN payment AS pay ON pay.tranche_id = t.id
@@ -272,14 +272,14 @@ def baseline_rows(conn: sqlite3.Connection, today: dt.date) -> list[list[Any]]:
     counts: dict[int, int] = defaultdict(int)
     for (tid, aid, cid, comp, agreement, org, bank, account, title, domain, community, seq, amount, gate,
          gate_date, gate_note, due_on, status, reason, approved_by, clawed, gate_met, signed,
-         pay_amount, paid_on, voucher) in conn.execute(BASELINE_SQL):
+         pay_amount, paid_on, voucher, mode) in conn.execute(BASELINE_SQL):
         row = by_id.get(tid)
         if row is None:
             gate_day = _day(gate_date)
             row = [tid, aid, cid, comp, agreement or "", org, bank, account, title, domain, community or "", seq, 0,
                    amount, gate, gate_day, gate_note, _day(due_on),
                    _state(status, gate, gate_day, gate_met, signed, today), reason, approved_by, 0, None, "",
-                   clawed, returned.get(tid, 0)]
+                   clawed, returned.get(tid, 0), mode]
             by_id[tid] = row
             found.append(row)
             counts[aid] += 1
@@ -369,6 +369,18 @@ def check_same(db: Any, raw: sqlite3.Connection, today: dt.date) -> None:
 # --- timing ------------------------------------------------------------------------------------------------
 
 
+def paired_runs(app_fn: Callable[[], Any], base_fn: Callable[[], Any], runs: int, *,
+                collect: bool) -> tuple[list[float], list[float]]:
+    """Each run times the app then the baseline, so both see the same load; the first run only warms caches."""
+    app, base = [], []
+    for run in range(runs + 1):
+        a, b = timed(app_fn, collect=collect), timed(base_fn, collect=collect)
+        if run:
+            app.append(a)
+            base.append(b)
+    return app, base
+
+
 def timed(fn: Callable[[], Any], *, collect: bool) -> float:
     """Seconds for one call; without `collect`, automatic garbage collection is off during it (as in the app)."""
     gc.collect()
@@ -404,13 +416,7 @@ def main() -> None:
             profile = cProfile.Profile()
             profile.runcall(service, db, today)
             pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
-        app, base = [], []
-        for run in range(args.runs + 1):
-            a = timed(lambda: service(db, today), collect=args.gc)
-            b = timed(lambda: baseline(raw, today), collect=args.gc)
-            if run:  # the first round warms caches on both sides
-                app.append(a)
-                base.append(b)
+        app, base = paired_runs(lambda: service(db, today), lambda: baseline(raw, today), args.runs, collect=args.gc)
     finally:
         raw.close()
         db.close()
