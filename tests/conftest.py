@@ -168,7 +168,8 @@ class _PgHeadDatabase:
             with engine.begin() as conn:
                 conn.execute(text(  # a test that leaked a session must not make the clean-up wait for its locks
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND pid <> pg_backend_pid() AND backend_type = 'client backend'"  # not autovacuum workers
+                    "AND pid <> pg_backend_pid() AND backend_type = 'client backend' "  # not autovacuum workers
+                    "AND usename = current_user"  # a test's other roles end their own sessions
                 ))
             with engine.begin() as conn:
                 intact = (

@@ -7,6 +7,7 @@ that take a progress callback and a cancel check (services written that way, e.g
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -40,9 +41,14 @@ class _Job:
             result = self.fn(self)
         except BaseException as exc:  # delivered to the GUI thread, which decides what to show
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self.signals.failed.emit(exc)
+            self._deliver(self.signals.failed, exc)
         else:
-            self.signals.done.emit(result)
+            self._deliver(self.signals.done, result)
+
+    @staticmethod
+    def _deliver(signal: Any, value: Any) -> None:
+        with contextlib.suppress(RuntimeError):  # the application quit while the work ran: nobody is waiting
+            signal.emit(value)
 
 
 def _start(job: _Job, on_done: Callable[[Any], None], on_error: Callable[[BaseException], None] | None) -> _Job:

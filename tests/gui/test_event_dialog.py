@@ -22,7 +22,7 @@ def office(demo_file: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     path = tmp_path / "demo.db"
     shutil.copy(demo_file, path)
     db = open_database(path)
-    competition = next(c for c in lists.competition_choices(db) if c.name.startswith("2025"))
+    competition = next(c for c in lists.competition_choices(db) if c.name.startswith("2025") and "创投" in c.name)
     roadshow = sheet_states.rounds_of(db, competition.id)[-1]
     yield db, roadshow.id, roadshow.name
     db.close()
