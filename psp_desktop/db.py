@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,6 +40,7 @@ __all__ = ["ENV_URL", "Database", "data_dir", "default_db_path", "open_database"
 
 BUSY_TIMEOUT_MS = 10_000
 BACKUPS_KEPT = 10
+CONNECT_TIMEOUT_S = 5  # a server that is off must not hang the start
 
 
 def resolve_url(db_path: str | os.PathLike[str] | None = None) -> str:
@@ -120,7 +122,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_S})
 
 
 def _ensure_writable_dir(path: Path) -> None:
@@ -191,8 +193,11 @@ def _open_sqlite(url: str, path: Path, *, create: bool, full: bool = False) -> D
         raise DatabaseOpenError(QT_TRANSLATE_NOOP("Errors", "There is no database at {path}."), path=path)
     else:
         revision = None
-    if revision != migrations.HEAD:
-        _ensure_writable_dir(path)
+    _ensure_writable_dir(path)  # SQLite writes its journal beside the file even to read it (WAL)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise DatabaseOpenError(QT_TRANSLATE_NOOP(
+            "Errors", "The database file {path} is read-only. Ask for write permission, or copy it to a folder of "
+                      "your own and open the copy."), path=path)
     engine = make_engine(url)
     try:
         _bring_to_head(engine, revision)
@@ -206,19 +211,18 @@ def _open_sqlite(url: str, path: Path, *, create: bool, full: bool = False) -> D
 
 def _open_server(url: str) -> Database:
     engine = make_engine(url)
-    where = make_url(url).render_as_string(hide_password=True)
+    where = server_where(url)
     try:
         with engine.connect() as conn:
             has_version = engine.dialect.has_table(conn, "alembic_version")
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar() if has_version else None
         check_revision(revision, where)
+        if revision is None and not _is_empty(engine):
+            raise foreign_database(where)
         _bring_to_head(engine, revision)
     except OperationalError as exc:
         engine.dispose()
-        raise DatabaseOpenError(
-            QT_TRANSLATE_NOOP("Errors", "Cannot connect to the database server {where}: {reason}"),
-            where=where, reason=_short(exc),
-        ) from exc
+        raise server_error(exc, url) from exc
     except SQLAlchemyError as exc:
         engine.dispose()
         raise DatabaseOpenError(
@@ -228,6 +232,57 @@ def _open_server(url: str) -> Database:
         engine.dispose()
         raise
     return Database(engine, url, sessionmaker(engine, expire_on_commit=False), threading.RLock())
+
+
+# --- why a database server refused us, in words an office can act on -----------------------------------------
+
+# libpq's own words (servers answer in English unless their lc_messages says otherwise) → the message to show
+_SERVER_REASONS = (
+    (r"password authentication failed", QT_TRANSLATE_NOOP(
+        "Errors", "The server {where} refused the user name or password: check both (user “{user}”).")),
+    (r'role ".*" does not exist', QT_TRANSLATE_NOOP(
+        "Errors", "The server {where} has no user “{user}”. Check the user name.")),
+    (r'database ".*" does not exist', QT_TRANSLATE_NOOP(
+        "Errors", "There is no database “{database}” on the server {where}. Check its name, or have it created.")),
+    (r"no pg_hba\.conf entry", QT_TRANSLATE_NOOP(
+        "Errors", "The server {where} does not accept connections from this PC (pg_hba.conf). Ask the person who "
+                  "runs the server to allow it.")),
+    (r"connection refused", QT_TRANSLATE_NOOP(
+        "Errors", "Nothing answers at {host}, port {port}: the server is off, the port is wrong, or a firewall "
+                  "blocks it.")),
+    (r"timeout expired|timed out", QT_TRANSLATE_NOOP(
+        "Errors", "{host} did not answer within {seconds} seconds: check the address, the network and the firewall.")),
+    (r"failed to resolve host|could not translate host name|name or service not known", QT_TRANSLATE_NOOP(
+        "Errors", "The server name {host} is not known on this network. Check the address.")),
+)
+
+
+def server_error(exc: BaseException, url: str) -> DatabaseOpenError:
+    """The reason a PostgreSQL connection failed, as one clear sentence (never the password)."""
+    parsed = make_url(url)
+    where = server_where(url)
+    reason = _short(exc)
+    found = str(getattr(exc, "orig", None) or exc).lower()
+    facts = {"where": where, "user": parsed.username or "", "database": parsed.database or "",
+             "host": parsed.host or "localhost", "port": parsed.port or 5432, "seconds": CONNECT_TIMEOUT_S}
+    for pattern, message in _SERVER_REASONS:
+        if re.search(pattern, found):
+            return DatabaseOpenError(message, **facts)
+    return DatabaseOpenError(
+        QT_TRANSLATE_NOOP("Errors", "Cannot connect to the database server {where}: {reason}"),
+        where=where, reason=reason)
+
+
+def server_where(url: str) -> str:
+    """A server database as people write it, without the password: postgresql://user@host:port/dbname."""
+    parsed = make_url(url)
+    return URL.create("postgresql", parsed.username, None, parsed.host, parsed.port, parsed.database).render_as_string()
+
+
+def foreign_database(where: str) -> DatabaseOpenError:
+    return DatabaseOpenError(QT_TRANSLATE_NOOP(
+        "Errors", "{where} already holds tables of another program; it is not a PSP Desktop database. Use an empty "
+                  "database."), where=where)
 
 
 def _short(exc: BaseException) -> str:

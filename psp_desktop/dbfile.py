@@ -22,9 +22,9 @@ def default_db_path() -> Path:
 
 
 def chosen_target(db_path: str | os.PathLike[str] | None = None) -> str | Path:
-    """--db (a file or a URL) wins, then PSP_DATABASE_URL, then the file in the user's data directory.
-    Returns a Path for an SQLite file, or the URL text for anything else."""
-    chosen = str(db_path) if db_path else os.environ.get(ENV_URL, "")
+    """--db (a file or a URL) wins, then PSP_DATABASE_URL, then the database chosen in Settings → Database, then
+    the file in the user's data directory. Returns a Path for an SQLite file, or the URL text for anything else."""
+    chosen = str(db_path) if db_path else os.environ.get(ENV_URL, "") or saved_choice()
     if not chosen:
         return default_db_path()
     if chosen.startswith("sqlite:///"):
@@ -32,6 +32,13 @@ def chosen_target(db_path: str | os.PathLike[str] | None = None) -> str | Path:
     if "://" in chosen:
         return chosen
     return Path(chosen).expanduser().resolve()
+
+
+def saved_choice() -> str:
+    """The server chosen in Settings → Database on this PC ("" for none)."""
+    from .settings import Settings
+
+    return str(Settings()["database_url"]).strip()
 
 
 def file_revision(path: Path) -> str | None:

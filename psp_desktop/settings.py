@@ -36,6 +36,8 @@ OPTIONS = {
         Option("operator_name", str, "", QT_TRANSLATE_NOOP("Settings", "Your name (recorded on decisions)")),
         Option("idle_lock_minutes", int, 15, QT_TRANSLATE_NOOP("Settings", "Lock the window after idle minutes")),
         Option("backups_keep", int, 10, QT_TRANSLATE_NOOP("Settings", "Automatic backups kept")),
+        # Settings → Database; --db and PSP_DATABASE_URL win over it (dbfile.chosen_target)
+        Option("database_url", str, "", QT_TRANSLATE_NOOP("Settings", "Shared database (PostgreSQL)")),
     )
 }
 

@@ -23,6 +23,7 @@ from ...errors import PspError
 from ...services import competitions as service
 from ...services import proposals
 from ...services.competitions import CompetitionData, FollowUpRules, ScreeningRules
+from ..changed_elsewhere import offer_reload
 from ..forms import DateEdit, MoneyEdit, ProblemBanner, enum_combo, select_data, show_problems
 
 if TYPE_CHECKING:
@@ -69,6 +70,11 @@ class CompetitionDialog(QDialog):
             data, self.row_version = service.load(db, competition_id)
             self.setWindowTitle(self.tr("Competition: {name}").format(name=data.name))
             self._show(data)
+
+    def _reload(self) -> None:
+        assert self.competition_id is not None
+        data, self.row_version = service.load(self.db, self.competition_id)
+        self._show(data)
 
     def _build_fields(self) -> None:
         self.name, self.organizer, self.district = QLineEdit(), QLineEdit(), QLineEdit()
@@ -253,5 +259,6 @@ class CompetitionDialog(QDialog):
                 self.saved_id = self.competition_id
         except PspError as exc:
             show_problems(self.banner, self.widgets, exc)
+            offer_reload(self, exc, self._reload)
             return
         self.accept()

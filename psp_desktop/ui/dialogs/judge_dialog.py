@@ -31,6 +31,7 @@ from ...enums import ConflictSource
 from ...errors import PspError
 from ...services import judging, lists, roster
 from ...services.roster import ConflictRow, JudgeData
+from ..changed_elsewhere import offer_reload
 from ..forms import ProblemBanner, mark, select_data, show_problems
 from ..table import Column, Index, RowTableModel
 from ..widgets import make_table_view
@@ -319,6 +320,8 @@ class JudgeDialog(QDialog):
             self.judge_id = roster.save_judge(self.db, self.judge_id, self.data(), self.row_version)
         except PspError as exc:
             show_problems(self.banner, self.widgets, exc)
+            if self.judge_id is not None:
+                offer_reload(self, exc, lambda: self._load(self.judge_id))  # type: ignore[arg-type]
             return False
         self.saved = True
         self.banner.clear()

@@ -34,6 +34,7 @@ from ...errors import PspError
 from ...services import needs as service
 from ...services.access import Permission, allowed
 from ...services.needs import NeedData
+from ..changed_elsewhere import offer_reload
 from ..forms import DateEdit, ProblemBanner, enum_combo, select_data, show_problems
 from ..labels import label, quoted
 from ..widgets import search_box
@@ -106,12 +107,18 @@ class NeedDialog(QDialog):
             self.setWindowTitle(self.tr("Record a community need"))
             self._show(NeedData())
         else:
-            record = service.load(db, need_id)
-            self.row_version = record.row_version
-            self.linked_themes, self.linked_proposals = record.theme_ids, record.proposal_ids
-            self.setWindowTitle(self.tr("Community need: {title}").format(title=record.data.title))
-            self._show(record.data)
+            self._reload(links=False)
         self._fill_links()
+
+    def _reload(self, links: bool = True) -> None:
+        assert self.need_id is not None
+        record = service.load(self.db, self.need_id)
+        self.row_version = record.row_version
+        self.linked_themes, self.linked_proposals = record.theme_ids, record.proposal_ids
+        self.setWindowTitle(self.tr("Community need: {title}").format(title=record.data.title))
+        self._show(record.data)
+        if links:
+            self._fill_links()
 
     # --- building ---------------------------------------------------------------------------------------------
 
@@ -268,5 +275,6 @@ class NeedDialog(QDialog):
                 self.saved_id = self.need_id
         except PspError as exc:
             show_problems(self.banner, self.widgets, exc)
+            offer_reload(self, exc, self._reload)
             return
         self.accept()

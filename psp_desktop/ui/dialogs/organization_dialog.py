@@ -35,6 +35,7 @@ from ...errors import PspError
 from ...services import organizations as service
 from ...services.organizations import DuplicateOrganization, OrganizationData, StaffData
 from ..capacity_panel import CapacityPanel
+from ..changed_elsewhere import offer_reload
 from ..forms import DateEdit, ProblemBanner, enum_combo, select_data, show_problems
 from ..table import Column, EditableRowsModel, RowTableModel
 from ..widgets import make_table_view
@@ -279,6 +280,8 @@ class OrganizationDialog(QDialog):
             return
         except PspError as exc:
             show_problems(self.banner, self.widgets, exc)
+            if self.organization_id is not None:
+                offer_reload(self, exc, lambda: self._load(self.organization_id))  # type: ignore[arg-type]
             return
         self.accept()
 

@@ -41,6 +41,7 @@ from ...services import proposals as service
 from ...services.proposals import ProposalData
 from ..budget_model import CATEGORY, BudgetModel, CategoryDelegate
 from ..capacity_panel import CapacityPanel
+from ..changed_elsewhere import offer_reload
 from ..forms import DateEdit, MoneyEdit, MonthEdit, ProblemBanner, enum_combo, select_data, show_problems
 from ..labels import label
 from ..table import Column, RowTableModel
@@ -380,6 +381,8 @@ class ProposalDialog(QDialog):
             self.proposal_id = service.save_draft(self.db, data, self.proposal_id, self.row_version)
         except PspError as exc:
             show_problems(self.banner, self.widgets, exc)
+            if self.proposal_id is not None:
+                offer_reload(self, exc, lambda: self._load(self.proposal_id))  # type: ignore[arg-type]
             return False
         self.banner.clear()
         self._load(self.proposal_id)

@@ -26,6 +26,7 @@ from shiboken6 import isValid
 from ...enums import Role
 from ...services import users
 from ...services.access import ROLE_LABELS
+from ..changed_elsewhere import offer_reload
 from ..forms import ProblemBanner
 from ..table import Column, RowTableModel, make_proxy
 from ..tasks import run_task
@@ -152,6 +153,19 @@ class AccountDialog(_WorkDialog):
 
     def chosen_roles(self) -> list[Role]:
         return [role for role, box in self.roles.items() if box.isChecked()]
+
+    def _failed(self, exc: BaseException) -> None:
+        super()._failed(exc)
+        if self.row is not None and isValid(self):
+            offer_reload(self, exc, self._reload)
+
+    def _reload(self) -> None:
+        assert self.row is not None
+        self.row = row = users.find_user(self.db, self.row.username)
+        self.display_name.setText(row.display_name)
+        for role, box in self.roles.items():
+            box.setChecked(role in row.roles)
+        self.active.setChecked(row.active)
 
     def submit(self) -> None:
         db, roles, name = self.db, self.chosen_roles(), self.display_name.text()

@@ -59,7 +59,10 @@ class SettingsPage(Page):
         self._add_sign_in_settings()
         self.toolbar.addStretch(1)
         from ..backup_section import BackupSection  # back up now, the automatic backups, restore
+        from ..database_section import DatabaseSection  # a shared PostgreSQL server for the next start
 
+        self.database_section = DatabaseSection(self)
+        self.layout_.addWidget(self.database_section)
         self.backups = BackupSection(self)
         self.layout_.addWidget(self.backups)
         self.layout_.addStretch(1)
