@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..enums import AwardLevel, GateKind
+from ..enums import AwardLevel, CompetitionMode, GateKind
 from ..money import format_yuan
 from .chain import CHAIN_FIELDS, chain_values
 from .formats import amount_values, date_values, form_date
@@ -28,7 +28,8 @@ _GATE_LABELS = frozenset(str(g) for g in GateKind)
 
 AGREEMENT = DocumentType(
     "grant_agreement",
-    fields=_PARTIES | frozenset({"level", "period", "tranche_count", "footer_number", "signed_on",
+    fields=_PARTIES | frozenset({"level", "period", "tranche_count", "footer_number", "signed_on", "agreement_title",
+                                 "party_a", "party_b", "basis",
                                  "amount", "amount_upper", "matching", "matching_upper", "total_budget",
                                  "total_budget_upper"}),
     row_fields=frozenset({"seq", "share", "amount", "gate", "due_on"}),
@@ -80,7 +81,8 @@ def render_agreement(facts: AgreementFacts, *, templates: Path | None = None) ->
                                                       "until": _month(facts.end_month)})
     number = facts.agreement_number
     values = {
-        **_party_values(facts), "period": period, "tranche_count": str(len(facts.tranches)),
+        **_party_values(facts), **_mode_values(template, facts), "period": period,
+        "tranche_count": str(len(facts.tranches)),
         "level": template.label("level", str(facts.level)) if facts.level is not AwardLevel.NONE else "",
         "footer_number": worded(template, "footer", "number", {"number": number}) if number else "",
         "signed_on": form_date(facts.signed_on) or BLANK_DATE,
@@ -95,6 +97,17 @@ def render_agreement(facts: AgreementFacts, *, templates: Path | None = None) ->
         rows.append({"seq": template.label("seq", "total"), "share": template.label("share", "total"),
                      "amount": format_yuan(sum(t.amount_fen for t in facts.tranches)), "gate": "", "due_on": ""})
     return render(template, values, rows, author=facts.organizer, subject=f"{number or ''} {facts.grantee.name}")
+
+
+def _mode_values(template: Template, facts: AgreementFacts) -> dict[str, str]:
+    """The agreement's name and why it is made: a venture grant, a won tender or a commission. An office's own
+    template without these labels keeps its wording (its text does not use the fields)."""
+    out = {}
+    for field in ("agreement_title", "party_a", "party_b", "basis"):
+        wording = template.labels.get(field, {})
+        text = wording.get(str(facts.mode), wording.get(str(CompetitionMode.VENTURE), ""))
+        out[field] = text.replace("{competition}", facts.competition)
+    return out
 
 
 # --- 拨款通知单 ----------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, selectinload
 
 from ..db import Database
-from ..enums import AwardLevel, AwardStatus, GateKind, TrancheStatus
+from ..enums import AwardLevel, AwardStatus, CompetitionMode, GateKind, TrancheStatus
 from ..errors import QT_TRANSLATE_NOOP, ValidationError
 from ..models import Award, Competition, Organization, Proposal, Tranche
 from . import access, audit, tranches
@@ -81,6 +81,7 @@ class AgreementFacts:
     end_month: dt.date | None
     grantee: Grantee
     tranches: tuple[TrancheLine, ...]
+    mode: CompetitionMode = CompetitionMode.VENTURE  # a tender's or a commission's agreement is worded as such
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,7 @@ def _agreement(s: Session, award: Award, today: dt.date) -> AgreementFacts:
     return AgreementFacts(
         award.id, competition.name, competition.organizer, award.agreement_number, award.signed_on, award.level,
         award.amount_fen, award.matching_committed_fen, proposal.total_budget_fen, proposal.title,
-        proposal.intake_number or "", proposal.start_month, proposal.end_month, grantee, lines)
+        proposal.intake_number or "", proposal.start_month, proposal.end_month, grantee, lines, competition.mode)
 
 
 # --- documents ---------------------------------------------------------------------------------------------------

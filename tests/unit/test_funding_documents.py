@@ -4,6 +4,7 @@ tranche schedule, gates, payments, the chain head) and on the fonts (every one e
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -16,7 +17,16 @@ import pytest
 from psp_desktop.db import Database
 from psp_desktop.documents.funding import AGREEMENT, NOTICE, render_agreement
 from psp_desktop.documents.template import load_template, template_dir
-from psp_desktop.enums import AwardLevel, AwardStatus, GateKind, OrgType, ProposalStatus, Role, ServiceDomain
+from psp_desktop.enums import (
+    AwardLevel,
+    AwardStatus,
+    CompetitionMode,
+    GateKind,
+    OrgType,
+    ProposalStatus,
+    Role,
+    ServiceDomain,
+)
 from psp_desktop.errors import ValidationError
 from psp_desktop.models import Award, Competition, Organization, Proposal
 from psp_desktop.money import format_yuan, to_chinese_upper
@@ -305,7 +315,7 @@ def test_reading_needs_results_read(database: Database) -> None:
 
 
 def test_the_templates_are_shipped_and_checked(database: Database, tmp_path: Path) -> None:
-    assert load_template(AGREEMENT).title == "公益创投项目资助协议"
+    assert load_template(AGREEMENT).title == "{agreement_title}"  # worded by the competition's mode
     assert load_template(NOTICE).title == "拨款通知单"
     folder = tmp_path / "templates"
     shutil.copytree(template_dir(), folder)
@@ -316,3 +326,17 @@ def test_the_templates_are_shipped_and_checked(database: Database, tmp_path: Pat
     facts = funding_printouts.agreement_facts(database, add_award(database, 5_000_000), TODAY)
     with pytest.raises(ValidationError, match=r"\{agreement_numbr\}"):
         render_agreement(facts, templates=folder)
+
+
+@pytest.mark.parametrize(("mode", "title", "parties", "basis"), [
+    (CompetitionMode.VENTURE, "公益创投项目资助协议", ("资助方", "受资助方"), "评审结果，甲方决定资助乙方"),
+    (CompetitionMode.BIDDING, "政府购买公益服务项目协议", ("购买方", "承接方"), "乙方为下列招标项目的中标单位"),
+    (CompetitionMode.COMMISSION, "公益服务项目委托协议", ("委托方", "受托方"), "直接委托乙方实施"),
+])
+def test_the_agreement_is_worded_for_its_mode(database: Database, tmp_path: Path, mode: CompetitionMode,
+                                              title: str, parties: tuple[str, str], basis: str) -> None:
+    facts = dataclasses.replace(funding_printouts.agreement_facts(database, add_award(database, 5_000_000), TODAY),
+                                mode=mode)
+    text = pdf_text(render_agreement(facts), tmp_path).replace("\n", "")
+    assert text.startswith(title) and f"甲方（{parties[0]}）" in text and f"乙方（{parties[1]}）" in text
+    assert basis in text
