@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..db import Database
@@ -137,18 +137,26 @@ def declare_conflict(db: Database, judge_id: int, organization_id: int, reason: 
 
 def participants(s: Session, round_: Round) -> list[int]:
     """Round 1 takes every proposal that passed screening; a later round takes those the previous round's frozen
-    results advanced."""
-    earlier = s.scalars(select(Round).where(Round.competition_id == round_.competition_id, Round.seq < round_.seq)
-                        .order_by(Round.seq.desc()).limit(1)).first()
+    results advanced. A round serving one tender (bidding) takes only that tender's bids, after the rounds serving
+    the same tender or every tender."""
+    earlier_rounds = select(Round).where(Round.competition_id == round_.competition_id, Round.seq < round_.seq)
+    screened = select(Proposal.id).where(Proposal.competition_id == round_.competition_id,
+                                         Proposal.status.in_(REVIEWED))
+    if round_.tender_id is not None:
+        earlier_rounds = earlier_rounds.where(or_(Round.tender_id == round_.tender_id, Round.tender_id.is_(None)))
+        screened = screened.where(Proposal.tender_id == round_.tender_id)
+    earlier = s.scalars(earlier_rounds.order_by(Round.seq.desc()).limit(1)).first()
     if earlier is None:
-        return list(s.scalars(select(Proposal.id).where(Proposal.competition_id == round_.competition_id,
-                                                        Proposal.status.in_(REVIEWED)).order_by(Proposal.id)))
+        return list(s.scalars(screened.order_by(Proposal.id)))
     snapshot = _current_snapshot(s, earlier.id)
     if snapshot is None or not earlier.frozen:
         raise _refuse(QT_TRANSLATE_NOOP(
             "Errors", "Freeze the results of round “{round}” first: they decide who takes part in “{next}”."),
             round=earlier.name, next=round_.name)
-    return sorted(p["proposal_id"] for p in snapshot.content["proposals"] if p["advanced"])
+    advanced = {p["proposal_id"] for p in snapshot.content["proposals"] if p["advanced"]}
+    if round_.tender_id is not None:
+        advanced &= set(s.scalars(screened))
+    return sorted(advanced)
 
 
 def _current_snapshot(s: Session, round_id: int) -> RoundSnapshot | None:

@@ -30,6 +30,7 @@ from ..models import (
     Round,
     RubricTemplate,
     ScoreSheet,
+    TenderProject,
 )
 from . import access, audit
 from .access import Permission
@@ -81,6 +82,7 @@ class RoundData:
     scheduled_on: dt.date | None = None
     criteria: list[CriterionData] = field(default_factory=list)
     groups: list[GroupData] = field(default_factory=list)
+    tender_id: int | None = None  # bidding: the tender project the round judges; None for every tender
 
 
 class RoundChoice(NamedTuple):
@@ -111,10 +113,25 @@ class SetupContext:
     seq: int  # the round's own seq (the next free one for a new round)
     other_weight_percent: int  # the other rounds' share in the final result
     earlier: tuple[RoundRubric, ...]
+    weights: tuple[tuple[int | None, int], ...] = ()  # the other rounds' (tender, weight)
+    tenders: tuple[tuple[int, str], ...] = ()  # a bidding competition's tender projects: (id, code and name)
+
+    def others_for(self, tender_id: int | None) -> int:
+        """The other rounds' share in the result of the tender(s) this round judges: rounds judging every tender
+        count for all; a round for every tender must leave room in each tender's result."""
+        shared = sum(w for t, w in self.weights if t is None)
+        if tender_id is not None:
+            return shared + sum(w for t, w in self.weights if t == tender_id)
+        per_tender: dict[int, int] = {}
+        for t, w in self.weights:
+            if t is not None:
+                per_tender[t] = per_tender.get(t, 0) + w
+        return shared + max(per_tender.values(), default=0)
 
 
 SCALARS = ("name", "kind", "aggregation", "weight_percent", "advance_rule", "advance_value", "blind",
-           "judges_per_proposal", "score_step_x100", "decimals", "trim_count", "trim_min_judges", "scheduled_on")
+           "judges_per_proposal", "score_step_x100", "decimals", "trim_count", "trim_min_judges", "scheduled_on",
+           "tender_id")
 
 
 def points(x100: int | Fraction) -> str:
@@ -280,7 +297,9 @@ def round_problems(data: RoundData, context: SetupContext) -> Problems:
     elif len(name) > NAME_LIMIT:
         problems.add("name", QT_TRANSLATE_NOOP("Errors", "the round's name is longer than {limit} characters"),
                      limit=NAME_LIMIT)
-    _weight_problems(problems, data, context.other_weight_percent)
+    _weight_problems(problems, data, context.others_for(data.tender_id))
+    if data.tender_id is not None and data.tender_id not in dict(context.tenders):
+        problems.add("tender_id", QT_TRANSLATE_NOOP("Errors", "the tender project is not one of this competition's"))
     _step_problems(problems, data)
     criteria_problems(problems, data.criteria, data.score_step_x100)
     _aggregation_problems(problems, data)
@@ -392,9 +411,12 @@ def _context(s: Session, competition: Competition, round_: Round | None) -> Setu
     rounds = list(s.scalars(select(Round).where(Round.competition_id == competition.id).order_by(Round.seq)
                             .options(selectinload(Round.criteria))))
     seq = round_.seq if round_ is not None else max((r.seq for r in rounds), default=0) + 1
-    others = sum(r.weight_percent for r in rounds if round_ is None or r.id != round_.id)
+    others = [r for r in rounds if round_ is None or r.id != round_.id]
     earlier = tuple(RoundRubric(r.id, r.seq, r.name, tuple(c.name for c in r.criteria)) for r in rounds if r.seq < seq)
-    return SetupContext(competition.name, seq, others, earlier)
+    tenders = tuple((t.id, f"{t.code} {t.name}") for t in s.scalars(
+        select(TenderProject).where(TenderProject.competition_id == competition.id).order_by(TenderProject.code)))
+    return SetupContext(competition.name, seq, sum(r.weight_percent for r in others), earlier,
+                        tuple((r.tender_id, r.weight_percent) for r in others), tenders)
 
 
 def _competition(s: Session, competition_id: int) -> Competition:

@@ -5973,6 +5973,10 @@ The current database is replaced by it. A copy of the current file is kept first
       <translation>轮次名称超过 {limit} 个字</translation>
     </message>
     <message>
+      <source>the tender project is not one of this competition's</source>
+      <translation>所选招标项目不属于本大赛</translation>
+    </message>
+    <message>
       <source>score sheets are in for this round: criteria can no longer be added or removed</source>
       <translation>本轮已有评分表，不能再增加或删除评分指标</translation>
     </message>
@@ -12144,6 +12148,10 @@ SHA-256 of the snapshot:
       <translation>匿名评审：评委看不到申报机构</translation>
     </message>
     <message>
+      <source>Every tender project</source>
+      <translation>全部招标项目</translation>
+    </message>
+    <message>
       <source>Round</source>
       <translation>轮次</translation>
     </message>
@@ -12154,6 +12162,10 @@ SHA-256 of the snapshot:
     <message>
       <source>Kind</source>
       <translation>评审方式</translation>
+    </message>
+    <message>
+      <source>Tender project</source>
+      <translation>评审的招标项目</translation>
     </message>
     <message>
       <source>Date</source>

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QInputDialog, QMessageB
 from sqlalchemy import select
 
 from psp_desktop.db import Database, open_database
+from psp_desktop.errors import ValidationError
 from psp_desktop.models import Assignment, Round
 from psp_desktop.services import judging, lists
 from psp_desktop.services import round_setup as service
@@ -165,3 +166,22 @@ def test_a_scored_round_keeps_its_items(qtbot, db: Database) -> None:  # type: i
     dialog.criteria.setData(dialog.criteria.index(0, NAME), "社区需求分析")
     dialog.save()
     assert dialog.result() == QDialog.DialogCode.Accepted, dialog.banner.text()
+
+
+def test_a_bidding_round_names_the_tender_it_judges(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    """The demo's tender committee round judges ZB2025-01; a venture competition's form has no tender row, and a
+    tender from another competition is refused by the service."""
+    bidding = next(c.id for c in lists.competition_choices(db) if "招投标" in c.name)
+    committee = service.rounds_of(db, bidding)[0].id
+    dialog = RoundDialog(db, bidding, committee)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.tender.isVisibleTo(dialog) and dialog.tender.currentText().startswith("ZB2025-01")
+    assert not dialog.tender.isEnabled()  # its results are frozen
+    assert "100 %" in dialog.weight_note.text()
+    venture = open_dialog(qtbot, db, roadshow(db))
+    assert not venture.tender.isVisibleTo(venture)
+    data, _frozen, _scored = service.load_round(db, roadshow(db))
+    data.tender_id = dialog.tender.currentData()
+    with pytest.raises(ValidationError, match="tender project is not one of this competition's"):
+        service.save_round(db, competition_id(db), roadshow(db), data)

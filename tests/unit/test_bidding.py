@@ -40,7 +40,7 @@ from psp_desktop.models import (
     TenderProject,
 )
 from psp_desktop.models.judging import Assignment, ScoreSheet
-from psp_desktop.services import audit, bidding, tranches
+from psp_desktop.services import audit, bidding, judging, tranches
 from psp_desktop.services.access import Actor, NotAllowed
 from psp_desktop.services.bidding import TenderInput
 from psp_desktop.services.tranches import Step
@@ -564,3 +564,22 @@ def test_screening_finds_a_bid_over_the_ceiling(database: Database, world: dict[
     assert checks[bidding.BID_OVER_CEILING].passed is False
     assert screening.suggest([c for c in checks.values() if not c.manual]) is screening.ScreeningOutcome.INELIGIBLE
     assert {c.code: c.passed for c in screening.run_checks(database, within)}[bidding.BID_OVER_CEILING] is True
+
+
+def test_a_round_serving_one_tender_takes_only_its_bids(database: Database, world: dict[str, int]) -> None:
+    """Two tenders judged by their own committees: each round takes its tender's screened bids, whatever the other
+    tender's round has done; a round serving every tender takes them all."""
+    first = bidding.add_tender(database, world["comp"], tender_input("ZB2026-11"))
+    second = bidding.add_tender(database, world["comp"], tender_input("ZB2026-12"))
+    a = bid(database, world, first, "a", 24 * W, "ZB-011")
+    b = bid(database, world, second, "b", 25 * W, "ZB-012")
+    c = bid(database, world, second, "c", 26 * W, "ZB-013")
+    bid(database, world, second, "d", 20 * W, "ZB-014", ProposalStatus.INELIGIBLE)
+    round_a = panel(database, world["comp"], first, {}, frozen=False, seq=1)
+    round_b = panel(database, world["comp"], second, {}, frozen=False, seq=2)
+    with database.read() as s:
+        assert judging.participants(s, s.get(Round, round_a)) == [a]
+        assert judging.participants(s, s.get(Round, round_b)) == [b, c]  # not held up by the first tender's round
+        s.get(Round, round_a).tender_id = None  # one committee for every tender: all the screened bids
+        assert judging.participants(s, s.get(Round, round_a)) == [a, b, c]
+        s.rollback()

@@ -238,6 +238,11 @@ class RoundDialog(QDialog):
         self.weight_note = QLabel()
         self.blind = QCheckBox(self.tr("Blind review: judges do not see who applied"))
         self.judges_per_proposal = self._spin(1, service.MAX_JUDGES)
+        self.tender = QComboBox()  # bidding only: the tender project the round judges
+        self.tender.addItem(self.tr("Every tender project"), None)
+        for tender_id, label in self.context.tenders:
+            self.tender.addItem(label, tender_id)
+        self.tender.currentIndexChanged.connect(self._update_weight_note)
         self.score_step = QComboBox()
         self.score_step.setEditable(True)
         self.score_step.addItems(STEPS)
@@ -261,6 +266,7 @@ class RoundDialog(QDialog):
                 signal.connect(slot)
         self.fields: dict[str, QWidget] = {
             "name": self.name, "weight_percent": self.weight_percent, "score_step_x100": self.score_step,
+            "tender_id": self.tender,
             "judges_per_proposal": self.judges_per_proposal, "decimals": self.decimals,
             "trim_count": self.trim_count, "trim_min_judges": self.trim_min_judges}
 
@@ -302,6 +308,8 @@ class RoundDialog(QDialog):
         weight.addWidget(self.weight_note, 1)
         form.addRow(self.tr("Name"), self.name)
         form.addRow(self.tr("Kind"), self.kind)
+        if self.context.tenders:
+            form.addRow(self.tr("Tender project"), self.tender)
         form.addRow(self.tr("Date"), self.scheduled_on)
         form.addRow(self.tr("Weight in the final result"), weight)
         form.addRow(self.tr("Judges per proposal"), self.judges_per_proposal)
@@ -435,6 +443,7 @@ class RoundDialog(QDialog):
     def _show(self, data: RoundData) -> None:
         self.name.setText(data.name)
         select_data(self.kind, data.kind)
+        self.tender.setCurrentIndex(max(0, self.tender.findData(data.tender_id)))
         self.scheduled_on.set_value(data.scheduled_on)
         self.weight_percent.setValue(data.weight_percent)
         self.blind.setChecked(data.blind)
@@ -468,7 +477,8 @@ class RoundDialog(QDialog):
         if self.frozen:
             self.notice.setText(self.tr("The results of this round are frozen, so its set-up can only be viewed. "
                                         "Reopen the round on the Results page to change it."))
-            for widget in (*self.fields.values(), self.kind, self.scheduled_on, self.blind, self.aggregation,
+            for widget in (*self.fields.values(), self.kind, self.tender, self.scheduled_on, self.blind,
+                           self.aggregation,
                            self.advance_rule, self.top_n, self.threshold, *self.criteria_buttons,
                            *self.group_buttons, *self.tie_buttons, self.load_template):
                 widget.setEnabled(False)
@@ -484,7 +494,7 @@ class RoundDialog(QDialog):
         self.notice.setVisible(self.frozen or self.scored)
 
     def _update_weight_note(self) -> None:
-        others = self.context.other_weight_percent
+        others = self.context.others_for(self.tender.currentData())
         total = others + self.weight_percent.value()
         self.weight_note.setText(self.tr("other rounds {others} %, total {total} %").format(others=others,
                                                                                           total=total))
@@ -650,7 +660,8 @@ class RoundDialog(QDialog):
             blind=self.blind.isChecked(), judges_per_proposal=self.judges_per_proposal.value(),
             score_step_x100=step, decimals=self.decimals.value(), trim_count=self.trim_count.value(),
             trim_min_judges=self.trim_min_judges.value(), tie_breaks=[t.tie_break() for t in self.ties],
-            scheduled_on=self.scheduled_on.value(), criteria=list(self.criteria.rows), groups=list(self.groups.rows))
+            scheduled_on=self.scheduled_on.value(), criteria=list(self.criteria.rows), groups=list(self.groups.rows),
+            tender_id=self.tender.currentData())
 
     def save(self) -> None:
         if self.frozen:
