@@ -100,11 +100,11 @@ def check_line(t: Translate, check: Any) -> str:
 
     name = t("Screening", RULE_NAMES.get(check.code, check.code))
     if check.passed:
-        verdict = t("Cli", "passed")
+        verdict = t("Cli", QT_TRANSLATE_NOOP("Cli", "passed"))
     elif check.code in BLOCKING:
-        verdict = t("Cli", "failed, cannot be commissioned")
+        verdict = t("Cli", QT_TRANSLATE_NOOP("Cli", "failed, cannot be commissioned"))
     else:
-        verdict = t("Cli", "failed (left to the justification)")
+        verdict = t("Cli", QT_TRANSLATE_NOOP("Cli", "failed (left to the justification)"))
     return f"{'✔' if check.passed else '✘'} {name}: {verdict} — {check.render(t)}"
 
 
@@ -131,13 +131,15 @@ def cmd_add(args: argparse.Namespace) -> int:
         done = commission.assign(database, data)
     finally:
         database.close()
-    print(t("Cli", "Commissioned: intake number {number}, award {award}, {amount} yuan.").format(
-        number=done.intake_number, award=done.award_id, amount=format_yuan(data.amount_fen)))
-    print(t("Cli", "Eligibility checks on {date}:").format(date=on.isoformat()))
+    done_text = QT_TRANSLATE_NOOP("Cli", "Commissioned: intake number {number}, award {award}, {amount} yuan.")
+    print(t("Cli", done_text).format(number=done.intake_number, award=done.award_id,
+                                     amount=format_yuan(data.amount_fen)))
+    print(t("Cli", QT_TRANSLATE_NOOP("Cli", "Eligibility checks on {date}:")).format(date=on.isoformat()))
     for check in done.checks:
         print("  " + check_line(t, check))
     if not done.checks:
-        print("  " + t("Cli", "none: the programme's rules check nothing for this organization"))
+        print("  " + t("Cli", QT_TRANSLATE_NOOP(
+            "Cli", "none: the programme's rules check nothing for this organization")))
     return 0
 
 
@@ -154,11 +156,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     finally:
         database.close()
     if not rows:
-        print(t("Cli", "No project has been commissioned in this programme yet."))
+        print(t("Cli", QT_TRANSLATE_NOOP("Cli", "No project has been commissioned in this programme yet.")))
         return 0
     _print_table([t("Cli", h) for h in LIST_HEADERS], [
         [r.intake_number, r.title, r.organization, label(r.domain), format_yuan(r.amount_fen), r.approved_by,
          r.decided_on.isoformat() if r.decided_on else "", t("Cli", STATUS[r.status])] for r in rows], right=(4,))
-    print(t("Cli", "{count} projects, {amount} yuan in all.").format(
+    print(t("Cli", QT_TRANSLATE_NOOP("Cli", "{count} projects, {amount} yuan in all.")).format(
         count=len(rows), amount=format_yuan(sum(r.amount_fen for r in rows))))
     return 0

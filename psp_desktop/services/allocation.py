@@ -241,6 +241,7 @@ def propose(db: Database, competition_id: int, rules: Rules) -> list[Line]:
 
 def propose_in(s: Session, competition_id: int, rules: Rules) -> list[Line]:
     _check_rules(rules)
+    _refuse_other_modes(_competition(s, competition_id))
     _require_final(s, competition_id)
     report = rankings.final_in(s, competition_id)
     money = {p.id: p for p in s.scalars(select(Proposal).where(Proposal.competition_id == competition_id))}
@@ -271,6 +272,16 @@ def _require_final(s: Session, competition_id: int) -> None:
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "The competition has no review rounds, so no ranking."))
 
 
+def _refuse_other_modes(competition: Competition) -> None:
+    """A tender is decided by its evaluation (bidding.award_tender) and a commission by its decision: an allocation
+    from the ranking would overrule both."""
+    if competition.mode is not CompetitionMode.VENTURE:
+        raise ValidationError(QT_TRANSLATE_NOOP(
+            "Errors", "{competition} is not a venture competition: its projects are funded by deciding each tender "
+                      "or by commissioning, on the Bidding and commission page, not by an allocation."),
+            competition=competition.name)
+
+
 def _competition(s: Session, competition_id: int) -> Competition:
     competition = s.get(Competition, competition_id)
     if competition is None:
@@ -292,6 +303,7 @@ def commit(db: Database, competition_id: int, lines: Sequence[Line]) -> list[int
 
 def commit_in(s: Session, competition_id: int, lines: Sequence[Line], who: Actor) -> list[int]:
     competition = _competition(s, competition_id)
+    _refuse_other_modes(competition)
     _require_final(s, competition_id)
     before = _replace_unsigned(s, competition_id)
     _check_lines(s, competition, lines)
@@ -385,6 +397,11 @@ def adjust(db: Database, award_id: int, amount_fen: int, reason: str, *,
 def adjust_in(s: Session, award: Award, amount_fen: int, reason: str, who: Actor,
               level: AwardLevel | None = None) -> None:
     reason = _adjustment(amount_fen, reason)
+    competition = s.get(Competition, award.competition_id)
+    if competition is not None and competition.mode is CompetitionMode.BIDDING:
+        raise ValidationError(QT_TRANSLATE_NOOP(
+            "Errors", "A tender's award is its winning bid price and cannot be changed; cancel it with a reason "
+                      "if the contract is not kept."))
     if award.status in (AwardStatus.CANCELLED, AwardStatus.COMPLETED):
         raise ValidationError(QT_TRANSLATE_NOOP(
             "Errors", "This award is cancelled or completed and cannot be changed."))

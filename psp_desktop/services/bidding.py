@@ -296,6 +296,10 @@ def submit_bid_in(s: Session, tender: TenderProject, proposal: Proposal, price_f
     if proposal.status not in EDITABLE:
         raise ValidationError(QT_TRANSLATE_NOOP(
             "Errors", "This proposal has been screened and can no longer be changed."))
+    if proposal.status in NOT_BIDS:
+        raise ValidationError(QT_TRANSLATE_NOOP(
+            "Errors", "“{title}” has not been received (it is a draft or withdrawn): only a received application "
+                      "can bid."), title=proposal.title)
     bid_problems(s, tender.competition_id, tender.id, price_fen, complete=True).raise_if_any()
     before = {"tender": proposal.tender_id, "bid_price_fen": proposal.bid_price_fen}
     proposal.tender_id, proposal.bid_price_fen = tender.id, price_fen

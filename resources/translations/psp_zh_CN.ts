@@ -1363,6 +1363,38 @@ The current database is replaced by it. A copy of the current file is kept first
       <translation>列出委托计划的委托项目</translation>
     </message>
     <message>
+      <source>passed</source>
+      <translation>通过</translation>
+    </message>
+    <message>
+      <source>failed, cannot be commissioned</source>
+      <translation>未通过，不能委托</translation>
+    </message>
+    <message>
+      <source>failed (left to the justification)</source>
+      <translation>未通过（由委托理由说明）</translation>
+    </message>
+    <message>
+      <source>Commissioned: intake number {number}, award {award}, {amount} yuan.</source>
+      <translation>已委托：受理编号 {number}，资助 {award}，{amount} 元。</translation>
+    </message>
+    <message>
+      <source>Eligibility checks on {date}:</source>
+      <translation>{date} 的资格检查：</translation>
+    </message>
+    <message>
+      <source>none: the programme's rules check nothing for this organization</source>
+      <translation>无：本计划的规则对该机构无需检查</translation>
+    </message>
+    <message>
+      <source>No project has been commissioned in this programme yet.</source>
+      <translation>本计划尚未委托任何项目。</translation>
+    </message>
+    <message>
+      <source>{count} projects, {amount} yuan in all.</source>
+      <translation>共 {count} 个项目，合计 {amount} 元。</translation>
+    </message>
+    <message>
       <source>Award or role</source>
       <translation>奖项或职务</translation>
     </message>
@@ -5045,6 +5077,10 @@ The current database is replaced by it. A copy of the current file is kept first
       <translation>该项目已完成资格审查，不能再修改。</translation>
     </message>
     <message>
+      <source>“{title}” has not been received (it is a draft or withdrawn): only a received application can bid.</source>
+      <translation>“{title}”尚未受理（草稿或已撤回）：只有已受理的申报才能投标。</translation>
+    </message>
+    <message>
       <source>Give the panel's reason for accepting or rejecting the single bid.</source>
       <translation>请填写评标委员会接受或否决该唯一投标的理由。</translation>
     </message>
@@ -5109,6 +5145,10 @@ The current database is replaced by it. A copy of the current file is kept first
       <translation>本届大赛没有评审轮次，因而没有排名。</translation>
     </message>
     <message>
+      <source>{competition} is not a venture competition: its projects are funded by deciding each tender or by commissioning, on the Bidding and commission page, not by an allocation.</source>
+      <translation>{competition}不是公益创投大赛：其项目在“招投标与委托”页通过定标或委托确定资助，不能用资助方案分配。</translation>
+    </message>
+    <message>
       <source>There is no competition with number {id}.</source>
       <translation>没有编号为 {id} 的大赛。</translation>
     </message>
@@ -5127,6 +5167,10 @@ The current database is replaced by it. A copy of the current file is kept first
     <message>
       <source>The amount {amount} yuan is too large.</source>
       <translation>金额 {amount} 元过大。</translation>
+    </message>
+    <message>
+      <source>A tender's award is its winning bid price and cannot be changed; cancel it with a reason if the contract is not kept.</source>
+      <translation>招标项目的资助金额就是中标报价，不能修改；如合同不再履行，请说明理由后取消资助。</translation>
     </message>
     <message>
       <source>This award is cancelled or completed and cannot be changed.</source>

@@ -40,7 +40,7 @@ from psp_desktop.models import (
     TenderProject,
 )
 from psp_desktop.models.judging import Assignment, ScoreSheet
-from psp_desktop.services import audit, bidding, judging, tranches
+from psp_desktop.services import allocation, audit, bidding, judging, tranches
 from psp_desktop.services.access import Actor, NotAllowed
 from psp_desktop.services.bidding import TenderInput
 from psp_desktop.services.tranches import Step
@@ -583,3 +583,21 @@ def test_a_round_serving_one_tender_takes_only_its_bids(database: Database, worl
         s.get(Round, round_a).tender_id = None  # one committee for every tender: all the screened bids
         assert judging.participants(s, s.get(Round, round_a)) == [a, b, c]
         s.rollback()
+
+
+def test_an_allocation_cannot_overrule_the_tender(database: Database, world: dict[str, int],
+                                                 tender: dict[str, int]) -> None:
+    """The Funding page's allocation ranks by the committee alone and would replace the decided winner: refused for a
+    bidding programme, as is changing the winner's price; nothing is written."""
+    award_id = bidding.award_tender(database, tender["tender"], tender["b"], "")
+    assert award_id is not None
+    rules = allocation.Rules(0)
+    with pytest.raises(ValidationError, match="not a venture competition"):
+        allocation.propose(database, world["comp"], rules)
+    with pytest.raises(ValidationError, match="not a venture competition"):
+        allocation.commit(database, world["comp"], [])
+    with pytest.raises(ValidationError, match="winning bid price"):
+        allocation.adjust(database, award_id, 199 * W, "测试")
+    with database.read() as s:
+        assert s.get(Award, award_id).amount_fen == 25 * W  # type: ignore[union-attr]
+        assert s.scalar(select(func.count()).select_from(Award)) == 1

@@ -46,7 +46,7 @@ def bid_candidates(db: Database, competition_id: int, tenders: Sequence[TenderRo
     rows = lists.proposal_rows(db, lists.proposal_ids(db, competition_id=competition_id, sort="intake_number"))
     found = []
     for row in rows:
-        if row.status not in proposals.EDITABLE:
+        if row.status not in proposals.EDITABLE or row.status in bidding.NOT_BIDS:  # received, not yet screened
             continue
         data, _version = proposals.load(db, row.id)
         found.append(BidCandidate(row.id, row.intake_number, row.title, row.organization, data.tender_id,
