@@ -282,6 +282,15 @@ def _refuse_other_modes(competition: Competition) -> None:
             competition=competition.name)
 
 
+def programme_in(s: Session, competition_id: int, mode: CompetitionMode, refusal: str) -> Competition:
+    """The competition, refused with `refusal` (a {competition} message) unless it is of `mode`: tenders belong to
+    bidding programmes, commissions to commission programmes."""
+    competition = _competition(s, competition_id)
+    if competition.mode is not mode:
+        raise ValidationError(refusal, competition=competition.name)
+    return competition
+
+
 def _competition(s: Session, competition_id: int) -> Competition:
     competition = s.get(Competition, competition_id)
     if competition is None:

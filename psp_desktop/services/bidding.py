@@ -210,15 +210,8 @@ def _facts(tender: TenderProject) -> dict[str, Any]:
 
 
 def _bidding_competition(s: Session, competition_id: int) -> Competition:
-    competition = s.get(Competition, competition_id)
-    if competition is None:
-        raise ValidationError(QT_TRANSLATE_NOOP("Errors", "There is no competition with number {id}."),
-                              id=competition_id)
-    if competition.mode is not CompetitionMode.BIDDING:
-        raise ValidationError(QT_TRANSLATE_NOOP(
-            "Errors", "{competition} is not a bidding competition: tender projects belong to bidding competitions "
-                      "only."), competition=competition.name)
-    return competition
+    return allocation.programme_in(s, competition_id, CompetitionMode.BIDDING, QT_TRANSLATE_NOOP(
+        "Errors", "{competition} is not a bidding competition: tender projects belong to bidding competitions only."))
 
 
 def _refuse_used_code(s: Session, code: str, own_id: int | None) -> None:

@@ -224,14 +224,9 @@ def _proposal_data(data: CommissionInput) -> ProposalData:
 
 
 def _commission_competition(s: Session, competition_id: int) -> Competition:
-    competition = s.get(Competition, competition_id)
-    if competition is None:
-        raise ValidationError(QT_TRANSLATE_NOOP("Errors", "There is no competition with number {id}."),
-                              id=competition_id)
-    if competition.mode is not CompetitionMode.COMMISSION:
-        raise ValidationError(QT_TRANSLATE_NOOP(
-            "Errors", "{competition} is not a commission programme: projects are assigned directly only in "
-                      "commission mode."), competition=competition.name)
+    competition = allocation.programme_in(s, competition_id, CompetitionMode.COMMISSION, QT_TRANSLATE_NOOP(
+        "Errors", "{competition} is not a commission programme: projects are assigned directly only in commission "
+                  "mode."))
     if competition.status is CompetitionStatus.CLOSED:
         raise ValidationError(QT_TRANSLATE_NOOP("Errors", "{competition} is closed."), competition=competition.name)
     return competition

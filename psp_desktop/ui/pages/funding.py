@@ -397,7 +397,8 @@ class FundingPage(Page):
     def _update_actions(self) -> None:
         row = self.selected_award()
         status = row.status if row is not None else None
-        self.propose_button.setEnabled(self._competition_id is not None)
+        venture = self.data is not None and self.data.modes.get(self._competition_id or 0) is CompetitionMode.VENTURE
+        self.propose_button.setEnabled(venture)  # tenders and commissions are decided on their own page
         self.adjust_button.setEnabled(status in CHANGEABLE)
         self.cancel_button.setEnabled(status is not None and status is not AwardStatus.CANCELLED)
         self.sign_button.setEnabled(status is AwardStatus.COMMITTED)
